@@ -1,0 +1,3 @@
+from plaint.cli import main
+
+main()

@@ -1,0 +1,19 @@
+"""Deployment settings: `PLAINT_ENV=production` selects this module. `plaint check --deploy` is clean here."""
+
+from __future__ import annotations
+
+from plaint.config import env as config
+from plaint.config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = config.env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = config.env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the base settings with fast password hashing and a test data directory."""
+
+from __future__ import annotations
+
+from plaint.config.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY["immediate"] = True  # noqa: F405 - jobs run in the test process unless a test starts a real consumer

@@ -1,0 +1,11 @@
+"""WSGI entry point for gunicorn (`plaint web` starts it with preflight checks)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+from plaint.cli import settings_module
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+
+application = get_wsgi_application()
