@@ -36,7 +36,11 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "rules.apps.AutodiscoverRulesConfig",
     "plaint.core",
+    "plaint.access",
+    "plaint.organisations",
+    "plaint.procedures",
 ]
+AUTH_USER_MODEL = "access.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
