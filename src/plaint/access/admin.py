@@ -6,5 +6,5 @@ from plaint.access.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferences"), {"fields": ("language",)}))
+class UserAdmin(DjangoUserAdmin[User]):
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Preferences"), {"fields": ("language",)}))

@@ -10,7 +10,6 @@ class User(AbstractUser):
         _("language"), max_length=8, choices=[("en", _("English")), ("nl", _("Dutch"))], default="en"
     )
 
-    class Meta(AbstractUser.Meta):
-        swappable = "AUTH_USER_MODEL"
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

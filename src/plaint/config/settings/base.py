@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from plaint.config import env as config
+
+# Lets admin and other Django classes be subscripted for type checking (ModelAdmin[Model]).
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = config.data_dir()
