@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from plaint.organisations.models import (
+    ExternalBody,
+    Language,
+    Membership,
+    Organisation,
+    OrganisationalUnit,
+    Person,
+    Role,
+)
+
+
+class OrganisationForm(forms.ModelForm[Organisation]):
+    supported_languages = forms.MultipleChoiceField(
+        label=_("supported languages"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages of the public pages and letters; must include the default language."),
+    )
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "slug",
+            "reference_prefix",
+            "jurisdiction",
+            "time_zone",
+            "default_language",
+            "supported_languages",
+            "address",
+            "email",
+            "phone",
+            "website",
+            "provides_complaints_service",
+            "served_by",
+            "external_bodies",
+        ]
+
+
+class UnitInline(admin.TabularInline[OrganisationalUnit, Organisation]):
+    model = OrganisationalUnit
+    fk_name = "organisation"
+    fields = ["name", "kind", "parent", "manager"]
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["manager"]
+
+    def get_formset(self, request: HttpRequest, obj: Organisation | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # Only this organisation's units can be a parent.
+        parent_field = cast(forms.ModelChoiceField, formset.form.base_fields["parent"])  # type: ignore[type-arg]
+        parent_field.queryset = (
+            OrganisationalUnit.objects.filter(organisation=obj) if obj else OrganisationalUnit.objects.none()
+        )
+        return formset
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    form = OrganisationForm
+    list_display = [
+        "name",
+        "reference_prefix",
+        "jurisdiction",
+        "default_language",
+        "served_by",
+        "provides_complaints_service",
+    ]
+    list_filter = ["jurisdiction", "default_language", "provides_complaints_service"]
+    search_fields = ["name", "slug", "reference_prefix"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["external_bodies"]
+    inlines = [UnitInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "reference_prefix"]}),
+        (
+            _("Calendar and languages"),
+            {"fields": ["jurisdiction", "time_zone", "default_language", "supported_languages"]},
+        ),
+        (_("Contact details"), {"fields": ["address", "email", "phone", "website"]}),
+        (_("Complaints service"), {"fields": ["provides_complaints_service", "served_by", "external_bodies"]}),
+    ]
+
+
+@admin.register(ExternalBody)
+class ExternalBodyAdmin(admin.ModelAdmin[ExternalBody]):
+    list_display = ["name", "kind", "email", "phone", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(OrganisationalUnit)
+class OrganisationalUnitAdmin(admin.ModelAdmin[OrganisationalUnit]):
+    list_display = ["name", "kind", "organisation", "parent", "manager"]
+    list_filter = ["kind", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation", "parent", "manager"]
+    autocomplete_fields = ["organisation", "parent", "manager"]
+
+
+class MembershipInline(admin.TabularInline[Membership, Person]):
+    model = Membership
+    fk_name = "person"
+    fields = ["organisation", "unit", "job_title", "line_manager", "roles", "started_on", "ended_on"]
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["organisation", "unit", "line_manager"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin[Person]):
+    list_display = ["name", "email", "phone", "language", "user"]
+    list_filter = ["language", "memberships__organisation"]
+    search_fields = ["name", "email", "user__username"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["person", "organisation", "unit", "job_title", "line_manager", "role_list", "ended_on"]
+    list_filter = ["organisation", "roles"]
+    search_fields = ["person__name", "organisation__name", "job_title"]
+    list_select_related = ["person", "organisation", "unit", "line_manager"]
+    autocomplete_fields = ["person", "organisation", "unit", "line_manager"]
+    filter_horizontal = ["roles"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description=_("roles"))
+    def role_list(self, obj: Membership) -> str:
+        return ", ".join(str(role) for role in obj.roles.all())
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin[Role]):
+    """The roles are fixed by Plaint (a data migration creates them); the admin shows them only."""
+
+    list_display = ["__str__", "code"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Role | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Role | None = None) -> bool:
+        return False

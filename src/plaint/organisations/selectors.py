@@ -1,0 +1,145 @@
+"""Reads of the organisations app: who holds which role, who manages whom, which units sit under which.
+
+`on` is a date in the organisation's own time zone; when omitted it is today there (`plaint.core.clock`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from plaint.core import clock
+from plaint.organisations.models import Membership, Organisation, OrganisationalUnit, Person, Role
+from plaint.procedures.selectors import procedure_for
+
+
+def _day(organisation: Organisation, on: dt.date | None) -> dt.date:
+    return on if on is not None else clock.today_in(organisation.time_zone)
+
+
+def memberships_of(*, organisation: Organisation, on: dt.date | None = None) -> QuerySet[Membership]:
+    """The organisation's memberships current on `on`, with person, unit and roles loaded."""
+    return (
+        Membership.objects.active_on(_day(organisation, on))
+        .filter(organisation=organisation)
+        .select_related("person", "unit", "line_manager")
+        .prefetch_related("roles")
+    )
+
+
+def membership_of(*, person: Person, organisation: Organisation, on: dt.date | None = None) -> Membership | None:
+    """The person's current membership of the organisation, or None."""
+    return (
+        Membership.objects.active_on(_day(organisation, on))
+        .filter(person=person, organisation=organisation)
+        .select_related("line_manager")
+        .first()
+    )
+
+
+def people_with_role(*, organisation: Organisation, role: str | Role, on: dt.date | None = None) -> QuerySet[Person]:
+    """The current members of the organisation who hold `role` (a `Role.Code` value or a Role)."""
+    code = role.code if isinstance(role, Role) else Role.Code(role).value
+    memberships = Membership.objects.active_on(_day(organisation, on)).filter(
+        organisation=organisation, roles__code=code
+    )
+    return Person.objects.filter(memberships__in=memberships).distinct().order_by("name")
+
+
+def roles_of(*, person: Person, organisation: Organisation, on: dt.date | None = None) -> set[str]:
+    """The codes of the roles the person currently holds in the organisation (empty when not a member)."""
+    return set(
+        Role.objects.filter(
+            memberships__in=Membership.objects.active_on(_day(organisation, on)).filter(
+                person=person, organisation=organisation
+            )
+        ).values_list("code", flat=True)
+    )
+
+
+def line_manager_of(*, person: Person, organisation: Organisation, on: dt.date | None = None) -> Person | None:
+    """The person's line manager in the organisation (WU-07, WU-09), or None when they have none or are not a member."""
+    membership = membership_of(person=person, organisation=organisation, on=on)
+    return membership.line_manager if membership is not None else None
+
+
+def line_management_chain(*, person: Person, organisation: Organisation, on: dt.date | None = None) -> list[Person]:
+    """The person's line manager, that manager's line manager and so on up to the top (WU-07).
+
+    A complaint about a member goes to the first entry; one about that manager to the next. Reads the organisation's
+    memberships once; stops at a manager who is no longer a current member, and (defensively) at a loop.
+    """
+    current = {
+        membership.person_id: membership
+        for membership in Membership.objects.active_on(_day(organisation, on))
+        .filter(organisation=organisation)
+        .select_related("line_manager")
+    }
+    chain: list[Person] = []
+    seen = {person.pk}
+    membership = current.get(person.pk)
+    while membership is not None and membership.line_manager is not None:
+        manager = membership.line_manager
+        if manager.pk in seen or manager.pk not in current:
+            break
+        chain.append(manager)
+        seen.add(manager.pk)
+        membership = current.get(manager.pk)
+    return chain
+
+
+def units_under(*, unit: OrganisationalUnit, include_self: bool = True) -> list[OrganisationalUnit]:
+    """The unit's descendants, breadth first (its teams, their teams, ...), in one query (WP-02)."""
+    children: dict[int | None, list[OrganisationalUnit]] = {}
+    for candidate in OrganisationalUnit.objects.filter(organisation_id=unit.organisation_id).order_by("name"):
+        children.setdefault(candidate.parent_id, []).append(candidate)
+    result: list[OrganisationalUnit] = [unit] if include_self else []
+    queue = [unit.pk]
+    seen = {unit.pk}
+    while queue:
+        for child in children.get(queue.pop(0), []):
+            if child.pk not in seen:
+                seen.add(child.pk)
+                result.append(child)
+                queue.append(child.pk)
+    return result
+
+
+def unit_ancestors(*, unit: OrganisationalUnit) -> list[OrganisationalUnit]:
+    """The units above this one, nearest first."""
+    by_id = {
+        candidate.pk: candidate for candidate in OrganisationalUnit.objects.filter(organisation_id=unit.organisation_id)
+    }
+    chain: list[OrganisationalUnit] = []
+    parent_id = unit.parent_id
+    while parent_id is not None and parent_id in by_id and all(parent_id != seen.pk for seen in chain):
+        chain.append(by_id[parent_id])
+        parent_id = by_id[parent_id].parent_id
+    return chain
+
+
+def unit_manager(*, unit: OrganisationalUnit) -> Person | None:
+    """Who receives a complaint about the unit (WP-02): its manager, else the nearest manager above it."""
+    for candidate in [unit, *unit_ancestors(unit=unit)]:
+        if candidate.manager_id is not None:
+            return candidate.manager
+    return None
+
+
+def clients_of(*, organisation: Organisation) -> QuerySet[Organisation]:
+    """The organisations whose complaints service `organisation` provides (WV-02)."""
+    return Organisation.objects.filter(served_by=organisation).order_by("name")
+
+
+def organisation_for_procedure(*, organisation: Organisation, on: dt.date | None = None) -> Organisation | None:
+    """The organisation whose procedure governs `organisation`'s new cases on `on` (WV-02).
+
+    Itself when it has adopted a procedure in force, else the firm that serves it if that firm has one, else None.
+    """
+    adoption = procedure_for(organisation=organisation, on=_day(organisation, on))
+    return adoption.organisation if adoption is not None else None
+
+
+def organisation_by_slug(*, slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()

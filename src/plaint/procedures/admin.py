@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
+
+
+class ProcedureAdoptionForm(forms.ModelForm[ProcedureAdoption]):
+    class Meta:
+        model = ProcedureAdoption
+        fields = ["organisation", "procedure_id", "version", "active_from", "active_until"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The bundled files are read when the form is built, so a newly bundled procedure shows up without a restart.
+        choices = [(procedure_id, procedure_id) for procedure_id in bundled_procedure_ids()]
+        current = self.instance.procedure_id if self.instance.pk else None
+        if current and current not in dict(choices):
+            choices.append((current, current))
+        self.fields["procedure_id"].widget = forms.Select(choices=[("", "---------"), *choices])
+
+
+@admin.register(ProcedureAdoption)
+class ProcedureAdoptionAdmin(admin.ModelAdmin[ProcedureAdoption]):
+    form = ProcedureAdoptionForm
+    list_display = ["organisation", "procedure_id", "version", "active_from", "active_until"]
+    list_filter = ["procedure_id", "organisation"]
+    search_fields = ["organisation__name", "procedure_id"]
+    date_hierarchy = "active_from"
+    autocomplete_fields = ["organisation"]
+    fieldsets = [
+        (None, {"fields": ["organisation", "procedure_id", "version"]}),
+        (_("In force"), {"fields": ["active_from", "active_until"]}),
+    ]
