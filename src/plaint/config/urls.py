@@ -6,6 +6,7 @@ from plaint.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("ops/", include("plaint.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 urlpatterns += i18n_patterns(

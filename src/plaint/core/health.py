@@ -30,3 +30,14 @@ def task_queue_health() -> ComponentHealth:
     except Exception as error:  # redis.ConnectionError, sqlite3.OperationalError, ...
         return ComponentHealth(False, type(error).__name__)
     return ComponentHealth(True, f"{type(HUEY.storage).__name__}, {pending} pending")
+
+
+def worker_health() -> dict[str, str | None]:
+    """When a `plaint worker` last ran its heartbeat (ISO 8601, or None); informative, never part of the status."""
+    from plaint.core.selectors import worker_last_seen
+
+    try:
+        last_seen = worker_last_seen()
+    except Exception:  # database down or not migrated: the database part of /healthz already says so
+        return {"last_seen": None}
+    return {"last_seen": None if last_seen is None else last_seen.isoformat()}
