@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,7 @@ class UnitInline(admin.TabularInline[OrganisationalUnit, Organisation]):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     form = OrganisationForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
         "reference_prefix",
@@ -94,6 +96,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 
 @admin.register(ExternalBody)
 class ExternalBodyAdmin(admin.ModelAdmin[ExternalBody]):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "email", "phone", "website"]
     list_filter = ["kind"]
     search_fields = ["name"]
