@@ -35,7 +35,6 @@ def queue_probe_create(*, actor_id: int | None) -> QueueProbe:
         probe = QueueProbe.objects.create(created_at=clock.now(), created_by_id=actor_id)
         probe_id = probe.pk
         transaction.on_commit(lambda: process_queue_probe(probe_id))
-    probe.refresh_from_db()  # picks up the result when the queue runs jobs immediately (tests, HUEY_IMMEDIATE)
     return probe
 
 
