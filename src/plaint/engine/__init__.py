@@ -1,1 +1,41 @@
-"""The procedure engine: pure Python, no Django. Procedures as data, the calendar, and the state machine of a case."""
+"""The procedure engine: pure Python, no Django. Procedures as data, the calendar, and the state machine of a case.
+
+Public API:
+
+* `load_file(path)`, `load_text(text, file)` → `Procedure`, or `ProcedureError` with `file:line: message` problems;
+  `load_directory(path)` → `Registry` (all files, parsed once and cached).
+* `evaluate(procedure, events, today)` → `CaseView`; `decide(procedure, events, action, actor_roles, today, data)` →
+  `Decision`; events are `CaseEvent(kind, at, actor, data)`.
+* `plan(procedure, received, given)` → the `Deadline`s of a case on the latest-allowed path.
+"""
+
+from plaint.engine.definition import Procedure
+from plaint.engine.errors import EngineInputError, Problem, ProcedureError
+from plaint.engine.loader import load_bytes, load_file, load_text
+from plaint.engine.machine import Assignment, CaseEvent, CaseView, Decision, LetterDue, TermView, decide, evaluate
+from plaint.engine.messages import Message
+from plaint.engine.plan import Deadline, plan
+from plaint.engine.registry import Registry, load_directory
+
+__all__ = [
+    "Assignment",
+    "CaseEvent",
+    "CaseView",
+    "Deadline",
+    "Decision",
+    "EngineInputError",
+    "LetterDue",
+    "Message",
+    "Problem",
+    "Procedure",
+    "ProcedureError",
+    "Registry",
+    "TermView",
+    "decide",
+    "evaluate",
+    "load_bytes",
+    "load_directory",
+    "load_file",
+    "load_text",
+    "plan",
+]

@@ -1,0 +1,641 @@
+"""The state machine: a case's events folded into what the procedure says about it now, and deciding on one action.
+
+Deterministic and without I/O: the same procedure, events and day always give the same answer. `evaluate` is one
+pass over the events plus a constant amount of work per term, so it is linear in the number of events.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from types import MappingProxyType
+from typing import Any, Literal
+
+from plaint.engine import vocabulary as v
+from plaint.engine.calendar import Calendar, Duration, DurationUnit
+from plaint.engine.definition import Action, Condition, Procedure, Stage, Term
+from plaint.engine.messages import Message
+
+TermState = Literal["pending", "met", "missed", "extended", "paused", "not_applicable"]
+Status = Literal["open", "closed"]
+_OPEN_STATES: frozenset[str] = frozenset({"pending", "extended", "paused"})
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One thing that happened in a case: an event name, the day, who did it (role or party) and its data."""
+
+    kind: str
+    at: date
+    actor: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data", MappingProxyType(dict(self.data)))
+
+    @property
+    def outcome(self) -> str | None:
+        value = self.data.get("outcome")
+        return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True)
+class TermView:
+    key: str
+    state: TermState
+    anchor: str
+    started_on: date
+    due: date
+    met_on: date | None = None
+    late: bool = False
+    extensions: int = 0
+    warn_only: bool = False
+    party: str = "organisation"
+
+
+@dataclass(frozen=True)
+class LetterDue:
+    key: str
+    because: str  # the event (or "missed:<term>", "extended:<term>") that made it due
+    since: date
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    colleague: bool = False
+    rule: int | None = None  # index of the routing rule that assigned it; None for handled_by
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What the procedure says about a case on a given day."""
+
+    procedure_id: str
+    version: int
+    today: date
+    stage: str | None
+    status: Status
+    kind: str | None
+    outcome: str | None
+    responsible: tuple[Assignment, ...]
+    terms: tuple[TermView, ...]
+    allowed: Mapping[str, tuple[str, ...]]  # role or party → events it may record now
+    letters_due: tuple[LetterDue, ...]
+    rights: tuple[str, ...]  # external bodies the complainant may now go to because a term was missed
+    warnings: tuple[Message, ...]
+    paused: bool = False
+
+    def term(self, key: str) -> TermView | None:
+        return next((term for term in self.terms if term.key == key), None)
+
+    def allowed_actions(self) -> tuple[str, ...]:
+        """Every event anyone may record now, in a stable order."""
+        seen: dict[str, None] = {}
+        for events in self.allowed.values():
+            seen.update(dict.fromkeys(events))
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Decision:
+    accepted: bool
+    event: CaseEvent | None
+    view: CaseView
+    errors: tuple[Message, ...] = ()
+    terms_started: tuple[str, ...] = ()
+    terms_stopped: tuple[str, ...] = ()
+    letters_due: tuple[LetterDue, ...] = ()
+
+
+# Folding
+
+
+@dataclass
+class _Occurrence:
+    index: int
+    at: date
+    stage: str | None
+    outcome: str | None
+
+
+@dataclass
+class _Fold:
+    stage: Stage | None = None
+    status: Status = "open"
+    kind: str | None = None
+    outcome: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    incident_date: date | None = None
+    awareness_date: date | None = None
+    received_on: date | None = None
+    closed_on: date | None = None
+    occurrences: dict[str, list[_Occurrence]] = field(default_factory=dict)
+    visit: set[str] = field(default_factory=set)
+    extensions: dict[str, list[tuple[int, Duration]]] = field(default_factory=dict)
+    pauses: list[tuple[int, date, date | None]] = field(default_factory=list)
+    triggers: list[LetterDue] = field(default_factory=list)
+    sent: Counter[str] = field(default_factory=Counter)
+    last_at: date | None = None
+
+    def happened(self, event: str) -> bool:
+        return event in self.occurrences
+
+
+def find_action(procedure: Procedure, stage: Stage | None, event: str) -> tuple[Action | None, bool]:
+    """The action recording `event` in `stage`, else among the top-level actions; and whether it is top-level."""
+    if stage is not None:
+        action = stage.action_by_event.get(event)
+        if action is not None:
+            return action, False
+    for action in procedure.actions:
+        if action.event == event:
+            return action, True
+    return None, False
+
+
+def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
+    state = _Fold()
+    for index, event in enumerate(events):
+        state.last_at = event.at
+        stage_key = state.stage.key if state.stage is not None else None
+        outcome = event.outcome
+        state.occurrences.setdefault(event.kind, []).append(_Occurrence(index, event.at, stage_key, outcome))
+        facts = event.data.get("facts")
+        if isinstance(facts, Mapping):
+            state.facts.update(facts)
+        if event.kind == "received":
+            kind = event.data.get("kind", "complaint")
+            state.kind = kind if isinstance(kind, str) else "complaint"
+            state.facts.setdefault("kind", state.kind)
+            state.received_on = event.at
+            state.incident_date = _as_date(event.data.get("incident_date"))
+            state.awareness_date = _as_date(event.data.get("awareness_date"))
+            state.stage = procedure.entry_stage(state.kind)
+            state.status = "open"
+            state.visit = set()
+        elif event.kind == "letter_sent":
+            letter = event.data.get("letter")
+            if isinstance(letter, str):
+                state.sent[letter] += 1
+        elif event.kind == "term_extended":
+            _record_extension(procedure, state, index, event)
+        elif event.kind == "paused":
+            state.pauses.append((index, event.at, None))
+        elif event.kind == "resumed" and state.pauses and state.pauses[-1][2] is None:
+            start_index, start, _ = state.pauses[-1]
+            state.pauses[-1] = (start_index, start, event.at)
+        if outcome is not None:
+            state.outcome = outcome
+        elif event.kind == "withdrawn":
+            state.outcome = "withdrawn"
+        for letter in procedure.letters:
+            if (
+                letter.when == event.kind
+                and (not letter.outcomes or outcome in letter.outcomes)
+                and (letter.stage is None or letter.stage == stage_key)
+            ):
+                state.triggers.append(LetterDue(letter.key, event.kind, event.at))
+        if event.kind in v.BUILTIN_EVENTS:
+            continue
+        action, top_level = find_action(procedure, state.stage, event.kind)
+        if action is None:
+            continue
+        if not top_level:
+            state.visit.add(event.kind)
+        step = action.transition(outcome)
+        if step.goes_to is not None:
+            state.stage = procedure.stage_by_key[step.goes_to]
+            state.status = "open"
+            state.closed_on = None
+            state.visit = set()
+        elif step.closes:
+            state.status = "closed"
+            state.closed_on = event.at
+    return state
+
+
+def _record_extension(procedure: Procedure, state: _Fold, index: int, event: CaseEvent) -> None:
+    key, by = event.data.get("term"), event.data.get("by")
+    term = procedure.term_by_key.get(key) if isinstance(key, str) else None
+    if term is None or term.extension is None:
+        return
+    duration = parse_duration(by)
+    if duration is not None:
+        state.extensions.setdefault(term.key, []).append((index, duration))
+    extension_letter = term.extension.letter
+    if extension_letter is not None:
+        state.triggers.append(LetterDue(extension_letter, f"extended:{term.key}", event.at))
+
+
+def parse_duration(value: object) -> Duration | None:
+    if isinstance(value, Duration):
+        return value
+    if isinstance(value, str):
+        try:
+            return Duration.parse(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+# Conditions
+
+
+def condition_holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
+    for name in ("subject_role", "involved", "nature", "category", "kind", "channel"):
+        wanted = getattr(condition, name)
+        if wanted is None:
+            continue
+        value = facts.get(name)
+        values = value if isinstance(value, list | tuple | set | frozenset) else (value,)
+        if wanted not in values:
+            return False
+    return True
+
+
+def route(stage: Stage, facts: Mapping[str, Any]) -> tuple[Assignment, ...]:
+    """Who handles `stage` given the case's facts: every matching routing rule, else the stage's handled_by."""
+    if stage.routing is not None:
+        matched = tuple(
+            Assignment(rule.assign, rule.colleague, index)
+            for index, rule in enumerate(stage.routing.rules)
+            if condition_holds(rule.when, facts)
+        )
+        if matched:
+            return matched
+    return tuple(Assignment(role) for role in stage.handled_by)
+
+
+# Terms
+
+
+def _term_view(procedure: Procedure, calendar: Calendar, term: Term, state: _Fold, today: date) -> TermView | None:
+    occurrences = state.occurrences.get(term.anchor, [])
+    if term.stage is not None:
+        occurrences = [occurrence for occurrence in occurrences if occurrence.stage == term.stage]
+    if not occurrences:
+        return None
+    anchor = occurrences[0] if term.occurrence == "first" else occurrences[-1]
+    due = calendar.add(anchor.at, term.duration)
+    extensions = [duration for index, duration in state.extensions.get(term.key, []) if index > anchor.index]
+    for duration in extensions:
+        due = calendar.add(due, duration)
+    paused_now = False
+    if term.pausable:
+        for index, start, end in state.pauses:
+            if index < anchor.index:
+                continue
+            stop = end if end is not None else today
+            if end is None:
+                paused_now = True
+            days = (stop - start).days
+            if days > 0:
+                due = calendar.add(due, Duration(days, DurationUnit.CALENDAR_DAYS))
+    met = _first_after(state, term.met_by, anchor.index)
+    view = TermView(
+        key=term.key,
+        state="pending",
+        anchor=term.anchor,
+        started_on=anchor.at,
+        due=due,
+        extensions=len(extensions),
+        warn_only=term.warn_only,
+        party=term.party,
+    )
+    if not _applies(term, state, anchor):
+        return replace(view, state="not_applicable")
+    if met is not None:
+        return replace(view, state="met", met_on=met.at, late=met.at > due)
+    if state.status == "closed" and state.closed_on is not None and state.closed_on <= due:
+        return replace(view, state="not_applicable")
+    if paused_now:
+        return replace(view, state="paused")
+    if today > due:
+        return replace(view, state="missed")
+    return replace(view, state="extended") if extensions else view
+
+
+def _first_after(state: _Fold, events: Sequence[str], index: int) -> _Occurrence | None:
+    best: _Occurrence | None = None
+    for event in events:
+        occurrences = state.occurrences.get(event)
+        if not occurrences:
+            continue
+        position = bisect.bisect_right([occurrence.index for occurrence in occurrences], index)
+        if position < len(occurrences) and (best is None or occurrences[position].index < best.index):
+            best = occurrences[position]
+    return best
+
+
+def _applies(term: Term, state: _Fold, anchor: _Occurrence) -> bool:
+    condition = term.applies_when
+    if condition is None:
+        return True
+    if any(not state.happened(event) for event in condition.happened):
+        return False
+    if any(state.happened(event) for event in condition.not_happened):
+        return False
+    if condition.kinds and state.kind not in condition.kinds:
+        return False
+    if condition.anchor_outcome and anchor.outcome not in condition.anchor_outcome:
+        return False
+    return condition.facts is None or condition_holds(condition.facts, state.facts)
+
+
+# Evaluating
+
+
+def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> CaseView:
+    """Fold `events` (oldest first) into the case's view on `today`."""
+    state = _fold(procedure, events)
+    calendar = procedure.working_calendar
+    terms = tuple(
+        view for view in (_term_view(procedure, calendar, term, state, today) for term in procedure.terms) if view
+    )
+    warnings: list[Message] = []
+    rights: list[str] = []
+    triggers = list(state.triggers)
+    for term_view in terms:
+        term = procedure.term_by_key[term_view.key]
+        if term_view.state != "missed":
+            continue
+        if term.warn_only:
+            warnings.append(
+                Message(
+                    "warn_term_missed",
+                    {"label": term.label.en, "due": term_view.due.isoformat(), "clauses": ", ".join(term.clauses)},
+                )
+            )
+        if term.on_missed is not None:
+            if term.on_missed.letter is not None:
+                triggers.append(LetterDue(term.on_missed.letter, f"missed:{term.key}", term_view.due))
+            if term.on_missed.opens is not None:
+                rights.append(term.on_missed.opens)
+                body = procedure.external_body_by_key[term.on_missed.opens].name.en
+                warnings.append(Message("right_opened", {"value": term.key, "body": body}))
+    warnings += _admissibility_warnings(procedure, state)
+    if state.kind is not None and state.kind not in procedure.kind_by_name:
+        warnings.append(Message("kind_unknown_in_case", {"value": state.kind}))
+    paused = bool(state.pauses) and state.pauses[-1][2] is None
+    view = CaseView(
+        procedure_id=procedure.id,
+        version=procedure.version,
+        today=today,
+        stage=state.stage.key if state.stage is not None else None,
+        status=state.status,
+        kind=state.kind,
+        outcome=state.outcome,
+        responsible=route(state.stage, state.facts) if state.stage is not None else (),
+        terms=terms,
+        allowed=MappingProxyType({}),
+        letters_due=_letters_due(triggers, state.sent),
+        rights=tuple(rights),
+        warnings=tuple(warnings),
+        paused=paused,
+    )
+    return replace(view, allowed=MappingProxyType(_allowed(procedure, state, view)))
+
+
+def _letters_due(triggers: list[LetterDue], sent: Counter[str]) -> tuple[LetterDue, ...]:
+    remaining = Counter(sent)
+    due: list[LetterDue] = []
+    for trigger in sorted(triggers, key=lambda t: t.since):
+        if remaining[trigger.key] > 0:
+            remaining[trigger.key] -= 1
+        else:
+            due.append(trigger)
+    return tuple(due)
+
+
+def _admissibility_warnings(procedure: Procedure, state: _Fold) -> list[Message]:
+    limit = procedure.admissibility.time_limit
+    if limit is None or state.received_on is None:
+        return []
+    start = state.incident_date if limit.counted_from == "incident" else (state.awareness_date or state.incident_date)
+    if start is None:
+        return []
+    latest = procedure.working_calendar.add(start, limit.duration)
+    if state.received_on <= latest:
+        return []
+    code = "not_admissible_time_limit" if limit.effect == "refuse" else "late_complaint"
+    return [
+        Message(
+            code, {"incident": start.isoformat(), "limit": str(limit.duration), "clauses": ", ".join(limit.clauses)}
+        )
+    ]
+
+
+def _available(action: Action, state: _Fold, top_level: bool, missed: frozenset[str]) -> bool:
+    """Whether `action` may be taken now, whoever takes it."""
+    if state.status == "closed" and (top_level or not action.when_closed):
+        return False
+    if state.status == "open" and action.when_closed:
+        return False
+    prerequisites = all(state.happened(event) for event in action.after)
+    if not prerequisites and not any(key in missed for key in action.or_when_missed):
+        return False
+    if action.repeatable:
+        return True
+    return not (state.happened(action.event) if top_level else action.event in state.visit)
+
+
+def _allowed(procedure: Procedure, state: _Fold, view: CaseView) -> dict[str, tuple[str, ...]]:
+    if state.stage is None:
+        return {}
+    missed = frozenset(term.key for term in view.terms if term.state == "missed")
+    result: dict[str, dict[str, None]] = {}
+
+    def allow(actors: Iterable[str], event: str) -> None:
+        for actor in actors:
+            result.setdefault(actor, {})[event] = None
+
+    for action in state.stage.actions:
+        if _available(action, state, False, missed):
+            allow(action.by, action.event)
+    for action in procedure.actions:
+        if action.event not in state.stage.action_by_event and _available(action, state, True, missed):
+            allow(action.by, action.event)
+    if state.status == "open":
+        for term_view in view.terms:
+            extension = procedure.term_by_key[term_view.key].extension
+            if extension is None or term_view.state not in ("pending", "extended"):
+                continue
+            if extension.max_count is not None and term_view.extensions >= extension.max_count:
+                continue
+            allow(extension.by, "term_extended")
+    return {actor: tuple(events) for actor, events in result.items()}
+
+
+# Deciding
+
+
+def decide(
+    procedure: Procedure,
+    events: Sequence[CaseEvent],
+    action: str,
+    actor_roles: Iterable[str],
+    today: date,
+    data: Mapping[str, Any] | None = None,
+) -> Decision:
+    """Whether `action`, taken on `today` by someone holding `actor_roles`, is allowed; and if so, its effects."""
+    data = dict(data or {})
+    roles = tuple(actor_roles)
+    before = evaluate(procedure, events, today)
+    errors = _check(procedure, events, before, action, roles, today, data)
+    if errors:
+        return Decision(accepted=False, event=None, view=before, errors=tuple(errors))
+    actor = _actor(before, action, roles)
+    event = CaseEvent(action, today, actor, data)
+    after = evaluate(procedure, [*events, event], today)
+    started_before = {term.key for term in before.terms}
+    open_before = {term.key for term in before.terms if term.state in _OPEN_STATES}
+    started = tuple(term.key for term in after.terms if term.key not in started_before)
+    stopped = tuple(
+        term.key for term in after.terms if term.key in open_before and term.state in ("met", "not_applicable")
+    )
+    old = Counter((letter.key, letter.because, letter.since) for letter in before.letters_due)
+    new_letters: list[LetterDue] = []
+    for letter in after.letters_due:
+        marker = (letter.key, letter.because, letter.since)
+        if old[marker] > 0:
+            old[marker] -= 1
+        else:
+            new_letters.append(letter)
+    return Decision(
+        accepted=True,
+        event=event,
+        view=after,
+        terms_started=started,
+        terms_stopped=stopped,
+        letters_due=tuple(new_letters),
+    )
+
+
+def _actor(view: CaseView, action: str, roles: tuple[str, ...]) -> str | None:
+    for role in roles:
+        if action in view.allowed.get(role, ()):
+            return role
+    return roles[0] if roles else None
+
+
+def _check(
+    procedure: Procedure,
+    events: Sequence[CaseEvent],
+    view: CaseView,
+    action: str,
+    roles: tuple[str, ...],
+    today: date,
+    data: Mapping[str, Any],
+) -> list[Message]:
+    if action == "received":
+        if events:
+            return [Message("already_received")]
+        kind = data.get("kind", "complaint")
+        if kind not in procedure.kind_by_name:
+            return [Message("kind_not_accepted", {"value": kind})]
+        return []
+    if not events:
+        return [Message("case_not_started")]
+    last = events[-1].at
+    if today < last:
+        return [Message("date_before_last_event", {"day": today.isoformat(), "last": last.isoformat()})]
+    if action == "letter_sent":
+        letter = data.get("letter")
+        if not any(due.key == letter for due in view.letters_due):
+            return [Message("letter_not_due", {"value": letter})]
+        return []
+    allowed_now = view.allowed_actions()
+    if action not in allowed_now:
+        return [Message("action_not_allowed", {"action": action, "allowed": ", ".join(allowed_now) or "none"})]
+    permitted = [actor for actor, actions in view.allowed.items() if action in actions]
+    if not any(role in permitted for role in roles):
+        return [
+            Message(
+                "action_not_for_role",
+                {"action": action, "roles": ", ".join(roles) or "nobody", "by": ", ".join(permitted)},
+            )
+        ]
+    if action == "term_extended":
+        return _check_extension(procedure, view, roles, data)
+    stage = procedure.stage_by_key.get(view.stage) if view.stage is not None else None
+    definition, _ = find_action(procedure, stage, action)
+    if definition is None:  # pragma: no cover - allowed_actions only lists defined actions
+        return []
+    errors: list[Message] = []
+    outcome = data.get("outcome")
+    if definition.outcomes:
+        if outcome is None:
+            errors.append(Message("outcome_required", {"action": action, "choices": ", ".join(definition.outcomes)}))
+        elif outcome not in definition.outcomes:
+            errors.append(
+                Message(
+                    "outcome_not_allowed",
+                    {"value": outcome, "action": action, "choices": ", ".join(definition.outcomes)},
+                )
+            )
+    routing = stage.routing if stage is not None else None
+    if action == "handler_assigned" and data.get("involved") is True and routing is not None and routing.independent:
+        errors.append(Message("handler_involved", {"clauses": ", ".join(routing.clauses)}))
+    if action == "paused" and view.paused:
+        errors.append(Message("already_paused"))
+    if action == "resumed" and not view.paused:
+        errors.append(Message("not_paused"))
+    return errors
+
+
+def _check_extension(
+    procedure: Procedure, view: CaseView, roles: tuple[str, ...], data: Mapping[str, Any]
+) -> list[Message]:
+    key = data.get("term")
+    by = parse_duration(data.get("by"))
+    if not isinstance(key, str) or data.get("by") is None:
+        return [Message("extension_term_required")]
+    term = procedure.term_by_key.get(key)
+    if term is None or term.extension is None:
+        return [Message("extension_not_allowed", {"value": key})]
+    if by is None:
+        return [Message("bad_extension_duration", {"value": data.get("by")})]
+    policy = term.extension
+    clauses = ", ".join(policy.clauses or term.clauses)
+    term_view = view.term(key)
+    if term_view is None or term_view.state not in ("pending", "extended"):
+        state = term_view.state if term_view is not None else "not started"
+        return [Message("extension_not_pending", {"value": key, "state": state})]
+    if not any(role in policy.by for role in roles):
+        return [Message("extension_by_role", {"value": key, "by": ", ".join(policy.by)})]
+    if policy.max_count is not None and term_view.extensions >= policy.max_count:
+        return [Message("extension_count", {"value": key, "max_count": policy.max_count, "clauses": clauses})]
+    if policy.reasons_required and not str(data.get("reason") or "").strip():
+        return [Message("extension_reason_required", {"value": key, "clauses": clauses})]
+    calendar = procedure.working_calendar
+    base_due = calendar.add(term_view.started_on, term.duration)
+    latest = calendar.add(base_due, policy.max_total)
+    if calendar.add(term_view.due, by) > latest:
+        return [
+            Message(
+                "extension_too_long",
+                {
+                    "value": key,
+                    "by": str(by),
+                    "max_total": str(policy.max_total),
+                    "latest": latest.isoformat(),
+                    "clauses": clauses,
+                },
+            )
+        ]
+    return []

@@ -1,0 +1,179 @@
+"""`plaint procedures ...`: list, check and plan procedure files. Thin: the engine does the work.
+
+Each subcommand is a `Subcommand` (its arguments and its handler) in `SUBCOMMANDS`; add one by writing a function
+pair and adding it to the tuple. Exit codes: 0 fine, 1 a checked file has problems, 2 bad input (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import ArgumentParser
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plaint.engine import EngineInputError, ProcedureError, load_file, plan
+from plaint.engine.definition import Procedure
+from plaint.engine.messages import Lang, Message
+from plaint.engine.registry import procedure_files
+from plaint.procedures import BUNDLED_DIR
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    name: str
+    help: str
+    arguments: Callable[[ArgumentParser], None]
+    handle: Callable[[BaseCommand, dict[str, Any]], None]
+
+
+def _bad_input(message: Message) -> CommandError:
+    return CommandError(message.text("en"), returncode=2)
+
+
+def _directory(options: dict[str, Any]) -> Path:
+    return Path(options.get("directory") or BUNDLED_DIR)
+
+
+def load_procedure(procedure_id: str, directory: Path) -> Procedure:
+    """The procedure `<directory>/<id>.yaml`; bad input → CommandError with exit code 2."""
+    path = directory / f"{procedure_id}.yaml"
+    if not path.is_file():
+        from plaint.engine.messages import closest
+
+        known = [file.stem for file in procedure_files(directory)] if directory.is_dir() else []
+        raise _bad_input(
+            Message("unknown_procedure", {"value": procedure_id, "suggestion": closest(procedure_id, known)})
+        )
+    try:
+        return load_file(path)
+    except ProcedureError as error:
+        raise CommandError(error.problems[0].text(), returncode=2) from None
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise _bad_input(Message("bad_date", {"value": text})) from None
+
+
+# list
+
+
+def _list_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("--directory", help="a directory of procedure files (default: the bundled procedures)")
+
+
+def _list(command: BaseCommand, options: dict[str, Any]) -> None:
+    broken = False
+    for path in procedure_files(_directory(options)):
+        try:
+            procedure = load_file(path)
+        except ProcedureError as error:
+            broken = True
+            for line in error.lines():
+                command.stderr.write(line)
+            continue
+        command.stdout.write(
+            f"{procedure.id:<20} v{procedure.version:<3} {procedure.valid_from.isoformat()}  {procedure.title.en}"
+        )
+    if broken:
+        sys.exit(1)
+
+
+# check
+
+
+def _check_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="procedure files to check")
+    parser.add_argument("--lang", choices=("en", "nl"), default="en", help="language of the messages")
+
+
+def _check(command: BaseCommand, options: dict[str, Any]) -> None:
+    lang: Lang = "nl" if options["lang"] == "nl" else "en"
+    failed = False
+    for name in options["paths"]:
+        try:
+            load_file(name)
+        except ProcedureError as error:
+            failed = True
+            for line in error.lines(lang):
+                command.stdout.write(line)
+        else:
+            command.stdout.write(f"{name}: ok")
+    if failed:
+        sys.exit(1)
+
+
+# plan
+
+
+def _plan_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the procedure's id")
+    parser.add_argument("--received", required=True, metavar="YYYY-MM-DD", help="the day the complaint was received")
+    parser.add_argument(
+        "--at",
+        action="append",
+        default=[],
+        metavar="EVENT=YYYY-MM-DD",
+        help="the day an event happened (repeatable); other events happen on the last day allowed",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument("--directory", help="a directory of procedure files (default: the bundled procedures)")
+
+
+def _plan(command: BaseCommand, options: dict[str, Any]) -> None:
+    received = parse_day(options["received"])
+    given: dict[str, date] = {}
+    for item in options["at"]:
+        event, sep, day = item.partition("=")
+        if not sep or not event.strip():
+            raise _bad_input(Message("bad_at", {"value": item}))
+        given[event.strip()] = parse_day(day.strip())
+    procedure = load_procedure(options["id"], _directory(options))
+    try:
+        deadlines = plan(procedure, received, given)
+    except EngineInputError as error:
+        raise _bad_input(error.message) from None
+    if options["json"]:
+        document = {
+            "procedure": procedure.id,
+            "version": procedure.version,
+            "deadlines": [deadline.as_json() for deadline in deadlines],
+        }
+        command.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    command.stdout.write(f"{procedure.id} v{procedure.version}: {procedure.title.en}; received {received.isoformat()}")
+    for deadline in deadlines:
+        term = deadline.term
+        clauses = f" [{', '.join(term.clauses)}]" if term.clauses else ""
+        counted = f"{term.duration} from {deadline.anchor} on {deadline.anchor_date.isoformat()}"
+        if term.extension is not None and deadline.key.endswith(".extended"):
+            counted += f", extended by at most {term.extension.max_total}"
+        command.stdout.write(f"{deadline.due.isoformat()}  {deadline.key:<28} {deadline.label.en} ({counted}){clauses}")
+
+
+SUBCOMMANDS: tuple[Subcommand, ...] = (
+    Subcommand("list", "list the bundled procedures", _list_arguments, _list),
+    Subcommand("check", "check procedure files; exit 1 if any has problems", _check_arguments, _check),
+    Subcommand("plan", "print every term promised for a case received on a day", _plan_arguments, _plan),
+)
+
+
+class Command(BaseCommand):
+    help = "Procedure files: list, check, plan."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subparsers = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+        for sub in SUBCOMMANDS:
+            sub.arguments(subparsers.add_parser(sub.name, help=sub.help))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        by_name = {sub.name: sub for sub in SUBCOMMANDS}
+        by_name[options["subcommand"]].handle(self, options)
