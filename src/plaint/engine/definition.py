@@ -28,6 +28,8 @@ from plaint.engine.messages import Lang, closest
 
 KEY_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]*")
 CLAUSE_PATTERN: Final = re.compile(r"[A-Z]{2}-\d{2}")
+#: A procedure's id is also a file name (`<id>.yaml`): a key that may use single hyphens too (`workers-union`).
+PROCEDURE_ID_PATTERN: Final = re.compile(r"[a-z][a-z0-9_]*(?:-[a-z0-9_]+)*")
 
 
 class Model(BaseModel):
@@ -46,6 +48,12 @@ def _vocabulary_check(code: str, choices: tuple[str, ...]) -> Any:
 def _key(value: str) -> str:
     if not KEY_PATTERN.fullmatch(value):
         raise PydanticCustomError("bad_key", "{value}", {"value": value})
+    return value
+
+
+def _procedure_id(value: str) -> str:
+    if not PROCEDURE_ID_PATTERN.fullmatch(value):
+        raise PydanticCustomError("bad_procedure_id", "{value}", {"value": value})
     return value
 
 
@@ -68,6 +76,7 @@ def _duration(value: object) -> Duration:
 
 NonEmpty = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, AfterValidator(_key)]
+ProcedureId = Annotated[str, AfterValidator(_procedure_id)]
 ClauseId = Annotated[str, AfterValidator(_clause)]
 Clauses = tuple[ClauseId, ...]
 Event = Annotated[str, _vocabulary_check("unknown_event", v.EVENTS)]
@@ -444,7 +453,7 @@ class Commitment(Model):
 class Procedure(Model):
     """One version of one organisation's complaints procedure."""
 
-    id: Key
+    id: ProcedureId
     version: Annotated[int, Field(ge=1, strict=True)]
     valid_from: date
     valid_until: date | None = None

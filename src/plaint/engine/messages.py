@@ -72,6 +72,12 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "{value!r} is not a clause id; write two capital letters, a hyphen and two digits, e.g. 'XS-13'",
             "{value!r} is geen clausule-id; schrijf twee hoofdletters, een streepje en twee cijfers, bijv. 'XS-13'",
         ),
+        "bad_procedure_id": (
+            "{value!r} is not a valid procedure id; use lower case letters, digits, underscores and single hyphens, "
+            "starting with a letter (e.g. 'workers-union')",
+            "{value!r} is geen geldig procedure-id; gebruik kleine letters, cijfers, liggende streepjes en losse "
+            "koppeltekens, beginnend met een letter (bijv. 'workers-union')",
+        ),
         "bad_key": (
             "{value!r} is not a valid key; use lower case letters, digits and underscores, starting with a letter",
             "{value!r} is geen geldige sleutel; gebruik kleine letters, cijfers en liggende streepjes, beginnend met "
