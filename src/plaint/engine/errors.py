@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plaint.engine.messages import Lang, Message
+from plaint.engine.messages import Message
 
 
 @dataclass(frozen=True, eq=False)
@@ -17,7 +17,7 @@ class Problem:
     where: str
     message: Message
 
-    def text(self, lang: Lang = "en") -> str:
+    def text(self, lang: str = "en") -> str:
         prefix = f"{self.file}:{self.line}: "
         return prefix + (f"{self.where}: " if self.where else "") + self.message.text(lang)
 
@@ -33,7 +33,7 @@ class ProcedureError(Exception):
         self.problems: tuple[Problem, ...] = tuple(sorted(unique.values(), key=lambda p: (p.file, p.line, p.where)))
         super().__init__("\n".join(problem.text() for problem in self.problems))
 
-    def lines(self, lang: Lang = "en") -> list[str]:
+    def lines(self, lang: str = "en") -> list[str]:
         return [problem.text(lang) for problem in self.problems]
 
 

@@ -267,7 +267,7 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
 )
 
 
-def template(code: str, lang: Lang = "en") -> str:
+def template(code: str, lang: str = "en") -> str:
     en, nl = _CATALOGUE[code]
     return nl if lang == "nl" else en
 
@@ -288,7 +288,7 @@ class Message:
             raise KeyError(f"No message {self.code!r} in the engine's catalogue.")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
-    def text(self, lang: Lang = "en") -> str:
+    def text(self, lang: str = "en") -> str:
         params = dict(self.params)
         suggestion = params.pop("suggestion", None)
         hint = ""
