@@ -5,12 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from plaint.engine import EngineInputError, Message, Procedure, load_directory
+from plaint.procedures import BUNDLED_DIR
 from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
 
 if TYPE_CHECKING:
     from plaint.organisations.models import Organisation
 
-__all__ = ["adoption_in_force", "adoptions_of", "bundled_procedure_ids", "procedure_for"]
+__all__ = [
+    "adoption_in_force",
+    "adoptions_of",
+    "bundled_procedure_ids",
+    "procedure_definition",
+    "procedure_for",
+]
 
 
 def adoption_in_force(*, organisation: Organisation, on: dt.date) -> ProcedureAdoption | None:
@@ -43,3 +51,12 @@ def procedure_for(*, organisation: Organisation, on: dt.date) -> ProcedureAdopti
 def adoptions_of(*, organisation: Organisation) -> list[ProcedureAdoption]:
     """Every adoption of the organisation, newest first: its procedure history."""
     return list(ProcedureAdoption.objects.filter(organisation=organisation).order_by("-active_from"))
+
+
+def procedure_definition(*, procedure_id: str, version: int) -> Procedure:
+    """The parsed procedure a case runs under: the bundled file with that id and version (parsed once, cached)."""
+    registry = load_directory(BUNDLED_DIR)
+    for procedure in registry.versions.get(procedure_id, ()):
+        if procedure.version == version:
+            return procedure
+    raise EngineInputError(Message("unknown_procedure", {"value": f"{procedure_id} version {version}"}))

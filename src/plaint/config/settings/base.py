@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "plaint.access",
     "plaint.organisations",
     "plaint.procedures",
+    "plaint.cases",
 ]
 AUTH_USER_MODEL = "access.User"
 
