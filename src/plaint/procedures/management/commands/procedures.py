@@ -159,10 +159,59 @@ def _plan(command: BaseCommand, options: dict[str, Any]) -> None:
         command.stdout.write(f"{deadline.due.isoformat()}  {deadline.key:<28} {deadline.label.en} ({counted}){clauses}")
 
 
+# diagram, policy (plaint.engine.render)
+
+
+def _render_lang(value: str) -> str:
+    if value not in ("en", "nl"):
+        raise CommandError(f"unsupported language {value!r}: choose en or nl", returncode=2)
+    return value
+
+
+def _diagram_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the procedure's id")
+    parser.add_argument("--lang", default="en", metavar="en|nl", help="language of the diagram (default: en)")
+    parser.add_argument("--output", metavar="FILE.svg", help="write the SVG to this file (default: stdout)")
+    parser.add_argument("--directory", help="a directory of procedure files (default: the bundled procedures)")
+
+
+def _diagram(command: BaseCommand, options: dict[str, Any]) -> None:
+    from plaint.engine.render import procedure_diagram_svg
+
+    lang = _render_lang(options["lang"])
+    svg = procedure_diagram_svg(load_procedure(options["id"], _directory(options)), lang=lang)
+    if not options["output"]:
+        command.stdout.write(svg, ending="")
+        return
+    try:
+        Path(options["output"]).write_text(svg, encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot write {options['output']}: {error.strerror or error}", returncode=2) from None
+
+
+def _policy_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID", help="the procedure's id")
+    parser.add_argument("--lang", required=True, metavar="en|nl", help="language of the text")
+    parser.add_argument("--format", default="md", metavar="md|html", help="Markdown (default) or HTML")
+    parser.add_argument("--directory", help="a directory of procedure files (default: the bundled procedures)")
+
+
+def _policy(command: BaseCommand, options: dict[str, Any]) -> None:
+    from plaint.engine.render import procedure_policy_html, procedure_policy_markdown
+
+    lang = _render_lang(options["lang"])
+    if options["format"] not in ("md", "html"):
+        raise CommandError(f"unsupported format {options['format']!r}: choose md or html", returncode=2)
+    render = procedure_policy_html if options["format"] == "html" else procedure_policy_markdown
+    command.stdout.write(render(load_procedure(options["id"], _directory(options)), lang=lang), ending="")
+
+
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("list", "list the bundled procedures", _list_arguments, _list),
     Subcommand("check", "check procedure files; exit 1 if any has problems", _check_arguments, _check),
     Subcommand("plan", "print every term promised for a case received on a day", _plan_arguments, _plan),
+    Subcommand("diagram", "draw a procedure's stages as an SVG flow chart", _diagram_arguments, _diagram),
+    Subcommand("policy", "print a procedure's public 'how to complain' text", _policy_arguments, _policy),
 )
 
 
