@@ -1,0 +1,327 @@
+"""The cases services: registration, actions allowed only when the procedure says so, history, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import translation
+
+from plaint.cases.errors import ActionNotAllowed, NoProcedure, StaleCase
+from plaint.cases.models import Case, CaseEvent, FollowUp, Term
+from plaint.cases.selectors import case_view
+from plaint.cases.services import PartyInput, case_act, case_refresh, cases_sweep
+from plaint.core.errors import Forbidden, InvalidInput
+from tests.cases.factories import organisation_running, person_of, register, staff
+from tests.organisations.factories import OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+# Monday 20 April 2026, 10:00 in Amsterdam; King's Day is Monday 27 April.
+APRIL_20 = dt.datetime(2026, 4, 20, 8, 0, tzinfo=dt.UTC)
+
+
+def travel(day: dt.date) -> time_machine.travel:
+    return time_machine.travel(dt.datetime.combine(day, dt.time(9, 0), tzinfo=dt.UTC), tick=False)
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_xs02_xs03_registration_records_receipt_reference_and_terms():
+    """XS-02: the date of receipt is registered; XS-03/XS-05/XS-08/XS-13: the terms run from it."""
+    # Given Xs2more and a receiving employee
+    xs = organisation_running("xs2more", reference_prefix="XS")
+    intake = staff(xs, "intake_staff")
+    # When a complaint phoned in is registered
+    case = register(xs, intake, channel="phone")
+    # Then it has a reference of the organisation and year, the received event and its terms
+    assert case.reference == "XS-2026-0001"
+    assert case.received_on == dt.date(2026, 4, 20)
+    assert (case.stage, case.status, case.version) == ("intake", "open", 1)
+    events = list(case.events.all())
+    assert [(e.kind, e.on, e.actor_id, e.actor_role) for e in events] == [
+        ("received", dt.date(2026, 4, 20), intake.pk, "intake_staff")
+    ]
+    due = {term.key: term.due for term in case.terms.all()}
+    assert due == {
+        "acknowledgement": dt.date(2026, 5, 4),  # two weeks (XS-03)
+        "taken_into_handling": dt.date(2026, 5, 4),  # two weeks (XS-05)
+        "refusal_notice": dt.date(2026, 5, 18),  # four weeks (XS-08)
+        "handling": dt.date(2026, 6, 1),  # six weeks (XS-13)
+    }
+    assert case.next_due == dt.date(2026, 5, 4)
+    # and a second case of the same year gets the next number
+    assert register(xs, intake).reference == "XS-2026-0002"
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_references_are_per_organisation():
+    # Given two organisations on the same procedure
+    first, second = organisation_running("xs2more"), organisation_running("xs2more")
+    # When each registers a case, then both start at number one, with their own prefix
+    one = register(first, staff(first, "intake_staff"))
+    two = register(second, staff(second, "intake_staff"))
+    assert one.reference.endswith("-2026-0001") and two.reference.endswith("-2026-0001")
+    assert one.reference != two.reference
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_registration_without_a_procedure_in_force_is_refused_with_a_reason():
+    # Given an organisation that has adopted no procedure
+    organisation = OrganisationFactory(name="Nowhere Ltd")
+    # When a case is registered, then it is refused, naming the organisation and the day
+    with pytest.raises(NoProcedure) as refused:
+        register(organisation, None)
+    assert "Nowhere Ltd" in refused.value.text("en") and "2026-04-20" in refused.value.text("en")
+    assert Case.objects.count() == 0
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_invalid_registration_rolls_back_and_names_fields():
+    # Given Xs2more
+    xs = organisation_running("xs2more")
+    # When the description is empty and the event lies in the future
+    with pytest.raises(InvalidInput) as refused:
+        register(xs, None, description="  ", incident_date=dt.date(2026, 5, 1))
+    # Then each field gets its message and nothing was stored
+    assert set(refused.value.errors) == {"description", "incident_date"}
+    assert Case.objects.count() == 0 and CaseEvent.objects.count() == 0
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_an_action_the_procedure_does_not_allow_names_the_allowed_ones_in_english_and_dutch():
+    # Given a fresh Xs2more case
+    xs = organisation_running("xs2more")
+    intake = staff(xs, "intake_staff")
+    case = register(xs, intake)
+    # When the intake employee tries to decide it straight away
+    with pytest.raises(ActionNotAllowed) as refused:
+        case_act(case=case, actor=intake, action="decided", data={"outcome": "well_founded"})
+    # Then the refusal names what this person may do now, in both languages, and nothing is recorded
+    assert refused.value.status == 409
+    assert set(refused.value.allowed) == {"handler_assigned", "escalated", "acknowledged"}
+    assert "'decided'" in refused.value.text("en") and "acknowledged" in refused.value.text("en")
+    with translation.override("nl"):
+        assert "mag nu niet" in str(refused.value.detail)
+    assert case.events.count() == 1
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_someone_outside_the_organisation_cannot_act():
+    # Given a case of Xs2more and a member of another organisation
+    xs = organisation_running("xs2more")
+    case = register(xs, staff(xs, "intake_staff"))
+    outsider = staff(organisation_running("xs2more"), "senior_manager")
+    # When the outsider acts, then they are refused
+    with pytest.raises(Forbidden):
+        case_act(case=case, actor=outsider, action="acknowledged")
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_stale_version_is_refused_and_nothing_is_lost():
+    # Given a case two people opened at version 1
+    xs = organisation_running("xs2more")
+    intake = staff(xs, "intake_staff")
+    case = register(xs, intake)
+    assert case.version == 1
+    # When the first acknowledges it
+    case_act(case=case, actor=intake, action="acknowledged", expected_version=1)
+    # Then the second, still at version 1, is told to reload, and only the first action is in the history
+    with pytest.raises(StaleCase) as stale:
+        case_act(case=case, actor=intake, action="escalated", expected_version=1)
+    assert stale.value.status == 409 and stale.value.extra == {"current_version": 2}
+    assert list(case.events.values_list("kind", flat=True)) == ["received", "acknowledged"]
+    # and after reloading the second succeeds
+    case = case_act(case=case, actor=intake, action="escalated", expected_version=2)
+    assert (case.stage, case.version) == ("assessment", 3)
+
+
+def test_xs13_extension_with_reasons_moves_the_due_date_and_not_beyond_six_weeks():
+    """XS-13: handled within six weeks; the term may be extended, with reasons, by at most six weeks."""
+    with travel(dt.date(2026, 4, 20)):
+        xs = organisation_running("xs2more")
+        intake, management = staff(xs, "intake_staff"), staff(xs, "senior_manager")
+        case = register(xs, intake)
+        case = case_act(case=case, actor=intake, action="escalated")
+        case = case_act(case=case, actor=management, action="handling_started")
+    with travel(dt.date(2026, 5, 25)):
+        # When management extends the handling term by six weeks, with reasons
+        case = case_act(
+            case=case,
+            actor=management,
+            action="term_extended",
+            data={"term": "handling", "by": "6 weeks", "reason": "Waiting for the employee's statement."},
+        )
+        term = case.terms.get(key="handling")
+        # Then the due date moves from 1 June to 13 July, and the term says it was extended
+        assert (term.due, term.state, term.extensions) == (dt.date(2026, 7, 13), "extended", 1)
+        # and a second extension beyond the six-week maximum is refused
+        with pytest.raises(ActionNotAllowed):
+            case_act(case=case, actor=management, action="term_extended", data={"term": "handling", "by": "1 week"})
+
+
+def test_terms_are_computed_once_and_missed_terms_make_a_case_overdue():
+    # Given a case received on 20 April whose acknowledgement (two weeks) is not sent
+    with travel(dt.date(2026, 4, 20)):
+        xs = organisation_running("xs2more")
+        case = register(xs, staff(xs, "intake_staff"))
+    # When the sweep runs after the due date
+    assert cases_sweep(today=dt.date(2026, 5, 5)) == 1
+    case.refresh_from_db()
+    term = case.terms.get(key="acknowledgement")
+    # Then the term is missed, the case is overdue on its earliest open date, and the version did not change
+    assert (term.state, term.due) == ("missed", dt.date(2026, 5, 4))
+    assert case.next_due == dt.date(2026, 5, 4) and case.version == 1
+    # and sweeping again changes nothing
+    assert cases_sweep(today=dt.date(2026, 5, 5)) == 0
+    # and a stored due date stays put even if recomputing would give another (the rule is kept with it)
+    Term.objects.filter(pk=term.pk).update(due=dt.date(2026, 5, 6), state="pending")
+    case_refresh(case=case, today=dt.date(2026, 5, 5))
+    term.refresh_from_db()
+    assert term.due == dt.date(2026, 5, 6) and term.rule["duration"] == "2 weeks"
+    assert term.rule["calendar"]["jurisdiction"] == "NL"
+
+
+def test_wu07_a_complaint_about_the_manager_is_handled_by_a_senior_manager():
+    """WU-07: a complaint about the manager goes to a senior manager."""
+    with travel(dt.date(2026, 12, 21)):
+        union = organisation_running("workers-union")
+        senior = staff(union, "senior_manager", name="Senior Manager")
+        manager = staff(union, "manager", line_manager=person_of(senior), name="The Manager")
+        colleague = staff(union, "manager", name="Another Manager")
+        intake = staff(union, "intake_staff")
+        # Given a formal complaint about the manager
+        case = register(
+            union,
+            intake,
+            subjects=(PartyInput(role="subject", person_id=person_of(manager).pk),),
+        )
+        case = case_act(case=case, actor=intake, action="formal_requested")
+        assert case.stage == "formal"
+        # Then the procedure routes it to a senior manager
+        assert [a.role for a in case_view(case=case).responsible] == ["senior_manager"]
+        # and assigning another (uninvolved) manager as handler is refused, naming the roles that handle it
+        with pytest.raises(InvalidInput) as refused:
+            case_act(case=case, actor=senior, action="handler_assigned", data={"handler": person_of(colleague).pk})
+        assert "senior_manager" in refused.value.text("en")
+        # while the senior manager may take it
+        case = case_act(case=case, actor=senior, action="handler_assigned", data={"handler": person_of(senior).pk})
+        assert case.handler == person_of(senior)
+
+
+def test_xs14_a_handler_involved_in_the_complaint_is_refused():
+    """XS-14: the handler is an employee not involved in the complaint."""
+    with travel(dt.date(2026, 4, 20)):
+        xs = organisation_running("xs2more")
+        intake, management = staff(xs, "intake_staff"), staff(xs, "senior_manager")
+        involved = staff(xs, "handler")
+        case = register(xs, intake, subjects=(PartyInput(role="subject", person_id=person_of(involved).pk),))
+        case = case_act(case=case, actor=intake, action="escalated")
+        # When management assigns the employee the complaint is about as the delegate handler
+        with pytest.raises(ActionNotAllowed) as refused:
+            case_act(
+                case=case,
+                actor=management,
+                action="handler_assigned",
+                data={"handler": person_of(involved).pk, "delegate": True},
+            )
+        # Then it is refused, citing the clause
+        assert "XS-14" in refused.value.text("en")
+        # and an uninvolved employee is accepted as delegate while management stays responsible (XS-19)
+        other = staff(xs, "handler")
+        case = case_act(
+            case=case,
+            actor=management,
+            action="handler_assigned",
+            data={"handler": person_of(other).pk, "delegate": True},
+        )
+        assert case.delegate == person_of(other) and case.handler is None
+
+
+def test_wu06_a_spoken_complaint_is_taken_down_by_staff_and_recorded_with_who_took_it():
+    """WU-06: a verbal formal complaint is taken down as a statement; who took it is recorded."""
+    with travel(dt.date(2026, 12, 21)):
+        union = organisation_running("workers-union")
+        supervisor = staff(union, "intake_staff")
+        case = register(union, supervisor, channel="oral", description="Statement: the member says ...")
+        received = case.events.get(kind="received")
+        assert (case.channel, received.actor, received.actor_role) == ("oral", supervisor, "intake_staff")
+        assert received.data["channel"] == "oral"
+
+
+def test_staff_record_the_complainants_request_on_their_behalf():
+    """WU-11: if the complainant is not satisfied, the board is notified (the request is recorded by staff)."""
+    with travel(dt.date(2026, 12, 21)):
+        union = organisation_running("workers-union")
+        intake, manager = staff(union, "intake_staff"), staff(union, "manager")
+        case = register(union, intake)
+        case = case_act(case=case, actor=intake, action="formal_requested")
+        case = case_act(case=case, actor=manager, action="acknowledged")
+        case = case_act(case=case, actor=manager, action="decided", data={"outcome": "unfounded"})
+    with travel(dt.date(2027, 1, 11)):
+        case = case_act(case=case, actor=intake, action="escalated", on_behalf_of="complainant")
+        escalation = case.events.get(kind="escalated")
+        assert (case.stage, escalation.actor, escalation.actor_role) == ("board", intake, "complainant")
+        # the board answers within four weeks of the escalation
+        assert case.terms.get(key="board_response").due == dt.date(2027, 2, 8)
+
+
+def test_wp06_agreements_are_recorded_and_followed_up_until_kept():
+    """WP-06: the agreed solution is confirmed in writing and the manager sees that the agreements are kept."""
+    with travel(dt.date(2026, 4, 20)):
+        werkpro = organisation_running("werkpro")
+        manager = staff(werkpro, "manager")
+        case = register(werkpro, staff(werkpro, "intake_staff"))
+        assert case.stage == "manager"
+        # When the manager records the agreement with an owner and a follow-up date
+        case = case_act(
+            case=case,
+            actor=manager,
+            action="agreement_recorded",
+            data={
+                "description": "Weekly call with the job coach",
+                "owner": person_of(manager).pk,
+                "follow_up_on": "2026-06-01",
+            },
+        )
+        # Then it is kept for follow-up, and the written confirmation is due
+        agreement = FollowUp.objects.get(case=case)
+        assert (agreement.kind, agreement.owner, agreement.follow_up_on) == (
+            "agreement",
+            person_of(manager),
+            dt.date(2026, 6, 1),
+        )
+        assert "agreement_confirmation" in [letter.key for letter in case_view(case=case).letters_due]
+    with travel(dt.date(2026, 6, 1)):
+        # and when it has been kept, the manager records so
+        case_act(case=case, actor=manager, action="measure_completed", data={"follow_up": agreement.pk})
+        agreement.refresh_from_db()
+        assert agreement.completed_on == dt.date(2026, 6, 1)
+        # and an unknown follow-up is refused per field
+        with pytest.raises(InvalidInput) as refused:
+            case_act(case=case, actor=manager, action="measure_completed", data={"follow_up": 999})
+        assert set(refused.value.errors) == {"follow_up"}
+
+
+def test_history_is_append_only():
+    with travel(dt.date(2026, 4, 20)):
+        xs = organisation_running("xs2more")
+        event = register(xs, staff(xs, "intake_staff")).events.get()
+    event.note = "rewritten"
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+
+
+def test_an_action_cannot_be_dated_before_the_last_event_or_in_the_future():
+    with travel(dt.date(2026, 4, 22)):
+        xs = organisation_running("xs2more")
+        intake = staff(xs, "intake_staff")
+        case = register(xs, intake)
+        with pytest.raises(InvalidInput):
+            case_act(case=case, actor=intake, action="acknowledged", on=dt.date(2026, 4, 23))
+        with pytest.raises(ActionNotAllowed):
+            case_act(case=case, actor=intake, action="acknowledged", on=dt.date(2026, 4, 21))
+        case = case_act(case=case, actor=intake, action="acknowledged", on=dt.date(2026, 4, 22))
+        assert case.terms.get(key="acknowledgement").met_on == dt.date(2026, 4, 22)
