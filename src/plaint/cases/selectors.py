@@ -16,9 +16,9 @@ from plaint import engine
 from plaint.access.models import User
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.models import Case, Status
-from plaint.cases.services import engine_events
+from plaint.cases.services import _staff_roles, engine_events
 from plaint.core import clock
-from plaint.organisations.models import Membership
+from plaint.organisations.models import Membership, Organisation
 from plaint.procedures.selectors import procedure_definition
 
 
@@ -26,8 +26,6 @@ def organisation_ids_of(*, actor: User, on: dt.date | None = None) -> list[int]:
     """The organisations whose cases the actor may see: their own, and the clients of a firm they work for."""
     day = on or clock.now().date()
     own = list(Membership.objects.active_on(day).filter(person__user=actor).values_list("organisation_id", flat=True))
-    from plaint.organisations.models import Organisation
-
     clients = Organisation.objects.filter(served_by_id__in=own).values_list("pk", flat=True)
     return sorted({*own, *clients})
 
@@ -101,3 +99,22 @@ def case_view(*, case: Case, today: dt.date | None = None) -> engine.CaseView:
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
     day = today or clock.today_in(case.organisation.time_zone)
     return engine.evaluate(procedure, engine_events(case), day)
+
+
+def case_roles(*, case: Case, actor: User) -> tuple[str, ...]:
+    """The roles the actor acts in on the case: theirs in its organisation and in the firm serving it (WV-02)."""
+    return _staff_roles(case, actor)
+
+
+def case_by_idempotency_key(*, actor: User, key: str) -> Case | None:
+    """The case the actor already registered with this idempotency key, if any (a retried request)."""
+    return Case.objects.filter(created_by=actor, idempotency_key=key).first()
+
+
+def organisations_for_registration(*, actor: User) -> QuerySet[Organisation]:
+    """The organisations the actor may register a case for: those whose cases they may see."""
+    if not actor.is_authenticated:
+        return Organisation.objects.none()
+    if actor.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=organisation_ids_of(actor=actor))
