@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("ops/", include("plaint.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("plaint.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
     "rules.apps.AutodiscoverRulesConfig",
     "plaint.core",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "plaint.organisations",
     "plaint.procedures",
     "plaint.cases",
+    "plaint.api",
 ]
 AUTH_USER_MODEL = "access.User"
 
@@ -145,12 +147,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "plaint.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Plaint API",
     "DESCRIPTION": "Complaints, compliments and suggestions, handled by each organisation's own procedure.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc served from our own static files (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 AUTHENTICATION_BACKENDS = [

@@ -1,0 +1,153 @@
+"""The case detail as the API shows it: the stored case, and what its procedure says about it now.
+
+Reads only (through the cases selectors); the labels come from the procedure file, the warnings are rendered in the
+request's language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+
+from plaint.access.models import User
+from plaint.cases.models import Case, FollowUp, Party, Term
+from plaint.cases.selectors import case_detail, case_roles, case_view
+from plaint.engine import Procedure
+from plaint.engine.definition import Text
+from plaint.organisations.models import Person
+from plaint.procedures.selectors import procedure_definition
+
+
+def _lang() -> str:
+    return "nl" if (translation.get_language() or "en").startswith("nl") else "en"
+
+
+def _label(text: Text | None, fallback: str) -> dict[str, str]:
+    if text is None:
+        return {"en": fallback.replace("_", " "), "nl": fallback.replace("_", " ")}
+    return {"en": text.en, "nl": text.nl}
+
+
+def _person(person: Person | None) -> dict[str, Any] | None:
+    return None if person is None else {"id": person.pk, "name": person.name}
+
+
+def case_presentation(*, actor: User, case_id: int) -> dict[str, Any]:
+    """Everything `CaseDetailOutput` shows; `CaseNotFound` (404) for a case the actor may not see."""
+    case = case_detail(actor=actor, case_id=case_id)
+    procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
+    view = case_view(case=case)
+    roles = case_roles(case=case, actor=actor)
+    mine = tuple(dict.fromkeys(action for role in roles for action in view.allowed.get(role, ())))
+    stage = procedure.stage_by_key.get(case.stage) if case.stage else None
+    lang = _lang()
+    return {
+        "id": case.pk,
+        "reference": case.reference,
+        "organisation": case.organisation.slug,
+        "procedure": {"id": procedure.id, "version": procedure.version, "title": _label(procedure.title, procedure.id)},
+        "kind": case.kind,
+        "channel": case.channel,
+        "received_at": case.received_at,
+        "received_on": case.received_on,
+        "language": case.language,
+        "summary": case.summary,
+        "description": case.description,
+        "incident_date": case.incident_date,
+        "nature": case.nature,
+        "categories": sorted(category.code for category in case.categories.all()),
+        "confidentiality": case.confidentiality,
+        "handler": _person(case.handler),
+        "delegate": _person(case.delegate),
+        "stage": case.stage,
+        "stage_label": _label(stage.label, stage.key) if stage is not None else None,
+        "status": case.status,
+        "outcome": case.outcome,
+        "next_due": case.next_due,
+        "closed_on": case.closed_on,
+        "version": case.version,
+        "parties": [_party(party) for party in case.parties.all()],
+        "terms": [_term(procedure, term) for term in case.terms.all()],
+        "events": [
+            {
+                "sequence": event.sequence,
+                "kind": event.kind,
+                "on": event.on,
+                "recorded_at": event.recorded_at,
+                "actor": event.actor.get_username() if event.actor is not None else None,
+                "role": event.actor_role,
+                "data": event.data,
+                "note": event.note,
+            }
+            for event in case.events.all()
+        ],
+        "follow_ups": [_follow_up(follow_up) for follow_up in _follow_ups(case)],
+        "my_roles": list(roles),
+        "my_actions": list(mine),
+        "allowed": {role: list(actions) for role, actions in view.allowed.items()},
+        "responsible": list(dict.fromkeys(assignment.role for assignment in view.responsible)),
+        "letters_due": [
+            {
+                "key": letter.key,
+                "label": _label(
+                    procedure.letter_by_key[letter.key].label if letter.key in procedure.letter_by_key else None,
+                    letter.key,
+                ),
+                "because": letter.because,
+                "since": letter.since,
+            }
+            for letter in view.letters_due
+        ],
+        "rights": list(view.rights),
+        "warnings": [message.text(lang) for message in view.warnings],
+    }
+
+
+def _party(party: Party) -> dict[str, Any]:
+    return {
+        "id": party.pk,
+        "role": party.role,
+        "name": party.display_name,
+        "person": party.person_id,
+        "unit": party.unit_id,
+        "email": party.email,
+        "phone": party.phone,
+        "address": party.address,
+        "group": party.group,
+        "internal": party.internal,
+        "involved": party.involved,
+        "authorisation": party.authorisation,
+        "consent_given_on": party.consent_given_on,
+    }
+
+
+def _term(procedure: Procedure, term: Term) -> dict[str, Any]:
+    definition = procedure.term_by_key.get(term.key)
+    return {
+        "key": term.key,
+        "label": _label(definition.label if definition is not None else None, term.key),
+        "anchor": term.anchor,
+        "started_on": term.started_on,
+        "due": term.due,
+        "state": term.state,
+        "met_on": term.met_on,
+        "warn_only": term.warn_only,
+        "extensions": term.extensions,
+        "party": term.party,
+    }
+
+
+def _follow_ups(case: Case) -> list[FollowUp]:
+    return list(case.follow_ups.all())
+
+
+def _follow_up(follow_up: FollowUp) -> dict[str, Any]:
+    return {
+        "id": follow_up.pk,
+        "kind": follow_up.kind,
+        "description": follow_up.description,
+        "owner": _person(follow_up.owner),
+        "follow_up_on": follow_up.follow_up_on,
+        "completed_on": follow_up.completed_on,
+    }

@@ -1,0 +1,332 @@
+"""Input and output serializers of the case operations: shapes and plain type checks only, no business rules.
+
+The services decide what is allowed (`plaint.cases.services`); these only say what a request and a response look like.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
+from plaint.cases.selectors import CaseFilters, organisations_for_registration
+from plaint.cases.services import PartyInput, Registration
+from plaint.engine import vocabulary
+from plaint.organisations.models import Organisation
+
+LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+
+
+# Registration
+
+
+class ComplainantInput(serializers.Serializer[Any]):
+    person = serializers.IntegerField(
+        required=False, help_text=_("A person of the organisation (an internal complaint).")
+    )
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    address = serializers.CharField(required=False, allow_blank=True)
+    group = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text=_("Who the complainant is, in the procedure's terms."),
+    )
+    internal = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("name") and attrs.get("person") is None:
+            raise serializers.ValidationError({"name": [_("Give the complainant's name or a person.")]})
+        return attrs
+
+
+class SubjectInput(serializers.Serializer[Any]):
+    person = serializers.IntegerField(required=False, help_text=_("The employee the complaint is about."))
+    unit = serializers.IntegerField(required=False, help_text=_("The team, department, location or project."))
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    address = serializers.CharField(required=False, allow_blank=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("name") and attrs.get("person") is None and attrs.get("unit") is None:
+            raise serializers.ValidationError({"name": [_("Give a person, a unit or a name.")]})
+        return attrs
+
+
+class RepresentativeInput(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(
+        choices=[
+            (PartyRole.REPRESENTATIVE, _("representative")),
+            (PartyRole.SURVIVING_RELATIVE, _("surviving relative")),
+        ]
+    )
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    address = serializers.CharField(required=False, allow_blank=True)
+    authorisation = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("How the complainant authorised the representative (WA-09).")
+    )
+    consent_given_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CaseRegisterInput(serializers.Serializer[Any]):
+    organisation = serializers.SlugField(help_text=_("The slug of one of your organisations."))
+    kind = serializers.ChoiceField(choices=vocabulary.KINDS, default="complaint")
+    channel = serializers.ChoiceField(choices=vocabulary.CHANNELS)
+    description = serializers.CharField()
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    received_at = serializers.DateTimeField(
+        required=False, help_text=_("When the organisation received it; default now. Never in the future.")
+    )
+    language = serializers.ChoiceField(choices=LANGUAGES, required=False)
+    incident_date = serializers.DateField(required=False, allow_null=True)
+    nature = serializers.ChoiceField(choices=Nature.choices, required=False, allow_blank=True)
+    categories = serializers.ListField(child=serializers.SlugField(), required=False)
+    complainant = ComplainantInput()
+    subjects = SubjectInput(many=True, required=False)
+    representative = RepresentativeInput(required=False, allow_null=True)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_organisation(self, value: str) -> Organisation:
+        actor = self.context["request"].user
+        organisation = organisations_for_registration(actor=actor).filter(slug=value).first()
+        if organisation is None:
+            raise serializers.ValidationError(_("None of your organisations has this slug."))
+        return organisation
+
+    def registration(self) -> Registration:
+        data = self.validated_data
+        complainant = data["complainant"]
+        representative = data.get("representative")
+        return Registration(
+            kind=data["kind"],
+            channel=data["channel"],
+            description=data["description"],
+            summary=data.get("summary", ""),
+            received_at=data.get("received_at"),
+            language=data.get("language"),
+            incident_date=data.get("incident_date"),
+            nature=data.get("nature", ""),
+            category_codes=tuple(data.get("categories", ())),
+            complainant=PartyInput(
+                role=PartyRole.COMPLAINANT,
+                person_id=complainant.get("person"),
+                name=complainant.get("name", ""),
+                email=complainant.get("email", ""),
+                phone=complainant.get("phone", ""),
+                address=complainant.get("address", ""),
+                group=complainant.get("group", ""),
+                internal=complainant.get("internal", False),
+            ),
+            subjects=tuple(
+                PartyInput(
+                    role=PartyRole.SUBJECT,
+                    person_id=subject.get("person"),
+                    unit_id=subject.get("unit"),
+                    name=subject.get("name", ""),
+                    email=subject.get("email", ""),
+                    phone=subject.get("phone", ""),
+                    address=subject.get("address", ""),
+                )
+                for subject in data.get("subjects", ())
+            ),
+            representative=None
+            if representative is None
+            else PartyInput(
+                role=representative["role"],
+                name=representative["name"],
+                email=representative.get("email", ""),
+                phone=representative.get("phone", ""),
+                address=representative.get("address", ""),
+                authorisation=representative.get("authorisation", ""),
+                consent_given_on=representative.get("consent_given_on"),
+            ),
+            confidentiality=data["confidentiality"],
+            note=data.get("note", ""),
+        )
+
+
+# The list
+
+
+class CaseFiltersInput(serializers.Serializer[Any]):
+    """The query parameters of the case list. Unknown parameters are refused, so a typo never silently lists all."""
+
+    PAGING = ("page", "page_size", "format")
+
+    organisation = serializers.SlugField(required=False, help_text=_("Organisation slug."))
+    kind = serializers.ChoiceField(choices=vocabulary.KINDS, required=False)
+    stage = serializers.RegexField(r"^[a-z][a-z0-9_]*$", max_length=64, required=False, help_text=_("Stage key."))
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    handler = serializers.IntegerField(
+        required=False, min_value=1, help_text=_("Person id of the handler or delegate.")
+    )
+    category = serializers.SlugField(required=False, help_text=_("Category code."))
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+    due_before = serializers.DateField(required=False, help_text=_("Next due date before this day."))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(self.initial_data) - set(self.fields) - set(self.PAGING))
+        if unknown:
+            raise serializers.ValidationError({name: [_("Unknown filter.")] for name in unknown})
+        return attrs
+
+    def filters(self) -> CaseFilters:
+        return CaseFilters(**{key: value for key, value in self.validated_data.items() if value is not None})
+
+
+class PersonOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CaseSummaryOutput(serializers.Serializer[Any]):
+    """A case in the inbox."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.slug")
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    summary = serializers.CharField()
+    received_on = serializers.DateField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    next_due = serializers.DateField(allow_null=True)
+    handler = PersonOutput(allow_null=True)
+    version = serializers.IntegerField()
+
+
+# The detail
+
+
+class LabelOutput(serializers.Serializer[Any]):
+    en = serializers.CharField()
+    nl = serializers.CharField()
+
+
+class PartyOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    role = serializers.CharField()
+    name = serializers.CharField(help_text=_("The name given, or the person's or unit's name."))
+    person = serializers.IntegerField(allow_null=True)
+    unit = serializers.IntegerField(allow_null=True)
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    address = serializers.CharField()
+    group = serializers.CharField()
+    internal = serializers.BooleanField()
+    involved = serializers.BooleanField()
+    authorisation = serializers.CharField()
+    consent_given_on = serializers.DateField(allow_null=True)
+
+
+class TermOutput(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = LabelOutput()  # type: ignore[assignment]
+    anchor = serializers.CharField(help_text=_("The event the term is counted from."))
+    started_on = serializers.DateField()
+    due = serializers.DateField()
+    state = serializers.CharField()
+    met_on = serializers.DateField(allow_null=True)
+    warn_only = serializers.BooleanField()
+    extensions = serializers.IntegerField()
+    party = serializers.CharField(help_text=_("Who must act for the term to be met."))
+
+
+class EventOutput(serializers.Serializer[Any]):
+    sequence = serializers.IntegerField()
+    kind = serializers.CharField()
+    on = serializers.DateField()
+    recorded_at = serializers.DateTimeField()
+    actor = serializers.CharField(allow_null=True, help_text=_("Username of who recorded it."))
+    role = serializers.CharField(help_text=_("The role or party the action was taken as."))
+    data = serializers.JSONField()  # type: ignore[assignment]
+    note = serializers.CharField()
+
+
+class FollowUpOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    description = serializers.CharField()
+    owner = PersonOutput(allow_null=True)
+    follow_up_on = serializers.DateField(allow_null=True)
+    completed_on = serializers.DateField(allow_null=True)
+
+
+class LetterDueOutput(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    label = LabelOutput()  # type: ignore[assignment]
+    because = serializers.CharField(help_text=_("The event, missed term or extension that made it due."))
+    since = serializers.DateField()
+
+
+class ProcedureOutput(serializers.Serializer[Any]):
+    id = serializers.CharField()
+    version = serializers.IntegerField()
+    title = LabelOutput()
+
+
+class CaseDetailOutput(serializers.Serializer[Any]):
+    """A case with its parties, terms, history and what may be done next."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    organisation = serializers.CharField()
+    procedure = ProcedureOutput()
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    received_on = serializers.DateField()
+    language = serializers.CharField()
+    summary = serializers.CharField()
+    description = serializers.CharField()
+    incident_date = serializers.DateField(allow_null=True)
+    nature = serializers.CharField()
+    categories = serializers.ListField(child=serializers.CharField())
+    confidentiality = serializers.CharField()
+    handler = PersonOutput(allow_null=True)
+    delegate = PersonOutput(allow_null=True)
+    stage = serializers.CharField()
+    stage_label = LabelOutput(allow_null=True)
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    next_due = serializers.DateField(allow_null=True)
+    closed_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(help_text=_("Send it back with every action; a stale one gets 409."))
+    parties = PartyOutput(many=True)
+    terms = TermOutput(many=True)
+    events = EventOutput(many=True)
+    follow_ups = FollowUpOutput(many=True)
+    my_roles = serializers.ListField(child=serializers.CharField(), help_text=_("Your roles on this case."))
+    my_actions = serializers.ListField(child=serializers.CharField(), help_text=_("The actions you may take now."))
+    allowed = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Every role or party and the actions it may take now."),
+    )
+    responsible = serializers.ListField(child=serializers.CharField(), help_text=_("The roles handling this stage."))
+    letters_due = LetterDueOutput(many=True)
+    rights = serializers.ListField(
+        child=serializers.CharField(), help_text=_("External bodies now open to the complainant.")
+    )
+    warnings = serializers.ListField(child=serializers.CharField(), help_text=_("In the request's language."))
+
+
+# Tokens
+
+
+class TokenInput(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))

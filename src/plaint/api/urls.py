@@ -1,0 +1,33 @@
+"""`/api/`: the schema, its documentation pages, tokens, cases, and one address per action."""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from plaint.api import views
+from plaint.api.action_serializers import ACTION_INPUTS
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("cases/", views.CasesView.as_view(), name="cases"),
+    path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    *(
+        path(
+            f"cases/<int:case_id>/actions/{action}/",
+            views.action_view(action, serializer).as_view(),
+            name=f"case-{action.replace('_', '-')}",
+        )
+        for action, serializer in ACTION_INPUTS.items()
+    ),
+    path(
+        "cases/<int:case_id>/actions/<str:action>/",
+        views.UnknownActionView.as_view(),
+        name="case-unknown-action",
+    ),
+]

@@ -1,0 +1,270 @@
+"""The API's views: one class per operation, each with its own input and output serializer. Thin: validate the
+input, call one service or selector, serialize the answer. Refusals are raised and shaped by `plaint.api.errors`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from plaint.api.action_serializers import ACTIONS, ActionInput
+from plaint.api.errors import error_responses
+from plaint.api.presenters import case_presentation
+from plaint.api.serializers import (
+    CaseDetailOutput,
+    CaseFiltersInput,
+    CaseRegisterInput,
+    CaseSummaryOutput,
+    TokenInput,
+    TokenOutput,
+)
+from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list
+from plaint.cases.services import case_act, case_register
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description=str(
+        _("Send the same key when retrying: the case is created once (201), a retry answers 200 with that case.")
+    ),
+)
+
+
+class LanguageMixin:
+    """Answer in the request's language (language cookie, else Accept-Language), English by default.
+
+    The site's LocaleMiddleware gives every address outside `i18n_patterns` the default language, so the API, which has
+    no language in its addresses, chooses for itself before authenticating (a 401 is translated too).
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        patch_vary_headers(response, ["Accept-Language"])
+        response.headers["Content-Language"] = translation.get_language()
+        return response
+
+
+class ApiView(LanguageMixin, APIView):
+    # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+
+def _detail(request: Request, case_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+    data = CaseDetailOutput(case_presentation(actor=request.user, case_id=case_id)).data  # type: ignore[arg-type]
+    return Response(data, status=status_code)
+
+
+class CasePagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class CaseListView(ApiView):
+    pagination_class = CasePagination
+
+    @extend_schema(
+        operation_id="cases_list",
+        summary="List cases",
+        description=str(
+            _(
+                "The cases of your organisations, soonest next due date first (cases without one last), paginated. "
+                "Filters are query parameters; an unknown parameter or value is a 400."
+            )
+        ),
+        parameters=[CaseFiltersInput],
+        responses={200: CaseSummaryOutput(many=True), **error_responses(400, 401, 403, 404)},
+        tags=["cases"],
+    )
+    def get(self, request: Request) -> Response:
+        filters = CaseFiltersInput(data=request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        cases = case_list(actor=request.user, filters=filters.filters())  # type: ignore[arg-type]
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(cases, request, view=self)
+        assert page is not None
+        return paginator.get_paginated_response(CaseSummaryOutput(page, many=True).data)
+
+
+class CaseRegisterView(ApiView):
+    @extend_schema(
+        operation_id="cases_register",
+        summary="Register a case",
+        description=str(
+            _(
+                "Register a complaint, compliment or suggestion received by any channel (WU-02, XS-02). The case "
+                "follows the procedure its organisation has in force on the day of receipt."
+            )
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=CaseRegisterInput,
+        responses={
+            201: OpenApiResponse(CaseDetailOutput, description=str(_("Registered."))),
+            200: OpenApiResponse(CaseDetailOutput, description=str(_("Already registered with this Idempotency-Key."))),
+            **error_responses(400, 401, 403, 409),
+        },
+        tags=["cases"],
+    )
+    def post(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > 128:
+            raise serializers.ValidationError({"Idempotency-Key": [_("At most 128 characters.")]})
+        serializer = CaseRegisterInput(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        if key is not None:
+            existing = case_by_idempotency_key(actor=request.user, key=key)  # type: ignore[arg-type]
+            if existing is not None:
+                return _detail(request, existing.pk)
+        case = case_register(
+            organisation=serializer.validated_data["organisation"],
+            registration=serializer.registration(),
+            actor=request.user,  # type: ignore[arg-type]
+            idempotency_key=key,
+        )
+        return _detail(request, case.pk, status_code=status.HTTP_201_CREATED)
+
+
+class CasesView(CaseListView, CaseRegisterView):
+    """`/api/cases/`: the list (GET) and registration (POST), two operations on one address."""
+
+
+class CaseDetailView(ApiView):
+    @extend_schema(
+        operation_id="cases_retrieve",
+        summary="A case",
+        description=str(
+            _(
+                "The case with its parties, terms, full history, agreements and measures; the actions you and every "
+                "role may take now, letters due and warnings in the request's language."
+            )
+        ),
+        responses={200: CaseDetailOutput, **error_responses(401, 403, 404)},
+        tags=["cases"],
+    )
+    def get(self, request: Request, case_id: int) -> Response:
+        return _detail(request, case_id)
+
+
+class CaseActionView(ApiView):
+    """Take one action on a case. Subclassed once per action (`action_view`), each with its own input serializer."""
+
+    action_name: str = ""
+    input_serializer: type[ActionInput] = ActionInput
+
+    def post(self, request: Request, case_id: int) -> Response:
+        serializer = self.input_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        case = case_detail(actor=request.user, case_id=case_id)  # type: ignore[arg-type]
+        values: dict[str, Any] = serializer.validated_data
+        case_act(
+            case=case,
+            actor=request.user,  # type: ignore[arg-type]
+            action=self.action_name,
+            data=serializer.event_data(),
+            expected_version=values["version"],
+            on_behalf_of=values.get("on_behalf_of"),
+            on=values.get("on"),
+            note=values.get("note", ""),
+        )
+        return _detail(request, case.pk)
+
+
+def action_view(action: str, serializer: type[ActionInput]) -> type[CaseActionView]:
+    """The view class of one action, with its own schema operation (`cases_act_<action>`)."""
+
+    def post(self: CaseActionView, request: Request, case_id: int) -> Response:
+        return CaseActionView.post(self, request, case_id)
+
+    documented = extend_schema(
+        operation_id=f"cases_act_{action}",
+        summary=f"Record {action.replace('_', ' ')}",
+        description=(serializer.__doc__ or "").strip()
+        + "\n\n"
+        + str(
+            _(
+                "Allowed only when the case's procedure allows it now and for your role: otherwise 409 with the "
+                "actions that are allowed. Answers with the case as it is after the action."
+            )
+        ),
+        request=serializer,
+        responses={200: CaseDetailOutput, **error_responses(400, 401, 403, 404, 409)},
+        tags=["actions"],
+    )(post)
+    name = "".join(part.capitalize() for part in action.split("_"))
+    return type(
+        f"{name}ActionView",
+        (CaseActionView,),
+        {"action_name": action, "input_serializer": serializer, "post": documented, "__module__": __name__},
+    )
+
+
+class UnknownActionView(ApiView):
+    """Any other action name: 400 naming the actions there are, rather than a bare 404 page."""
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request, case_id: int, action: str) -> Response:
+        message = _("Unknown action %(action)s; the actions are: %(actions)s.") % {
+            "action": action,
+            "actions": ", ".join(ACTIONS),
+        }
+        raise serializers.ValidationError({"action": [message]})
+
+
+class TokenThrottle(AnonRateThrottle):
+    scope = "token"
+    rate = "20/minute"
+
+
+class TokenView(LanguageMixin, APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenThrottle]
+
+    @extend_schema(
+        operation_id="auth_token_obtain",
+        summary="Obtain an API token",
+        description=str(_("Exchange a username and password for a token; send it as `Authorization: Token <token>`.")),
+        request=TokenInput,
+        responses={200: TokenOutput, **error_responses(400, 429)},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response(TokenOutput({"token": token.key}).data)
+
+    @extend_schema(
+        operation_id="auth_token_revoke",
+        summary="Revoke your API token",
+        request=None,
+        responses={204: None, **error_responses(401, 403)},
+        tags=["auth"],
+    )
+    def delete(self, request: Request) -> Response:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
