@@ -369,6 +369,8 @@ def _prepare(
         if not data.get("delegate"):
             responsible = {assignment.role for assignment in view.responsible}
             held = roles_of(person=person, organisation=case.organisation)
+            if case.organisation.served_by is not None:  # the firm's officers handle its clients' cases (WV-02)
+                held |= roles_of(person=person, organisation=case.organisation.served_by)
             if responsible and not responsible & held:
                 raise InvalidInput(
                     lazy_format(
