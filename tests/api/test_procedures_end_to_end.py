@@ -217,7 +217,13 @@ def test_workare_handling_review_then_the_legal_ombudsman_wh02_wh04_wh05_wh07_wh
     assert case["events"][-1]["data"] == {"body": "LeO"}
     # Then the ombudsman's decision closes the case
     case = walk.act(
-        D(2025, 8, 1), admin, "external_decided", "ombudsman", "closed", on_behalf_of="external_body", outcome="unfounded"
+        D(2025, 8, 1),
+        admin,
+        "external_decided",
+        "ombudsman",
+        "closed",
+        on_behalf_of="external_body",
+        outcome="unfounded",
     )
     assert case["outcome"] == "unfounded"
 
