@@ -186,7 +186,9 @@ def own_database(tmp_path: Path) -> Iterator[dict[str, str]]:
     task queue (REDIS_URL when the run has one, else a SQLite queue in the children's data directory)."""
     variables: dict[str, str] = {}
     if os.environ.get("REDIS_URL"):
+        # A queue of their own, so parallel test workers sharing the Redis server never take each other's jobs.
         variables["REDIS_URL"] = os.environ["REDIS_URL"]
+        variables["PLAINT_QUEUE_NAME"] = f"plaint-test-{uuid.uuid4().hex[:12]}"
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
         yield variables  # SQLite: the children use plaint.sqlite3 in their own data directory

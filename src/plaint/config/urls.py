@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from plaint.access.auth_views import admin_login
 from plaint.core.views import healthz
 
 urlpatterns = [
@@ -11,6 +12,9 @@ urlpatterns = [
     path("api/", include("plaint.api.urls")),
 ]
 urlpatterns += i18n_patterns(
+    path("accounts/", include("plaint.access.auth_urls")),
+    # The admin's own login form would skip the second factor: it hands over to the staff login.
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

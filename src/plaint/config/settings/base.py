@@ -5,6 +5,7 @@ All values come from the environment (see `plaint.config.env`, `.env.example` an
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -40,6 +41,11 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "huey.contrib.djhuey",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "plaint.core",
     "plaint.access",
     "plaint.organisations",
@@ -51,14 +57,19 @@ AUTH_USER_MODEL = "access.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "plaint.access.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "plaint.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "plaint.config.urls"
@@ -116,7 +127,8 @@ MEDIA_ROOT = config.env.str("MEDIA_ROOT", default=str(DATA_DIR / "media"))
 # Background jobs: Huey keeps its queue in SQLite under the data directory, or in Redis when REDIS_URL is set.
 REDIS_URL = config.redis_url()
 HUEY = {
-    "name": "plaint",
+    # Installations sharing one Redis keep apart by queue name.
+    "name": config.env.str("PLAINT_QUEUE_NAME", default="plaint"),
     "immediate": config.env.bool("HUEY_IMMEDIATE", default=False),
     "utc": True,
     "consumer": {"workers": config.env.int("PLAINT_WORKER_THREADS", default=2), "worker_type": "thread"},
@@ -161,9 +173,69 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before any other
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+
+def _positive_int(name: str, default: int) -> int:
+    try:
+        value = int(config.env.int(name, default=default))
+    except ValueError:
+        raise config.ConfigError(f"{name}: '{config.env.str(name)}' is not a whole number") from None
+    if value < 1:
+        raise config.ConfigError(f"{name}: must be at least 1")
+    return value
+
+
+# Accounts (docs/accounts.md): password, then a second factor (django-otp); lockout (django-axes); idle sessions.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "admin:index"
+LOGOUT_REDIRECT_URL = "accounts:login"
+SESSION_COOKIE_AGE = _positive_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_SAVE_EVERY_REQUEST = True  # every request restarts the idle time, so SESSION_COOKIE_AGE is the idle limit
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour
+AXES_FAILURE_LIMIT = _positive_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_positive_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no start-up banner on stderr (every `plaint` command would print it)
+AXES_LOCKOUT_CALLABLE = "plaint.access.auth_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "plaint.access.middleware.client_ip_address"
+# Reverse proxies in front of Plaint that append to X-Forwarded-For: the lockout's address is the one they saw.
+PLAINT_PROXY_COUNT = 0 if not config.env.str("PLAINT_PROXY_COUNT", default="") else _positive_int("PLAINT_PROXY_COUNT", 1)
+OTP_TOTP_ISSUER = "Plaint"
+
+# Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Views whose pages may use inline styles (the API documentation: Swagger UI, Redoc); scripts stay 'self'.
+CSP_INLINE_STYLE_VIEWS = ["api:docs", "api:redoc"]
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "browsing-topics", "camera", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "payment", "usb",
+    )
+}  # fmt: skip
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
+# The language cookie (set by /i18n/setlang/) too: HTTPS only, out of reach of scripts, SameSite=Lax.
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 # Persistent connections (CONN_MAX_AGE) are checked before reuse, so a restarted PostgreSQL costs no failed request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
