@@ -17,7 +17,7 @@ from typing import Any, Literal
 from plaint.engine import vocabulary as v
 from plaint.engine.calendar import Calendar, Duration, DurationUnit
 from plaint.engine.definition import Action, Condition, Procedure, Stage, Term
-from plaint.engine.messages import Message
+from plaint.engine.messages import Lang, Message
 
 TermState = Literal["pending", "met", "missed", "extended", "paused", "not_applicable"]
 Status = Literal["open", "closed"]
@@ -132,6 +132,7 @@ class _Fold:
     incident_date: date | None = None
     awareness_date: date | None = None
     received_on: date | None = None
+    complainant_group: str | None = None
     closed_on: date | None = None
     occurrences: dict[str, list[_Occurrence]] = field(default_factory=dict)
     visit: set[str] = field(default_factory=set)
@@ -174,6 +175,8 @@ def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
             state.received_on = event.at
             state.incident_date = _as_date(event.data.get("incident_date"))
             state.awareness_date = _as_date(event.data.get("awareness_date"))
+            group = event.data.get("complainant_group")
+            state.complainant_group = group if isinstance(group, str) and group else None
             state.stage = procedure.entry_stage(state.kind)
             state.status = "open"
             state.visit = set()
@@ -389,6 +392,7 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
                 body = procedure.external_body_by_key[term.on_missed.opens].name.en
                 warnings.append(Message("right_opened", {"value": term.key, "body": body}))
     warnings += _admissibility_warnings(procedure, state)
+    warnings += _complainant_warnings(procedure, state.complainant_group)
     if state.kind is not None and state.kind not in procedure.kind_by_name:
         warnings.append(Message("kind_unknown_in_case", {"value": state.kind}))
     paused = bool(state.pauses) and state.pauses[-1][2] is None
@@ -438,6 +442,71 @@ def _admissibility_warnings(procedure: Procedure, state: _Fold) -> list[Message]
             code, {"incident": start.isoformat(), "limit": str(limit.duration), "clauses": ", ".join(limit.clauses)}
         )
     ]
+
+
+def _excluded(procedure: Procedure, group: str) -> Message | None:
+    """The refusal for a complainant group the procedure excludes (WP-24), naming who may complain."""
+    party = next((party for party in procedure.accepts.excluded if party.key == group), None)
+    if party is None:
+        return None
+    clauses = party.clauses or procedure.accepts.clauses
+    return Message(
+        "complainant_excluded",
+        {
+            "value": group,
+            "group_en": _lower_first(party.label.en),
+            "group_nl": _lower_first(party.label.nl),
+            "who_en": _audience(procedure, "en"),
+            "who_nl": _audience(procedure, "nl"),
+            "clauses": ", ".join(clauses),
+        },
+    )
+
+
+def _complainant_warnings(procedure: Procedure, group: str | None) -> list[Message]:
+    if group is None:
+        return []
+    excluded = _excluded(procedure, group)
+    if excluded is not None:
+        return [excluded]
+    accepts = procedure.accepts
+    if not accepts.complainants or any(party.key == group for party in accepts.complainants):
+        return []
+    return [
+        Message(
+            "complainant_group_unknown",
+            {"value": group, "who_en": _audience(procedure, "en"), "who_nl": _audience(procedure, "nl")},
+        )
+    ]
+
+
+_AUDIENCE_EXTRA: dict[str, tuple[str, str]] = {
+    "representatives": ("their representatives", "hun vertegenwoordigers"),
+    "surviving_relatives": ("surviving relatives", "nabestaanden"),
+    "anyone": ("anyone", "iedereen"),
+}
+
+
+def _audience(procedure: Procedure, lang: Lang) -> str:
+    """Who may complain, in words: the procedure's groups, then representatives and surviving relatives."""
+    accepts = procedure.accepts
+    index = 1 if lang == "nl" else 0
+    names = [_lower_first(party.label.get(lang)) for party in accepts.complainants]
+    if not names:
+        names = [_AUDIENCE_EXTRA["anyone"][index]]
+    for extra in ("representatives", "surviving_relatives"):
+        third = getattr(accepts, extra)
+        if third is not None and third.allowed:
+            names.append(_AUDIENCE_EXTRA[extra][index])
+    if len(names) == 1:
+        return names[0]
+    return f"{'; '.join(names[:-1])} {'en' if lang == 'nl' else 'and'} {names[-1]}"
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _available(action: Action, state: _Fold, top_level: bool, missed: frozenset[str]) -> bool:
@@ -548,7 +617,9 @@ def _check(
         kind = data.get("kind", "complaint")
         if kind not in procedure.kind_by_name:
             return [Message("kind_not_accepted", {"value": kind})]
-        return []
+        group = data.get("complainant_group")
+        excluded = _excluded(procedure, group) if isinstance(group, str) else None
+        return [excluded] if excluded is not None else []
     if not events:
         return [Message("case_not_started")]
     last = events[-1].at

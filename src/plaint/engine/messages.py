@@ -155,6 +155,10 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "id {value!r} does not match the file name {filename!r}",
             "id {value!r} komt niet overeen met de bestandsnaam {filename!r}",
         ),
+        "group_included_and_excluded": (
+            "group {value!r} is both under accepts.complainants and accepts.excluded",
+            "groep {value!r} staat zowel onder accepts.complainants als onder accepts.excluded",
+        ),
         "kind_not_accepted": (
             "kind {value!r} is not accepted by this procedure",
             "soort {value!r} wordt door deze procedure niet geaccepteerd",
@@ -183,6 +187,11 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "een zaak begint met 'received'",
         ),
         "already_received": ("the case was already received", "de zaak is al ontvangen"),
+        "complainant_excluded": (
+            "not admissible: {group_en} cannot complain under this procedure; it is for {who_en} ({clauses})",
+            "niet ontvankelijk: {group_nl} kunnen onder deze regeling geen klacht indienen; zij is bedoeld voor "
+            "{who_nl} ({clauses})",
+        ),
         "date_before_last_event": (
             "the date {day} is before the case's last event ({last})",
             "de datum {day} ligt vóór de laatste gebeurtenis van de zaak ({last})",
@@ -250,6 +259,10 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "right_opened": (
             "term {value!r} was missed: the complainant may now go to {body}",
             "termijn {value!r} is verstreken: de klager kan nu naar {body}",
+        ),
+        "complainant_group_unknown": (
+            "complainant group {value!r} is not one this procedure names; it is for {who_en}",
+            "groep {value!r} van de klager staat niet in deze regeling; zij is bedoeld voor {who_nl}",
         ),
         "kind_unknown_in_case": (
             "the case's kind {value!r} is not accepted by this procedure",

@@ -135,6 +135,16 @@ def _unique_keys(procedure: Procedure) -> list[Found]:
     found += _unique(procedure.accepts.kinds, ("accepts", "kinds"), "kind", "kind")
     found += _unique(procedure.accepts.complainants, ("accepts", "complainants"), "complainant")
     found += _unique(procedure.accepts.excluded, ("accepts", "excluded"), "excluded")
+    included = {party.key for party in procedure.accepts.complainants}
+    for index, party in enumerate(procedure.accepts.excluded):
+        if party.key in included:
+            found.append(
+                (
+                    ("accepts", "excluded", index, "key"),
+                    False,
+                    Message("group_included_and_excluded", {"value": party.key}),
+                )
+            )
     for index, stage in enumerate(procedure.stages):
         seen: dict[str, int] = {}
         for number, action in enumerate(stage.actions):
