@@ -1,4 +1,4 @@
-"""`plaint demo load`: create the demo organisations, people and logins (idempotent; `make run` calls it)."""
+"""`plaint demo load`: create the demo organisations, people, logins and cases (idempotent; `make run` calls it)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from plaint.organisations.demo.loader import demo_load
 
 class Command(BaseCommand):
     help = (
-        "Demo data. 'load' creates the demo organisations, units, people and logins; running it again changes nothing."
+        "Demo data. 'load' creates the demo organisations, units, people, logins and cases; running it again changes "
+        "nothing."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -23,10 +24,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] != "load":  # pragma: no cover - argparse rejects other values
             raise CommandError(f"unknown action {options['action']}")
+        from plaint.cases.demo import demo_cases_load
+
         result = demo_load()
-        for warning in result.warnings:
+        cases = demo_cases_load()
+        for warning in [*result.warnings, *cases.warnings]:
             self.stderr.write(self.style.WARNING(f"demo: {warning}"))
         self.stdout.write(f"Demo data: {result.created} rows created" if result.created else "Demo data: up to date")
+        self.stdout.write(f"Demo cases: {cases.created} created" if cases.created else "Demo cases: up to date")
         if options["quiet"]:
             return
         width_user = max(len(login.username) for login in result.logins)
