@@ -318,3 +318,116 @@ def test_escaped_text_renders_as_itself(text: str) -> None:
         return
     assert rendered.startswith("<p>") and rendered.endswith("</p>\n"), rendered
     assert html.unescape(rendered[3:-5]) == expected
+
+
+def section(markdown: str, heading: str) -> str:
+    """The Markdown of one h2 section, up to the next h2."""
+    start = markdown.index(f"## {heading}\n")
+    end = markdown.find("\n## ", start + 1)
+    return markdown[start : end if end != -1 else None]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("procedure_id", IDS)
+def test_a_terms_own_must_text_drives_its_sentence(procedure_id: str, lang: str) -> None:
+    # Given a bundled procedure / When its public text is rendered
+    procedure = bundled(procedure_id)
+    found = page(procedure, lang)
+    # Then every term with a `must` says that, followed by its time limit
+    for term in procedure.terms:
+        if term.must is not None:
+            item = term_item(found, term.label.get(lang))
+            sentence = clean(term.must.get(lang)).rstrip(".")
+            assert f"{term.label.get(lang)}. {sentence}" in item, item
+            assert f"{sentence} {t('term_sentence', lang, who='', duration='', since='').split()[0]} " in item.replace(
+                f"{sentence}, ", f"{sentence} "
+            )
+            assert duration_words(term.duration, lang) in item
+
+
+def test_the_meeting_confirmation_is_no_longer_called_a_decision() -> None:
+    # Given Workare's Complaints Handling Policy (WH-05: the director confirms in writing what took place and the
+    # solutions agreed, within three days of the meeting) / When its text is rendered
+    english, dutch = page(bundled("workare-handling"), "en"), page(bundled("workare-handling"), "nl")
+    # Then the term says what is sent, not "our decision"
+    item = term_item(english, "Written confirmation of the meeting")
+    assert "We confirm in writing what took place and any solutions we agreed with you within three days" in item
+    assert "decision" not in item
+    assert "Wij bevestigen u schriftelijk wat er is besproken" in term_item(
+        dutch, "Schriftelijke bevestiging van het gesprek"
+    )
+
+
+def test_a_trailing_phrase_is_closed_with_a_comma_before_the_time_limit() -> None:
+    # Given the review's final position, with and without its own must text
+    procedure = bundled("workare-handling")
+    item = term_item(page(procedure, "en"), "Final position after the review")
+    assert "in writing, with our reasons, within fourteen days of receiving your request for a review." in item
+    bare = procedure.model_copy(
+        update={"terms": tuple(term.model_copy(update={"must": None}) for term in procedure.terms)}
+    )
+    # When the sentence comes from the event itself / Then the comma is there too, in both languages
+    assert "We give you our final position, with reasons, within fourteen days" in term_item(
+        page(bare, "en"), "Final position after the review"
+    )
+    assert "Wij geven u ons definitieve standpunt, met redenen, binnen veertien dagen" in term_item(
+        page(bare, "nl"), "Definitief standpunt na heroverweging"
+    )
+    # and a subject's response is not broken up by a comma
+    assert "Degene over wie uw klacht gaat, reageert binnen twee weken" in page(bundled("werkpro"), "nl").text
+
+
+@pytest.mark.parametrize(
+    ("procedure_id", "lang", "sentence"),
+    [
+        ("workare-handling", "en", "If we miss it, you may go straight to the Legal Ombudsman."),
+        ("workare-handling", "nl", "Halen wij de termijn niet, dan kunt u direct naar de Legal Ombudsman."),
+        ("werkpro", "en", "The Klachtencommissie Maatschappelijke Dienstverlening decides within six months"),
+        ("werkpro", "nl", "De Klachtencommissie Maatschappelijke Dienstverlening beslist binnen zes maanden"),
+        ("xs2more", "en", "your complaint goes to the College voor Klachten en Arbitrage van Blik op Werk."),
+        ("xs2more", "nl", "uw klacht gaat naar het College voor Klachten en Arbitrage van Blik op Werk."),
+    ],
+)
+def test_external_bodies_are_named_with_their_article(procedure_id: str, lang: str, sentence: str) -> None:
+    # Given a procedure naming an external body inside a sentence / When its text is rendered
+    text = page(bundled(procedure_id), lang).text
+    # Then the body's name has its article ("the Legal Ombudsman", "het College")
+    assert sentence in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_xs2more_gives_its_own_phone_number_and_blik_op_werks_website(lang: str) -> None:
+    # Given Xs2more's regulation ("Natuurlijk mag u ook met ons bellen op nummer 088 – 700 7750")
+    procedure = bundled("xs2more")
+    markdown = procedure_policy_markdown(procedure, lang=lang)
+    # When its text is rendered / Then "How to complain" gives the phone number
+    how = section(markdown, t("h_how", lang))
+    assert t("contact_us", lang, publisher="Xs2more") in how
+    assert t("contact_phone", lang, value="088 – 700 7750") in how
+    # and the external body has its website as a link
+    assert "https://www.blikopwerk.nl" in page(procedure, lang).links
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_werkpro_gives_its_general_contact_without_a_persons_name(lang: str) -> None:
+    # Given WerkPro's regulation, whose contact block gives the address, general number and email
+    markdown = procedure_policy_markdown(bundled("werkpro"), lang=lang)
+    # When its text is rendered / Then "How to complain" has them, and no person's name or personal address
+    how = section(markdown, t("h_how", lang))
+    for detail in ("Zilverlaan 2", "9743 RK Groningen", "(050) 317 52 00", "<info@werkpro.nl>"):
+        assert detail in how, detail
+    assert "Grol" not in how and "b.grol" not in how
+
+
+def test_confidentiality_is_only_promised_when_the_file_promises_it() -> None:
+    # Given procedures with a confidentiality commitment (WerkPro WP-21, Workers Union WU-13, Workare WA-11) and
+    # without one (Xs2more, Workare's Complaints Handling Policy)
+    for procedure_id in ("werkpro", "workers-union", "workare"):
+        text = page(bundled(procedure_id), "en").text
+        assert t("confidential", "en") in text and t("h_confidentiality", "en") in text, procedure_id
+    for procedure_id in ("xs2more", "workare-handling"):
+        found = page(bundled(procedure_id), "nl")
+        # Then only the first say the complaint is treated confidentially; the others list their commitments
+        assert t("confidential", "nl") not in found.text, procedure_id
+        assert t("h_commitments", "nl") in [text for _, text in found.headings], procedure_id
+    assert "Only the people who handle your complaint can see it" not in page(bundled("xs2more"), "en").text

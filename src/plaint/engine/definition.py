@@ -398,6 +398,16 @@ class Contact(Model):
     website: str | None = None
 
 
+class Article(Model):
+    """The article that goes before a name inside a sentence ("the Legal Ombudsman", "het College"); empty: none."""
+
+    en: str = "the"
+    nl: str = "de"
+
+    def get(self, lang: Lang = "en") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
 class ExternalTimeLimit(Model):
     duration: DurationField
     counted_from: Annotated[str, _vocabulary_check("unknown_event", v.EVENTS + v.INCIDENT_ANCHORS)]
@@ -408,6 +418,7 @@ class ExternalTimeLimit(Model):
 class ExternalBody(Model):
     key: Key
     name: Text
+    article: Article = Field(default_factory=Article)
     description: Text | None = None
     contact: Contact | None = None
     available_when: Text | None = None
@@ -460,6 +471,7 @@ class Procedure(Model):
     title: Text
     implements: Implements
     calendar: CalendarSpec
+    contact: Contact | None = None
     accepts: Accepts
     admissibility: Admissibility = Field(default_factory=Admissibility)
     roles: dict[Role, RoleSpec]

@@ -14,7 +14,17 @@ from typing import Final
 
 from markdown_it import MarkdownIt
 
-from plaint.engine.definition import Action, Condition, ExternalBody, Procedure, Stage, Term, Text, ThirdParties
+from plaint.engine.definition import (
+    Action,
+    Condition,
+    Contact,
+    ExternalBody,
+    Procedure,
+    Stage,
+    Term,
+    Text,
+    ThirdParties,
+)
 from plaint.engine.messages import Lang
 from plaint.engine.render.graph import Move, anywhere_moves, closings, entry_kinds, moves, term_stage
 from plaint.engine.render.text import (
@@ -35,6 +45,8 @@ __all__ = ["markdown_escape", "procedure_policy_html", "procedure_policy_markdow
 #: Stage kinds a complainant goes to when not satisfied with an earlier stage.
 ONWARD_KINDS: Final = ("review", "board", "complaints_officer", "committee", "external", "mediation")
 ONWARD_EVENTS: Final = ("review_requested", "external_filed")
+#: Events whose sentence ends in a phrase set off by a comma ("..., with reasons"), closed before the time limit.
+TRAILING_PHRASE_EVENTS: Final = frozenset({"review_decided"})
 
 _SPECIAL: Final = re.compile(r"([\\`*_\[\]<>&#|~!])")
 _LINE_START: Final = re.compile(r"^(\d+)([.)])|^([-+=])")
@@ -102,8 +114,15 @@ class _Policy:
         return self.x(self.p.stage_by_key[key].label)
 
     def body_name(self, key: str | None) -> str:
+        """An external body's name inside a sentence, with its article: "the Legal Ombudsman", "het College ..."."""
         body = self.p.external_body_by_key.get(key) if key is not None else None
-        return self.x(body.name) if body is not None else self.t("the_external_body")
+        if body is None:
+            return self.t("the_external_body")
+        name = self.x(body.name)
+        article = markdown_escape(body.article.get(self.lang))
+        if not article or name.lower().startswith(f"{article.lower()} "):
+            return name
+        return f"{article} {name}"
 
     def action_label(self, action: Action) -> str:
         if action.label is not None:
@@ -181,6 +200,10 @@ class _Policy:
             self.items([self.t(f"channel.{channel}") for channel in channels])
         else:
             self.para(self.t("channels_none"))
+        lines = self.contact_lines(self.p.contact)
+        if lines:
+            self.para(self.t("contact_us", publisher=self.publisher))
+            self.items(lines)
 
     def stages(self) -> None:
         self.heading(2, self.t("h_stages"))
@@ -280,14 +303,20 @@ class _Policy:
         self.items([self.term(term) for term in self.p.terms])
 
     def term(self, term: Term) -> str:
-        if term.party == "subject":
+        if term.must is not None:
+            who = self.x(term.must).rstrip(" .")
+        elif term.party == "subject":
             who = self.t("party_subject")
         elif term.party == "external_body":
-            who = self.t("party_external_body", body=self.body_name(term_stage(self.p, term).external_body))
+            who = self.t(
+                "party_external_body", body=upper_first(self.body_name(term_stage(self.p, term).external_body))
+            )
         else:
             who = self.t(f"event.{term.met_by[0]}.done")
             if term.party == "complainant" and not who.startswith(self.t("party_complainant").split()[0]):
                 who = self.t("party_complainant")
+        if ", " in who and (term.must is not None or term.met_by[0] in TRAILING_PHRASE_EVENTS):
+            who += ","  # close the trailing phrase: "our final position, with reasons, within fourteen days"
         since = self.t(f"event.{term.anchor}.since")
         sentences = [
             f"**{self.x(term.label)}.**",
@@ -405,28 +434,39 @@ class _Policy:
             )
         if body.binding is not None:
             self.para(self.t("external_binding" if body.binding else "external_not_binding"))
-        contact = body.contact
-        lines: list[str] = []
-        if contact is not None:
-            if contact.attention:
-                lines.append(self.t("contact_attention", value=markdown_escape(contact.attention)))
-            if contact.address:
-                lines.append(self.t("contact_address", value=", ".join(markdown_escape(a) for a in contact.address)))
-            if contact.email:
-                lines.append(self.t("contact_email", value=_link(contact.email, _EMAIL)))
-            if contact.phone:
-                lines.append(self.t("contact_phone", value=markdown_escape(contact.phone)))
-            if contact.website:
-                lines.append(self.t("contact_website", value=_link(contact.website, _URL)))
+        lines = self.contact_lines(body.contact)
         if lines:
             self.para(self.t("external_contact"))
             self.items(lines)
         else:
             self.para(self.t("external_no_contact"))
 
+    def contact_lines(self, contact: Contact | None) -> list[str]:
+        lines: list[str] = []
+        if contact is None:
+            return lines
+        if contact.attention:
+            lines.append(self.t("contact_attention", value=markdown_escape(contact.attention)))
+        if contact.address:
+            lines.append(self.t("contact_address", value=", ".join(markdown_escape(a) for a in contact.address)))
+        if contact.email:
+            lines.append(self.t("contact_email", value=_link(contact.email, _EMAIL)))
+        if contact.phone:
+            lines.append(self.t("contact_phone", value=markdown_escape(contact.phone)))
+        if contact.website:
+            lines.append(self.t("contact_website", value=_link(contact.website, _URL)))
+        return lines
+
     def confidentiality(self) -> None:
-        self.heading(2, self.t("h_confidentiality"))
-        self.para(self.t("confidential"))
+        """The commitments; the complaint is only called confidential when the file promises it."""
+        if not self.p.commitments:
+            return
+        if any(is_confidentiality(commitment.key) for commitment in self.p.commitments):
+            self.heading(2, self.t("h_confidentiality"))
+            self.para(self.t("confidential"))
+        else:
+            self.heading(2, self.t("h_commitments"))
+            self.para(self.t("commitments_intro"))
         self.items([self.x(commitment.text) for commitment in self.p.commitments])
 
     def learning(self) -> None:
@@ -437,7 +477,12 @@ class _Policy:
         for report in self.p.reporting:
             to = join_words([self.recipient(r) for r in report.to], self.lang)
             key = "report_anonymised" if report.anonymised else "report"
-            lines.append(self.t(key, label=self.x(report.label), period=self.t(f"period.{report.every}"), to=to))
+            line = self.t(key, label=self.x(report.label), period=self.t(f"period.{report.every}"), to=to)
+            if report.contents:
+                contents = join_words([self.t(f"content.{content}") for content in report.contents], self.lang)
+                line = f"{line} {self.t('report_contents', contents=contents)}"
+            note = self.x(report.note)
+            lines.append(f"{line} {note}" if note else line)
         self.items(lines)
 
     def recipient(self, name: str) -> str:
@@ -459,6 +504,11 @@ class _Policy:
             ),
             self.t("about_until", valid_until=date_words(self.p.valid_until, self.lang)) if self.p.valid_until else "",
         )
+
+
+def is_confidentiality(key: str) -> bool:
+    """Whether a commitment is the procedure's confidentiality promise: key `confidentiality` or `*_confidentiality`."""
+    return key == "confidentiality" or key.endswith("_confidentiality")
 
 
 def _recipient_keys() -> frozenset[str]:
