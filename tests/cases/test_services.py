@@ -325,3 +325,21 @@ def test_an_action_cannot_be_dated_before_the_last_event_or_in_the_future():
             case_act(case=case, actor=intake, action="acknowledged", on=dt.date(2026, 4, 21))
         case = case_act(case=case, actor=intake, action="acknowledged", on=dt.date(2026, 4, 22))
         assert case.terms.get(key="acknowledgement").met_on == dt.date(2026, 4, 22)
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_wp24_a_complainant_group_the_procedure_excludes_cannot_file():
+    """WP-24: consumers of the catering and the second-hand shops may not use WerkPro's complaints regulation."""
+    # Given WerkPro
+    werkpro = organisation_running("werkpro")
+    intake = staff(werkpro, "intake_staff")
+    # When a guest of a catering business files a complaint
+    guest = PartyInput(role="complainant", name="Restaurant guest", group="catering_guests")
+    with pytest.raises(ActionNotAllowed) as refused:
+        register(werkpro, intake, complainant=guest)
+    # Then it is refused with the reason, and nothing is stored
+    assert "WP-24" in refused.value.text("en")
+    assert Case.objects.count() == 0
+    # while a participant may
+    participant = PartyInput(role="complainant", name="Deelnemer", group="participants")
+    assert register(werkpro, intake, complainant=participant).stage == "manager"

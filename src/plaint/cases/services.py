@@ -167,6 +167,8 @@ def _register(
             "facts": case_facts(case),
             **dict(registration.extra),
         }
+        if registration.complainant.group:
+            data["complainant_group"] = registration.complainant.group  # who may complain (WP-24, XS-21, WA-09)
         if registration.incident_date is not None:
             data["incident_date"] = registration.incident_date.isoformat()
         decision = engine.decide(procedure, [], "received", _staff_roles(case, actor), received_on, data)
