@@ -62,11 +62,14 @@ def test_demo_cases_cover_every_stage_with_live_terms(frozen):
             assert case.received_on <= TODAY
             assert case.parties.filter(role="complainant").exists()
         assert not CaseEvent.objects.filter(case__organisation=organisation, on__gt=TODAY).exists()
+        # terms past their due date are marked missed straight away, not at the next sweep
+        assert not Term.objects.filter(case__organisation=organisation, state="pending", due__lt=TODAY).exists()
     # due soon and on time exist too, and escalations reached the board, review, committee and external bodies
     open_cases = Case.objects.filter(status=Status.OPEN, next_due__isnull=False)
     assert open_cases.filter(next_due__gte=TODAY, next_due__lte=TODAY + dt.timedelta(days=7)).exists()
     assert open_cases.filter(next_due__gt=TODAY + dt.timedelta(days=7)).exists()
-    assert {"board", "review", "committee", "external", "ombudsman"} <= set(Case.objects.values_list("stage", flat=True))
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {"board", "review", "committee", "external", "ombudsman"} <= stages
     # the Workers Union's procedure accepts compliments and suggestions, and the demo has both (WU-01, WU-03)
     union = Case.objects.filter(organisation__slug="workers-union")
     assert {"complaint", "compliment", "suggestion"} <= set(union.values_list("kind", flat=True))

@@ -28,7 +28,7 @@ from plaint import engine
 from plaint.access.models import User
 from plaint.cases.demo_stories import COMPLAINANTS, FEEDBACK, GENERIC, MEASURES, NOTES, STORIES, Story
 from plaint.cases.models import Case
-from plaint.cases.services import PartyInput, Registration, case_act, case_register
+from plaint.cases.services import PartyInput, Registration, case_act, case_register, cases_sweep
 from plaint.core import clock
 from plaint.organisations.demo.data import username_for
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
@@ -576,4 +576,7 @@ def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> D
                 result.warnings.append(f"{organisation.name}: scenario {scenario.key}: {error}")
                 continue
             result.created += int(created)
+    if result.created:
+        # Actions dated in the past judge terms as of their own day; the sweep marks what has been missed since.
+        cases_sweep()
     return result
