@@ -326,6 +326,12 @@ class CaseDetailOutput(serializers.Serializer[Any]):
 class TokenInput(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=32,
+        help_text=_("The second factor: a code of your authenticator app, or one of your recovery codes."),
+    )
 
 
 class TokenOutput(serializers.Serializer[Any]):

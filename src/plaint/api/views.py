@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from plaint.access import mfa
 from plaint.api.action_serializers import ACTIONS, ActionInput
 from plaint.api.errors import error_responses
 from plaint.api.presenters import case_presentation
@@ -244,16 +245,36 @@ class TokenView(LanguageMixin, APIView):
     @extend_schema(
         operation_id="auth_token_obtain",
         summary="Obtain an API token",
-        description=str(_("Exchange a username and password for a token; send it as `Authorization: Token <token>`.")),
+        description=str(
+            _(
+                "Exchange a username, password and second-factor code for a token; send it as "
+                "`Authorization: Token <token>`."
+            )
+        ),
         request=TokenInput,
-        responses={200: TokenOutput, **error_responses(400, 429)},
+        responses={200: TokenOutput, **error_responses(400, 403, 429)},
         auth=[],
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        given = TokenInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        user = credentials.validated_data["user"]
+        # The second factor is required everywhere (plaint.access.mfa), so a token too needs one.
+        if not mfa.has_second_factor(user):
+            raise exceptions.PermissionDenied(
+                _("Set up an authenticator app by logging in to Plaint first; then ask for a token with its code.")
+            )
+        code = given.validated_data.get("code", "")
+        if not code:
+            raise serializers.ValidationError(
+                {"code": [_("Give a code of your authenticator app or a recovery code.")]}
+            )
+        if not mfa.verify_second_factor(user, code):
+            raise serializers.ValidationError({"code": [_("This code is not valid.")]})
+        token, _created = Token.objects.get_or_create(user=user)
         return Response(TokenOutput({"token": token.key}).data)
 
     @extend_schema(
