@@ -303,7 +303,9 @@ def test_xs2more_delegated_extended_then_blik_op_werk_xs03_xs04_xs05_xs09_xs12_x
     # Then a further extension beyond six weeks in all is refused, naming what is allowed
     with at(D(2025, 4, 11), zone=AMSTERDAM):
         refused = api.as_user(management).act(
-            walk.case["id"], "term_extended", {"version": walk.case["version"], "term": "handling", "by": "1 week"}
+            walk.case["id"],
+            "term_extended",
+            {"version": walk.case["version"], "term": "handling", "by": "1 week", "reason": "Still ill"},
         )
     assert refused.status_code == 409
     assert "XS-13" in refused.json()["detail"]

@@ -157,7 +157,16 @@ def test_xs13_extension_with_reasons_moves_the_due_date_and_not_beyond_six_weeks
         assert (term.due, term.state, term.extensions) == (dt.date(2026, 7, 13), "extended", 1)
         # and a second extension beyond the six-week maximum is refused
         with pytest.raises(ActionNotAllowed):
+            case_act(
+                case=case,
+                actor=management,
+                action="term_extended",
+                data={"term": "handling", "by": "1 week", "reason": "Still waiting."},
+            )
+        # and an extension without reasons is an error on that field
+        with pytest.raises(InvalidInput) as no_reason:
             case_act(case=case, actor=management, action="term_extended", data={"term": "handling", "by": "1 week"})
+        assert list(no_reason.value.errors) == ["reason"]
 
 
 def test_terms_are_computed_once_and_missed_terms_make_a_case_overdue():
@@ -343,3 +352,47 @@ def test_wp24_a_complainant_group_the_procedure_excludes_cannot_file():
     # while a participant may
     participant = PartyInput(role="complainant", name="Deelnemer", group="participants")
     assert register(werkpro, intake, complainant=participant).stage == "manager"
+
+
+def test_a_missing_or_wrong_outcome_is_an_error_on_that_field():
+    """XS-07: management judges the complaint well-founded or unfounded; anything else is refused on the field."""
+    with travel(dt.date(2026, 4, 20)):
+        xs = organisation_running("xs2more")
+        intake, management = staff(xs, "intake_staff"), staff(xs, "senior_manager")
+        case = register(xs, intake)
+        case = case_act(case=case, actor=intake, action="escalated")
+        case = case_act(case=case, actor=management, action="handling_started")
+        # When management decides without an outcome, or with one the stage does not know
+        for data in ({}, {"outcome": "agreement"}):
+            with pytest.raises(InvalidInput) as refused:
+                case_act(case=case, actor=management, action="decided", data=data)
+            # Then the error is on the outcome field and names the choices, and nothing is recorded
+            assert list(refused.value.errors) == ["outcome"]
+            assert "well_founded" in str(refused.value.errors["outcome"][0])
+        assert not case.events.filter(kind="decided").exists()
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_an_idempotency_key_reused_for_another_request_is_refused():
+    # Given a case registered with an idempotency key
+    from plaint.cases.services import IdempotencyKeyReused, Registration, case_register
+
+    xs = organisation_running("xs2more")
+    intake = staff(xs, "intake_staff")
+
+    def registration(description: str) -> Registration:
+        return Registration(
+            kind="complaint",
+            channel="phone",
+            description=description,
+            complainant=PartyInput(role="complainant", name="Sam"),
+        )
+
+    first = case_register(organisation=xs, registration=registration("A"), actor=intake, idempotency_key="k-1")
+    # When the same request is retried, then the same case comes back
+    again = case_register(organisation=xs, registration=registration("A"), actor=intake, idempotency_key="k-1")
+    assert again.pk == first.pk and Case.objects.count() == 1
+    # and when the key is reused for a different complaint, it is refused
+    with pytest.raises(IdempotencyKeyReused):
+        case_register(organisation=xs, registration=registration("B"), actor=intake, idempotency_key="k-1")
+    assert Case.objects.count() == 1

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
 from plaint.access.models import User
-from plaint.cases.errors import ActionNotAllowed, InvalidInput, NoProcedure, StaleCase
+from plaint.cases.errors import ActionNotAllowed, EngineText, InvalidInput, NoProcedure, StaleCase
 from plaint.cases.models import (
     Case,
     CaseEvent,
@@ -33,7 +33,7 @@ from plaint.cases.models import (
     TermState,
 )
 from plaint.core import clock
-from plaint.core.errors import Forbidden, lazy_format
+from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
 from plaint.organisations.selectors import roles_of
 from plaint.procedures.selectors import procedure_definition, procedure_for
@@ -43,6 +43,11 @@ HOLIDAYS_VERSION = package_version("holidays")
 #: Term states that still ask for something: the earliest of their due dates is the case's next due date.
 #: Paused terms do not run, and warn-only terms (WA-07's ten working days) never make a case overdue.
 NEXT_DUE_STATES = (TermState.PENDING, TermState.EXTENDED, TermState.MISSED)
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
 
 #: Parties whose actions staff may record on their behalf (a complainant asks for a review by letter, say).
 PARTIES = ("complainant", "subject", "external_body")
@@ -101,15 +106,28 @@ def case_register(
     if idempotency_key and actor is not None:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            return _same_request(existing, organisation, registration)
     try:
         return _register(organisation, registration, actor, idempotency_key)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return existing
+                return _same_request(existing, organisation, registration)
         raise
+
+
+def _same_request(existing: Case, organisation: Organisation, registration: Registration) -> Case:
+    """A retry returns the case it created; the same key with another request is a mistake the client must see."""
+    same = (
+        existing.organisation_id == organisation.pk
+        and existing.kind == registration.kind
+        and existing.channel == registration.channel
+        and existing.description == registration.description
+    )
+    if not same:
+        raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different request."))
+    return existing
 
 
 def _register(
@@ -317,11 +335,31 @@ def case_act(
         data = _prepare(locked, view, action, data, roles)
         decision = engine.decide(procedure, events, action, roles, day, data)
         if not decision.accepted:
-            raise ActionNotAllowed(decision.errors, allowed=_allowed_for(decision.view, roles))
+            _raise_refusal(decision, roles)
         event = _apply(locked, procedure, decision, actor, note, expected_version=locked.version)
         _effects(locked, action, data, event)
     case.refresh_from_db()
     return case
+
+
+#: Engine refusals that are about a value the person gave (400 on that field), not about the state of the case (409).
+FIELD_REFUSALS = {
+    "outcome_required": "outcome",
+    "outcome_not_allowed": "outcome",
+    "extension_term_required": "term",
+    "bad_extension_duration": "by",
+    "extension_reason_required": "reason",
+    "kind_not_accepted": "kind",
+}
+
+
+def _raise_refusal(decision: engine.Decision, roles: Sequence[str]) -> NoReturn:
+    if decision.errors and all(error.code in FIELD_REFUSALS for error in decision.errors):
+        errors: dict[str, list[Any]] = {}
+        for error in decision.errors:
+            errors.setdefault(FIELD_REFUSALS[error.code], []).append(EngineText([error]))
+        raise InvalidInput(EngineText(decision.errors), errors=errors)
+    raise ActionNotAllowed(decision.errors, allowed=_allowed_for(decision.view, roles))
 
 
 def _roles_for(case: Case, actor: User, on_behalf_of: str | None) -> tuple[str, ...]:
