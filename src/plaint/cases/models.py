@@ -151,6 +151,8 @@ class Case(models.Model):
             # The inbox and the overdue list: open cases of an organisation, soonest due first.
             models.Index(fields=["organisation", "status", "next_due"], name="case_inbox"),
             models.Index(fields=["handler", "status", "next_due"], name="case_handler_inbox"),
+            # The overdue list across organisations (a superuser, a firm serving clients): open cases in due order.
+            models.Index(fields=["next_due", "id"], condition=models.Q(status="open"), name="case_open_due"),
             models.Index(fields=["organisation", "stage", "status"], name="case_stage"),
             models.Index(fields=["organisation", "received_on"], name="case_received"),
         ]
