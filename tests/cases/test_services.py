@@ -396,3 +396,16 @@ def test_an_idempotency_key_reused_for_another_request_is_refused():
     with pytest.raises(IdempotencyKeyReused):
         case_register(organisation=xs, registration=registration("B"), actor=intake, idempotency_key="k-1")
     assert Case.objects.count() == 1
+
+
+def test_a_back_dated_action_judges_its_terms_today():
+    # Given a case received on 20 April 2026 (acknowledgement due 4 May), recorded on 6 May
+    with travel(dt.date(2026, 5, 6)):
+        xs = organisation_running("xs2more")
+        intake = staff(xs, "intake_staff")
+        case = register(xs, intake, received_at=dt.datetime(2026, 4, 20, 9, tzinfo=dt.UTC))
+        # When an action is recorded as having happened on 21 April
+        case = case_act(case=case, actor=intake, action="escalated", on=dt.date(2026, 4, 21))
+    # Then the acknowledgement, still not sent, is missed already, without waiting for the sweep
+    assert case.terms.get(key="acknowledgement").state == "missed"
+    assert case.terms.get(key="handling").state == "pending"

@@ -512,6 +512,7 @@ def _snapshot(
 ) -> None:
     """Write the view's stage, status, outcome and terms; bump the version only if nobody else did (409 otherwise)."""
     stored = {term.key: term for term in case.terms.all()}
+    today = max(view.today, clock.today_in(case.organisation.time_zone))
     for term_view in view.terms:
         row = stored.get(term_view.key)
         due = term_view.due
@@ -519,7 +520,8 @@ def _snapshot(
             due = row.due  # computed once: a later holiday list or procedure change does not move it
         state = term_view.state
         if state in ("pending", "missed"):
-            state = "missed" if due < view.today else "pending"
+            # Judged today, not on the action's day: a back-dated action must not leave a passed term pending.
+            state = "missed" if due < today else "pending"
         values = {
             "anchor": term_view.anchor,
             "started_on": term_view.started_on,
