@@ -461,6 +461,20 @@ class Commitment(Model):
     clauses: Clauses = ()
 
 
+class Retention(Model):
+    """How long a closed case keeps personal data (GDPR art. 5(1)(e)), counted from the day the case closed.
+
+    `anonymise_parties_after`: the parties' names and contacts and every free text are replaced by a marker, so the
+    case still counts in statistics (kind, categories, dates, outcome, terms). `delete_documents_after`: the case's
+    documents are deleted (anonymising deletes them too). Calendar durations only (days, weeks, months, years).
+    """
+
+    anonymise_parties_after: DurationField | None = None
+    delete_documents_after: DurationField | None = None
+    note: Text | None = None
+    clauses: Clauses = ()
+
+
 class Procedure(Model):
     """One version of one organisation's complaints procedure."""
 
@@ -482,6 +496,7 @@ class Procedure(Model):
     external_bodies: tuple[ExternalBody, ...] = ()
     reporting: tuple[Report, ...] = ()
     commitments: tuple[Commitment, ...] = ()
+    retention: Retention | None = None
 
     # Lookups, computed once per parsed procedure (models are frozen, so caching is safe).
 

@@ -147,6 +147,22 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "valid_until ({until}) is before valid_from ({start})",
             "valid_until ({until}) ligt vóór valid_from ({start})",
         ),
+        "retention_working_days": (
+            "a retention period is counted in calendar days, weeks, months or years, not {value!r}",
+            "een bewaartermijn telt in kalenderdagen, weken, maanden of jaren, niet {value!r}",
+        ),
+        "retention_zero": (
+            "a retention period of {value!r} would remove personal data on the day the case closes; give at least "
+            "a day",
+            "een bewaartermijn van {value!r} zou persoonsgegevens verwijderen op de dag dat het dossier sluit; geef "
+            "minstens een dag",
+        ),
+        "retention_documents_after_anonymise": (
+            "documents are kept {documents} but the case is anonymised after {anonymise}, which deletes them too; "
+            "make delete_documents_after at most anonymise_parties_after",
+            "documenten worden {documents} bewaard, maar het dossier wordt na {anonymise} geanonimiseerd en dan "
+            "verdwijnen ze ook; maak delete_documents_after hoogstens anonymise_parties_after",
+        ),
         "termijnenwet_not_nl": (
             "holiday_set 'termijnenwet' applies to jurisdiction NL only",
             "holiday_set 'termijnenwet' geldt alleen voor jurisdictie NL",

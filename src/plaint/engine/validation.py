@@ -9,11 +9,13 @@ be reached; every letter can become due.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
 
 from plaint.engine import vocabulary as v
+from plaint.engine.calendar import Calendar, CalendarRules, Duration, DurationUnit
 from plaint.engine.definition import Action, Procedure
 from plaint.engine.messages import Message, closest
 
@@ -83,7 +85,44 @@ def cross_check(procedure: Procedure) -> list[Found]:
         )
     if procedure.calendar.holiday_set == "termijnenwet" and procedure.calendar.jurisdiction != "NL":
         found.append((("calendar", "holiday_set"), False, Message("termijnenwet_not_nl")))
+    found += _retention(procedure)
     return found
+
+
+def _retention(procedure: Procedure) -> list[Found]:
+    """Retention periods are calendar periods of at least a day; documents do not outlive the anonymisation."""
+    retention = procedure.retention
+    if retention is None:
+        return []
+    found: list[Found] = []
+    periods = {"anonymise_parties_after": retention.anonymise_parties_after}
+    periods["delete_documents_after"] = retention.delete_documents_after
+    for name, period in periods.items():
+        if period is None:
+            continue
+        if period.unit is DurationUnit.WORKING_DAYS:
+            found.append((("retention", name), False, Message("retention_working_days", {"value": str(period)})))
+        elif period.amount == 0:
+            found.append((("retention", name), False, Message("retention_zero", {"value": str(period)})))
+    anonymise, documents = retention.anonymise_parties_after, retention.delete_documents_after
+    if anonymise is not None and documents is not None and not found and _longer(documents, anonymise):
+        found.append(
+            (
+                ("retention", "delete_documents_after"),
+                False,
+                Message(
+                    "retention_documents_after_anonymise", {"documents": str(documents), "anonymise": str(anonymise)}
+                ),
+            )
+        )
+    return found
+
+
+def _longer(first: Duration, second: Duration) -> bool:
+    """Whether `first` ends later than `second` counted from the same day (checked from a leap-year day)."""
+    start = date(2024, 2, 29)
+    calendar = Calendar(CalendarRules(jurisdiction="NL"))
+    return calendar.add(start, first) > calendar.add(start, second)
 
 
 def _clauses(procedure: Procedure) -> list[Found]:
