@@ -126,6 +126,13 @@ class Case(models.Model):
     outcome = models.CharField(_("outcome"), max_length=32, blank=True)
     next_due = models.DateField(_("next due date"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Data protection (docs/privacy.md): a legal hold stops retention and erasure; the dates record what was removed.
+    legal_hold = models.BooleanField(
+        _("legal hold"), default=False, help_text=_("Kept as it is: not anonymised or erased while the hold lasts.")
+    )
+    legal_hold_reason = models.TextField(_("reason for the legal hold"), blank=True)
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True)
+    documents_deleted_on = models.DateField(_("documents deleted on"), null=True, blank=True)
     # Optimistic locking: every accepted action increments it; a client acting on an older version gets 409.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
@@ -155,6 +162,12 @@ class Case(models.Model):
             models.Index(fields=["next_due", "id"], condition=models.Q(status="open"), name="case_open_due"),
             models.Index(fields=["organisation", "stage", "status"], name="case_stage"),
             models.Index(fields=["organisation", "received_on"], name="case_received"),
+            # Retention: closed cases of a procedure version by closing date (the privacy sweep's one query).
+            models.Index(
+                fields=["procedure_id", "procedure_version", "closed_on"],
+                condition=models.Q(status="closed"),
+                name="case_closed_retention",
+            ),
         ]
 
     def __str__(self) -> str:
