@@ -4,6 +4,7 @@ import pytest
 import time_machine
 
 from plaint.cases.tasks import sweep
+from tests.access.helpers import login_verified
 from tests.cases.factories import organisation_running, register, staff
 from tests.organisations.factories import UserFactory
 
@@ -17,7 +18,7 @@ def test_cases_are_read_only_in_the_admin_in_english_and_dutch(client, prefix):
         xs = organisation_running("xs2more")
         case = register(xs, staff(xs, "intake_staff"))
     admin = UserFactory(is_superuser=True)
-    client.force_login(admin)
+    login_verified(client, admin)
     # When the administrator opens the list and the case
     listing = client.get(f"{prefix}/admin/cases/case/")
     detail = client.get(f"{prefix}/admin/cases/case/{case.pk}/change/")

@@ -128,7 +128,7 @@ class Children:
 
 
 class Browser:
-    """A tiny HTTP client with a cookie jar: logs in through the admin form like a person does."""
+    """A tiny HTTP client with a cookie jar: logs in through the staff login like a person does."""
 
     def __init__(self) -> None:
         self.cookies = http.cookiejar.CookieJar()
@@ -156,16 +156,30 @@ class Browser:
             other.cookies.set_cookie(cookie)
 
     def log_in(self, base: str, username: str, password: str) -> None:
+        """The staff login as a person does it: password, then (first time) set up an authenticator app from the
+        secret on the enrolment page and confirm it with the app's code."""
+        import base64
+        import re
         from urllib.parse import urlencode
 
-        status, _ = self.request(f"{base}/admin/login/")
+        from django_otp.oath import totp
+
+        status, _ = self.request(f"{base}/accounts/login/")
         assert status == 200
         form = {"username": username, "password": password, "csrfmiddlewaretoken": self.cookie("csrftoken")}
+        referer = {"Referer": f"{base}/accounts/login/"}
         status, body = self.request(
-            f"{base}/admin/login/?next=/admin/", data=urlencode(form).encode(), headers={"Referer": f"{base}/admin/"}
+            f"{base}/accounts/login/?next=/admin/", data=urlencode(form).encode(), headers=referer
         )
         assert status == 200, body[:500]
-        assert any(cookie.name == "sessionid" for cookie in self.cookies), "the admin login did not start a session"
+        secret = re.search(rb"<code>([A-Z2-7]+)</code>", body)
+        assert secret is not None, "expected the enrolment page of a first login"
+        key = base64.b32decode(secret.group(1) + b"=" * (-len(secret.group(1)) % 8))
+        form = {"code": f"{totp(key):06d}", "csrfmiddlewaretoken": self.cookie("csrftoken")}
+        status, body = self.request(f"{base}/accounts/login/enrol/", data=urlencode(form).encode(), headers=referer)
+        assert status == 200, body[:500]
+        assert b"recovery-codes" in body, "the enrolment did not finish"
+        assert any(cookie.name == "sessionid" for cookie in self.cookies), "the login did not start a session"
 
     def post_json(self, url: str, base: str) -> tuple[int, Any]:
         headers = {"X-CSRFToken": self.cookie("csrftoken"), "Referer": f"{base}/", "Content-Type": "application/json"}

@@ -11,6 +11,7 @@ import pytest
 from plaint.core import services
 from plaint.core.models import QueueProbe, WorkerHeartbeat
 from plaint.core.tasks import process_queue_probe, worker_heartbeat
+from tests.access.helpers import login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_probes_are_for_staff_only(client, django_user_model):
     assert client.post("/ops/queue-probes").status_code == 401
     assert client.get(f"/ops/queue-probes/{probe.pk}").status_code == 401
     # when the person who is not staff asks, then they are refused, and no probe is sent
-    client.force_login(person)
+    login_verified(client, person)
     assert client.post("/ops/queue-probes").status_code == 403
     assert client.get(f"/ops/queue-probes/{probe.pk}").status_code == 403
     assert QueueProbe.objects.count() == 1
@@ -49,7 +50,7 @@ def test_staff_need_the_probe_permissions(client, django_user_model):
     # Given staff without the queue probe permissions
     staff = django_user_model.objects.create_user(username="staff", password="staff-only-123", is_staff=True)
     probe = services.queue_probe_create(actor_id=None)
-    client.force_login(staff)
+    login_verified(client, staff)
     # when they send or read a probe, then they are refused (a probe they may not see is "not found")
     assert client.post("/ops/queue-probes").status_code == 403
     assert client.get(f"/ops/queue-probes/{probe.pk}").status_code == 404

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plaint.access.models import User
 from plaint.organisations import selectors
@@ -14,6 +15,7 @@ from plaint.organisations.demo import data
 from plaint.organisations.models import ExternalBody, Membership, Organisation, OrganisationalUnit, Person, Role
 from plaint.procedures.models import ProcedureAdoption
 from plaint.procedures.selectors import procedure_for
+from tests.access.helpers import totp_code
 from tests.organisations.factories import bundle_procedures
 
 pytestmark = pytest.mark.django_db
@@ -134,11 +136,20 @@ def test_demo_load_skips_adoptions_whose_procedure_is_not_bundled_yet(monkeypatc
 def test_a_demo_login_can_log_in_to_the_admin(bundled, client, username):
     # Given the demo data
     _load()
-    # when a demo person logs in on the admin's login page with the shared password
+    # when a demo person logs in with the shared password (the admin's login hands over to the staff login)
     response = client.post(
         "/admin/login/?next=/admin/", {"username": username, "password": data.DEMO_PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2F"
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": data.DEMO_PASSWORD, "next": "/admin/"}
+    )
+    # and, at this first login, sets up an authenticator app and confirms it with its code
+    assert response["Location"] == "/accounts/login/enrol/?next=%2Fadmin%2F"
+    client.get(response["Location"])
+    device = TOTPDevice.objects.get(user__username=username, confirmed=False)
+    client.post(response["Location"], {"code": totp_code(device)})
+    response = client.get("/admin/")
     # then they reach the admin
     assert response.status_code == 200
     assert response.wsgi_request.user.username == username
-    assert response.redirect_chain[-1][0] == "/admin/"
