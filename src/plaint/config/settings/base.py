@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "plaint.organisations",
     "plaint.procedures",
     "plaint.cases",
+    "plaint.privacy",
     "plaint.api",
 ]
 AUTH_USER_MODEL = "access.User"

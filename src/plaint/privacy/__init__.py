@@ -1,0 +1,1 @@
+"""Data protection: retention per procedure, legal holds, anonymisation and data-subject requests (docs/privacy.md)."""
