@@ -429,7 +429,7 @@ WORD_ANONYMISED = _("anonymised")
 WORD_REFUSED = _("refused")
 STAFF_RECORDS_KEPT = _("Staff records (people, logins) are kept; the organisation's administrator handles them.")
 REFUSAL_REASONS = {
-    "open": _("The case is still open; its data is needed to handle it."),
+    "case_open": _("The case is still open; its data is needed to handle it."),
     "legal_hold": _("The case is on legal hold: %(reason)s"),
 }
 
@@ -457,7 +457,7 @@ def subject_erase(*, request: DataSubjectRequest, actor: User | None, reason: st
                 lines.append(f"{case.reference}: {WORD_ANONYMISED}")
             except (CaseStillOpen, CaseOnLegalHold) as refusal:
                 result = {"reference": case.reference, "result": "refused", "reason": refusal.code}
-                text = REFUSAL_REASONS[refusal.code] % {"reason": case.legal_hold_reason}
+                text = str(REFUSAL_REASONS[refusal.code]) % {"reason": case.legal_hold_reason}
                 result["text"] = str(text)
                 lines.append(f"{case.reference}: {WORD_REFUSED}: {text}")
             results.append(result)
@@ -490,10 +490,7 @@ def subject_erase(*, request: DataSubjectRequest, actor: User | None, reason: st
             case=None,
             target_type="data_subject_request",
             target_id=request.pk,
-            details={
-                "anonymised": [r["reference"] for r in done],
-                "refused": [r["reference"] for r in refused],
-            },
+            details={"anonymised": len(done), "refused": len(refused)},  # per case: the request's results
         )
     request.refresh_from_db()
     return request
