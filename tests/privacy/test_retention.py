@@ -229,3 +229,16 @@ def test_plaint_privacy_sweep_with_a_bad_day_is_one_line_with_exit_2(capsys):
     with pytest.raises(CommandError) as failed:
         call_command("privacy", "sweep", "--today", "2028-13-01")
     assert failed.value.returncode == 2 and "--today: '2028-13-01' is not a date" in str(failed.value)
+
+
+def test_the_nightly_task_runs_the_sweep(xs):
+    from plaint.privacy.tasks import retention_sweep as task
+
+    # Given a closed case long past its retention
+    organisation, people = xs
+    xs2more_case(organisation, people, received=dt.date(2026, 2, 2), closed=CLOSED)
+    # When the periodic task runs (in the worker: a thin call of the service)
+    with at(dt.date(2030, 1, 1)):
+        result = task.call_local()
+    # Then it reports the counts
+    assert result == {"anonymised": 1, "documents_deleted": 0, "on_legal_hold": 0}
