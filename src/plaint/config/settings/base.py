@@ -180,13 +180,13 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 
-def _positive_int(name: str, default: int) -> int:
+def _positive_int(name: str, default: int, *, minimum: int = 1) -> int:
     try:
         value = int(config.env.int(name, default=default))
     except ValueError:
         raise config.ConfigError(f"{name}: '{config.env.str(name)}' is not a whole number") from None
-    if value < 1:
-        raise config.ConfigError(f"{name}: must be at least 1")
+    if value < minimum:
+        raise config.ConfigError(f"{name}: must be at least {minimum}")
     return value
 
 
@@ -208,7 +208,7 @@ AXES_VERBOSE = False  # no start-up banner on stderr (every `plaint` command wou
 AXES_LOCKOUT_CALLABLE = "plaint.access.auth_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plaint.access.middleware.client_ip_address"
 # Reverse proxies in front of Plaint that append to X-Forwarded-For: the lockout's address is the one they saw.
-PLAINT_PROXY_COUNT = 0 if not config.env.str("PLAINT_PROXY_COUNT", default="") else _positive_int("PLAINT_PROXY_COUNT", 1)
+PLAINT_PROXY_COUNT = _positive_int("PLAINT_PROXY_COUNT", 0, minimum=0)
 OTP_TOTP_ISSUER = "Plaint"
 
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
