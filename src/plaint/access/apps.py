@@ -6,3 +6,8 @@ class AccessConfig(AppConfig):
     name = "plaint.access"
     label = "access"
     verbose_name = _("Access")
+
+    def ready(self) -> None:
+        from plaint.access import audit_signals
+
+        audit_signals.connect()  # logins, failed logins and logouts into the audit trail

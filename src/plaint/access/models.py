@@ -13,3 +13,6 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+from plaint.access.models_audit import AuditChainHead, AuditRecord  # noqa: E402, F401 - the audit trail

@@ -1,0 +1,197 @@
+"""Writing the audit trail: `audit_record` appends one record inside the caller's transaction.
+
+Call it from a service in the same `transaction.atomic()` block as the change it records (see docs/audit.md), and
+for a read in a block of its own before the data is shown: no record, no access.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from plaint.access.middleware import client_ip_address
+from plaint.access.models import User
+from plaint.access.models_audit import (
+    GENESIS_HASH,
+    AuditChainHead,
+    AuditRecord,
+    AuditTrailError,
+    canonical_fields,
+    record_hash,
+)
+from plaint.core import clock
+from plaint.organisations.models import Organisation
+
+#: Longest string accepted in `details`: ids, codes and field names fit; free text (descriptions, letters) does not.
+MAX_DETAIL_TEXT = 200
+MAX_DETAILS_JSON = 4000
+USER_AGENT_LENGTH = 300
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}\Z")
+_HEAD_ID = 1
+
+
+class AuditOutsideTransaction(AuditTrailError):
+    """`audit_record` was called outside a transaction, so the record could outlive (or miss) the change."""
+
+
+class AuditDetailsInvalid(AuditTrailError):
+    """`details` holds something the audit trail must not keep (free text, floats, deep structures)."""
+
+
+@dataclass(frozen=True)
+class AuditSource:
+    """Where an action came from: the client's address, its user agent and the request's id."""
+
+    ip_address: str | None = None
+    user_agent: str = ""
+    request_id: str = ""
+
+
+def audit_record(
+    *,
+    actor: User | AnonymousUser | None,
+    action: str,
+    target_type: str,
+    target_id: int | str | None,
+    organisation: Organisation | None = None,
+    reference: str = "",
+    details: dict[str, Any] | None = None,
+    source: AuditSource | None = None,
+    case_id: int | None = None,
+) -> AuditRecord:
+    """Append one record to the audit trail, in the caller's transaction (`AuditOutsideTransaction` otherwise).
+
+    `actor` is the user (None or an anonymous user for the system or the public); `details` holds ids, codes and
+    field names only, never a complaint's content. `case_id` defaults to `target_id` when the target is a case.
+    Serialised by locking the chain head: concurrent appenders wait, and the sequence stays gap-free.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise AuditOutsideTransaction(
+            "audit_record() must run inside the transaction of the change it records (transaction.atomic())."
+        )
+    if not action or len(action) > 100:
+        raise AuditDetailsInvalid(f"An action is a short dotted name such as case.viewed, not {action!r}.")
+    clean_details = _checked_details(details or {})
+    source = source or AuditSource()
+    user = actor if isinstance(actor, User) else None
+    if user is not None:
+        description = str(user.get_username())
+    elif source.ip_address or source.user_agent:
+        description = "public"
+    else:
+        description = "system"
+    if case_id is None and target_type == "case" and target_id is not None and str(target_id).isdigit():
+        case_id = int(target_id)
+    head = _locked_head()
+    record = AuditRecord(
+        sequence=head.last_sequence + 1,
+        at=clock.now(),
+        actor_id=user.pk if user is not None else None,
+        actor_description=description[:150],
+        organisation_id=organisation.pk if organisation is not None else None,
+        action=action,
+        target_type=target_type[:50],
+        target_id="" if target_id is None else str(target_id)[:64],
+        case_id=case_id,
+        reference=reference[:64],
+        details=clean_details,
+        ip_address=_normalised_ip(source.ip_address),
+        user_agent=source.user_agent[:USER_AGENT_LENGTH],
+        request_id=source.request_id[:64],
+        previous_hash=head.last_hash,
+    )
+    record.hash = record_hash(canonical_fields(record), record.previous_hash)
+    record.save()
+    AuditChainHead.objects.filter(pk=_HEAD_ID).update(last_sequence=record.sequence, last_hash=record.hash)
+    return record
+
+
+def _locked_head() -> AuditChainHead:
+    """The chain head, locked until the caller's transaction ends; created from the last record when missing."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=_HEAD_ID).first()
+    if head is not None:
+        return head
+    last = AuditRecord.objects.order_by("-sequence").only("sequence", "hash").first()
+    try:
+        with transaction.atomic():
+            return AuditChainHead.objects.create(
+                pk=_HEAD_ID,
+                last_sequence=last.sequence if last is not None else 0,
+                last_hash=last.hash if last is not None else GENESIS_HASH,
+            )
+    except IntegrityError:  # another appender created it first; wait for its lock
+        return AuditChainHead.objects.select_for_update().get(pk=_HEAD_ID)
+
+
+def _checked_details(details: dict[str, Any]) -> dict[str, Any]:
+    """The details, if they are small and made of ids, codes and names: JSON-stable, so the hash stays stable."""
+
+    def check(value: Any, depth: int) -> None:
+        if value is None or isinstance(value, bool | int):
+            return
+        if isinstance(value, str):
+            if len(value) > MAX_DETAIL_TEXT:
+                raise AuditDetailsInvalid(
+                    f"Audit details hold ids, codes and field names, not text of {len(value)} characters."
+                )
+            return
+        if depth >= 3:
+            raise AuditDetailsInvalid("Audit details nest at most three levels.")
+        if isinstance(value, list | tuple):
+            for item in value:
+                check(item, depth + 1)
+            return
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    raise AuditDetailsInvalid("Audit details have string keys.")
+                check(item, depth + 1)
+            return
+        raise AuditDetailsInvalid(
+            f"Audit details hold strings, integers, booleans and None, not {type(value).__name__}."
+        )
+
+    check(details, 0)
+    text = json.dumps(details, sort_keys=True)
+    if len(text) > MAX_DETAILS_JSON:
+        raise AuditDetailsInvalid(f"Audit details are {len(text)} characters; keep them under {MAX_DETAILS_JSON}.")
+    result: dict[str, Any] = json.loads(text)  # tuples become lists, as the database will return them
+    return result
+
+
+def _normalised_ip(value: str | None) -> str | None:
+    """The address in the form the database gives back (IPv4-mapped IPv6 unwrapped), or None when not an address."""
+    if not value:
+        return None
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.compressed
+
+
+def audit_source_from_request(request: HttpRequest) -> AuditSource:
+    """Where a request came from: the client address (through `PLAINT_PROXY_COUNT` trusted proxies), the user
+    agent (truncated) and a request id (the proxy's X-Request-ID behind a trusted proxy, else one made up here and
+    kept on the request, so every record of one request carries the same id)."""
+    proxies = int(getattr(settings, "PLAINT_PROXY_COUNT", 0))
+    address = client_ip_address(request)  # the same rule as the login lockout's
+    request_id = getattr(request, "plaint_request_id", "")
+    if not request_id:
+        header = request.META.get("HTTP_X_REQUEST_ID", "").strip()
+        request_id = header if proxies and _REQUEST_ID.match(header) else uuid.uuid4().hex
+        request.plaint_request_id = request_id  # type: ignore[attr-defined]
+    user_agent = str(request.META.get("HTTP_USER_AGENT", ""))
+    user_agent = "".join(char for char in user_agent if char.isprintable())[:USER_AGENT_LENGTH]
+    return AuditSource(ip_address=_normalised_ip(address), user_agent=user_agent, request_id=request_id)

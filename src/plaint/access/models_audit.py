@@ -1,0 +1,173 @@
+"""The audit trail: who did or saw what, when, from where (NEN 7513, OWASP ASVS V7). Append-only and hash-chained.
+
+Each `AuditRecord` carries the SHA-256 of a canonical JSON of its own fields and of the previous record's hash, so a
+record changed, removed or slipped in behind the application's back breaks the chain (`plaint audit verify`).
+`AuditChainHead` is one row holding the last sequence number and hash: appenders lock it, so the sequence has no gaps
+and no duplicates. Write through `plaint.access.audit_services.audit_record`, never here directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+#: The previous hash of the first record.
+GENESIS_HASH = "0" * 64
+
+
+class AuditTrailError(Exception):
+    """Misuse of the audit trail by the application (a bug, never a user's mistake)."""
+
+
+class AppendOnlyError(AuditTrailError):
+    """An attempt to change or delete an audit record."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AppendOnlyError(f"The audit trail is append-only: {what} is not allowed.")
+
+
+class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("update")
+
+    def delete(self) -> NoReturn:
+        _refuse("delete")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("bulk_update")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("update_or_create")
+
+    def _raw_delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete")
+
+
+class AuditRecord(models.Model):
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    at = models.DateTimeField(_("at"), editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,  # accounts with a history are deactivated, not deleted
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    actor_description = models.CharField(
+        _("actor at the time"),
+        max_length=150,
+        blank=True,
+        editable=False,
+        help_text=_("The username then; “system” for background jobs, “public” for visitors without a login."),
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    action = models.CharField(_("action"), max_length=100, editable=False)
+    target_type = models.CharField(_("target type"), max_length=50, blank=True, editable=False)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True, editable=False)
+    case_id = models.PositiveBigIntegerField(
+        _("case"), null=True, blank=True, editable=False, help_text=_("The case the target belongs to, if any.")
+    )
+    reference = models.CharField(_("reference"), max_length=64, blank=True, editable=False)
+    details = models.JSONField(_("details"), default=dict, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True, editable=False)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True, editable=False)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+
+    objects = AuditRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        base_manager_name = "objects"
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["case_id", "-sequence"], name="audit_case"),
+            models.Index(fields=["organisation", "-sequence"], name="audit_organisation"),
+            models.Index(fields=["actor", "-sequence"], name="audit_actor"),
+            models.Index(fields=["target_type", "target_id"], name="audit_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.target_type} {self.target_id}".rstrip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields") is not None:
+            _refuse("changing a record")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleting a record")
+
+    def computed_hash(self) -> str:
+        """The hash this record must carry, from its fields as stored and its previous hash."""
+        return record_hash(canonical_fields(self), self.previous_hash)
+
+
+class AuditChainHead(models.Model):
+    """The last record of the chain (one row, id 1). Appenders lock it, so the chain stays linear."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"audit chain head at {self.last_sequence}"
+
+
+def _timestamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def canonical_fields(record: AuditRecord) -> dict[str, Any]:
+    """Every field the hash covers (all but the hash itself), in JSON types."""
+    return {
+        "sequence": record.sequence,
+        "at": _timestamp(record.at),
+        "actor": record.actor_id,
+        "actor_description": record.actor_description,
+        "organisation": record.organisation_id,
+        "action": record.action,
+        "target_type": record.target_type,
+        "target_id": record.target_id,
+        "case": record.case_id,
+        "reference": record.reference,
+        "details": record.details,
+        "ip_address": record.ip_address,
+        "user_agent": record.user_agent,
+        "request_id": record.request_id,
+    }
+
+
+def record_hash(fields: dict[str, Any], previous_hash: str) -> str:
+    """SHA-256 (hex) over the canonical JSON of the fields plus the previous hash: sorted keys, no spaces, UTF-8."""
+    payload = json.dumps(
+        {**fields, "previous_hash": previous_hash},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
