@@ -20,6 +20,7 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from plaint.access.audit_services import audit_record
 from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, Status
 from plaint.core import clock
@@ -86,10 +87,6 @@ def _audit(
     *, actor: User | None, action: str, case: Case | None, target_type: str, target_id: int, details: dict[str, Any]
 ) -> None:
     """The one place the privacy app writes to the audit trail; the caller holds the transaction."""
-    # AUDIT CALL SITE. Imported here so this module does not depend on the audit trail's module at import time
-    # while plaint.access.audit_services is being finished in parallel; replace by a module import once committed.
-    from plaint.access.audit_services import audit_record
-
     audit_record(
         actor=actor,
         action=action,
