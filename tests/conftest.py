@@ -11,3 +11,25 @@ def admin_client(client, admin_user):
 
     login_verified(client, admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_audit_trail_after_transactional_tests(request):
+    """On PostgreSQL the audit trail refuses TRUNCATE of a non-empty table (it is append-only), so Django's flush
+    after a transactional test would fail once a test wrote audit records. Empty it first, as a superuser could.
+
+    Set up after pytest-django's database fixture, so torn down before its flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction", False)) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")  # set up before this fixture, so torn down after it
+    yield
+    if transactional:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            from tests.access.audit_support import erase_audit_trail
+
+            erase_audit_trail()
