@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.utils import translation
 
-from plaint.cases.errors import ActionNotAllowed, NoProcedure, StaleCase
+from plaint.cases.errors import ActionNotAllowed, CaseNotFound, NoProcedure, StaleCase
 from plaint.cases.models import Case, CaseEvent, FollowUp, Term
 from plaint.cases.selectors import case_view
 from plaint.cases.services import PartyInput, case_act, case_refresh, cases_sweep
-from plaint.core.errors import Forbidden, InvalidInput
+from plaint.core.errors import InvalidInput
 from tests.cases.factories import organisation_running, person_of, register, staff
 from tests.organisations.factories import OrganisationFactory
 
@@ -112,8 +112,8 @@ def test_someone_outside_the_organisation_cannot_act():
     xs = organisation_running("xs2more")
     case = register(xs, staff(xs, "intake_staff"))
     outsider = staff(organisation_running("xs2more"), "senior_manager")
-    # When the outsider acts, then they are refused
-    with pytest.raises(Forbidden):
+    # When the outsider acts, then they are refused without learning that the case exists (docs/access.md)
+    with pytest.raises(CaseNotFound):
         case_act(case=case, actor=outsider, action="acknowledged")
 
 

@@ -10,9 +10,10 @@ from typing import Any
 
 from django.utils import translation
 
+from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
-from plaint.cases.models import Case, FollowUp, Party, Term
-from plaint.cases.selectors import case_detail, case_roles, case_view
+from plaint.cases.models import Attachment, Case, FollowUp, Party, Term
+from plaint.cases.selectors import case_attachments, case_read, case_roles, case_view
 from plaint.engine import Procedure
 from plaint.engine.definition import Text
 from plaint.organisations.models import Person
@@ -33,9 +34,10 @@ def _person(person: Person | None) -> dict[str, Any] | None:
     return None if person is None else {"id": person.pk, "name": person.name}
 
 
-def case_presentation(*, actor: User, case_id: int) -> dict[str, Any]:
-    """Everything `CaseDetailOutput` shows; `CaseNotFound` (404) for a case the actor may not see."""
-    case = case_detail(actor=actor, case_id=case_id)
+def case_presentation(*, actor: User, case_id: int, source: AuditSource | None = None) -> dict[str, Any]:
+    """Everything `CaseDetailOutput` shows; `CaseNotFound` (404) for a case the actor may not see. The read is
+    recorded in the audit trail (`case.viewed`) before anything is returned."""
+    case = case_read(actor=actor, case_id=case_id, source=source)
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
     view = case_view(case=case)
     roles = case_roles(case=case, actor=actor)
@@ -83,6 +85,7 @@ def case_presentation(*, actor: User, case_id: int) -> dict[str, Any]:
             for event in case.events.all()
         ],
         "follow_ups": [_follow_up(follow_up) for follow_up in _follow_ups(case)],
+        "attachments": [_attachment(attachment) for attachment in case_attachments(actor=actor, case=case)],
         "my_roles": list(roles),
         "my_actions": list(mine),
         "allowed": {role: list(actions) for role, actions in view.allowed.items()},
@@ -119,6 +122,18 @@ def _party(party: Party) -> dict[str, Any]:
         "involved": party.involved,
         "authorisation": party.authorisation,
         "consent_given_on": party.consent_given_on,
+        "consent_withdrawn_on": party.consent_withdrawn_on,
+    }
+
+
+def _attachment(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sensitive": attachment.sensitive,
+        "uploaded_at": attachment.uploaded_at,
     }
 
 

@@ -227,6 +227,18 @@ class PartyOutput(serializers.Serializer[Any]):
     involved = serializers.BooleanField()
     authorisation = serializers.CharField()
     consent_given_on = serializers.DateField(allow_null=True)
+    consent_withdrawn_on = serializers.DateField(allow_null=True)
+
+
+class AttachmentOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sensitive = serializers.BooleanField(
+        help_text=_("Medical information or an interview record: shown only to those who may see them (WA-11).")
+    )
+    uploaded_at = serializers.DateTimeField()
 
 
 class TermOutput(serializers.Serializer[Any]):
@@ -306,6 +318,9 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     terms = TermOutput(many=True)
     events = EventOutput(many=True)
     follow_ups = FollowUpOutput(many=True)
+    attachments = AttachmentOutput(
+        many=True, help_text=_("Documents; sensitive ones only if you may see the case's sensitive sections.")
+    )
     my_roles = serializers.ListField(child=serializers.CharField(), help_text=_("Your roles on this case."))
     my_actions = serializers.ListField(child=serializers.CharField(), help_text=_("The actions you may take now."))
     allowed = serializers.DictField(
@@ -336,3 +351,18 @@ class TokenInput(serializers.Serializer[Any]):
 
 class TokenOutput(serializers.Serializer[Any]):
     token = serializers.CharField(help_text=_("Send it as `Authorization: Token <token>`."))
+
+
+# Representatives' consent (WA-10)
+
+
+class ConsentInput(serializers.Serializer[Any]):
+    """The complainant's written consent for a representative or surviving relative (WA-10)."""
+
+    given_on = serializers.DateField(help_text=_("The date of the written consent; not in the future."))
+
+
+class ConsentWithdrawalInput(serializers.Serializer[Any]):
+    """The complainant withdrew the consent: nothing more about them goes to the representative."""
+
+    withdrawn_on = serializers.DateField(help_text=_("The day the consent was withdrawn; not in the future."))

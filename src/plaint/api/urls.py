@@ -17,6 +17,16 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<int:case_id>/parties/<int:party_id>/consent/",
+        views.ConsentRecordView.as_view(),
+        name="case-party-consent",
+    ),
+    path(
+        "cases/<int:case_id>/parties/<int:party_id>/consent/withdrawal/",
+        views.ConsentWithdrawView.as_view(),
+        name="case-party-consent-withdrawal",
+    ),
     *(
         path(
             f"cases/<int:case_id>/actions/{action}/",

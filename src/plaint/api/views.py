@@ -22,6 +22,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from plaint.access import mfa
+from plaint.access.audit_services import audit_source_from_request
 from plaint.api.action_serializers import ACTIONS, ActionInput
 from plaint.api.errors import error_responses
 from plaint.api.presenters import case_presentation
@@ -30,11 +31,14 @@ from plaint.api.serializers import (
     CaseFiltersInput,
     CaseRegisterInput,
     CaseSummaryOutput,
+    ConsentInput,
+    ConsentWithdrawalInput,
     TokenInput,
     TokenOutput,
 )
-from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list
-from plaint.cases.services import case_act, case_register
+from plaint.cases.errors import CaseNotFound
+from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list, case_party
+from plaint.cases.services import case_act, case_register, party_consent_record, party_consent_withdraw
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -72,8 +76,13 @@ class ApiView(LanguageMixin, APIView):
 
 
 def _detail(request: Request, case_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
-    data = CaseDetailOutput(case_presentation(actor=request.user, case_id=case_id)).data  # type: ignore[arg-type]
-    return Response(data, status=status_code)
+    """The case as the actor may see it; the read is recorded in the audit trail with where it came from."""
+    presentation = case_presentation(
+        actor=request.user,  # type: ignore[arg-type]
+        case_id=case_id,
+        source=audit_source_from_request(request),
+    )
+    return Response(CaseDetailOutput(presentation).data, status=status_code)
 
 
 class CasePagination(PageNumberPagination):
@@ -142,6 +151,7 @@ class CaseRegisterView(ApiView):
             registration=serializer.registration(),
             actor=request.user,  # type: ignore[arg-type]
             idempotency_key=key,
+            source=audit_source_from_request(request),
         )
         return _detail(request, case.pk, status_code=status.HTTP_201_CREATED)
 
@@ -176,7 +186,8 @@ class CaseActionView(ApiView):
     def post(self, request: Request, case_id: int) -> Response:
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = case_detail(actor=request.user, case_id=case_id)  # type: ignore[arg-type]
+        source = audit_source_from_request(request)
+        case = case_detail(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
         values: dict[str, Any] = serializer.validated_data
         case_act(
             case=case,
@@ -187,6 +198,7 @@ class CaseActionView(ApiView):
             on_behalf_of=values.get("on_behalf_of"),
             on=values.get("on"),
             note=values.get("note", ""),
+            source=source,
         )
         return _detail(request, case.pk)
 
@@ -230,6 +242,69 @@ class UnknownActionView(ApiView):
             "actions": ", ".join(ACTIONS),
         }
         raise serializers.ValidationError({"action": [message]})
+
+
+CONSENT_DESCRIPTION = _(
+    "Nothing about the complainant goes to a representative or surviving relative until their written consent is "
+    "recorded, and nothing more once it is withdrawn (WA-10). Recorded on the party and in the audit trail; the "
+    "case's version does not change. Answers with the case."
+)
+
+
+class _ConsentView(ApiView):
+    def _party(self, request: Request, case_id: int, party_id: int) -> tuple[Any, Any, Any]:
+        source = audit_source_from_request(request)
+        case = case_detail(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
+        party = case_party(case=case, party_id=party_id)
+        if party is None:
+            raise CaseNotFound()
+        return case, party, source
+
+
+class ConsentRecordView(_ConsentView):
+    @extend_schema(
+        operation_id="cases_party_consent_record",
+        summary="Record a representative's written consent",
+        description=str(CONSENT_DESCRIPTION),
+        request=ConsentInput,
+        responses={200: CaseDetailOutput, **error_responses(400, 401, 403, 404)},
+        tags=["parties"],
+    )
+    def post(self, request: Request, case_id: int, party_id: int) -> Response:
+        given = ConsentInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        case, party, source = self._party(request, case_id, party_id)
+        party_consent_record(
+            case=case,
+            party=party,
+            given_on=given.validated_data["given_on"],
+            actor=request.user,  # type: ignore[arg-type]
+            source=source,
+        )
+        return _detail(request, case.pk)
+
+
+class ConsentWithdrawView(_ConsentView):
+    @extend_schema(
+        operation_id="cases_party_consent_withdraw",
+        summary="Record that a representative's consent was withdrawn",
+        description=str(CONSENT_DESCRIPTION),
+        request=ConsentWithdrawalInput,
+        responses={200: CaseDetailOutput, **error_responses(400, 401, 403, 404, 409)},
+        tags=["parties"],
+    )
+    def post(self, request: Request, case_id: int, party_id: int) -> Response:
+        given = ConsentWithdrawalInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        case, party, source = self._party(request, case_id, party_id)
+        party_consent_withdraw(
+            case=case,
+            party=party,
+            withdrawn_on=given.validated_data["withdrawn_on"],
+            actor=request.user,  # type: ignore[arg-type]
+            source=source,
+        )
+        return _detail(request, case.pk)
 
 
 class TokenThrottle(AnonRateThrottle):

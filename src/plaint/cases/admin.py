@@ -6,9 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
+from plaint.access.audit_services import audit_source_from_request
+from plaint.cases.errors import CaseNotFound
 from plaint.cases.models import Case, CaseEvent, Category, FollowUp, Party, Term
+from plaint.cases.selectors import case_read, cases_visible_to
 
 
 @admin.register(Category)
@@ -66,6 +70,30 @@ class CaseAdmin(admin.ModelAdmin[Case]):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Case | None = None) -> list[str]:
         return [field.name for field in Case._meta.fields if field.name != "idempotency_key"] + ["categories"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        """Only the cases the user may see (docs/access.md): the admin is a staff page like any other."""
+        return super().get_queryset(request) & cases_visible_to(actor=request.user)  # type: ignore[arg-type]
+
+    def has_view_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
+        return request.user.has_perm("cases.view_case", obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.view_case")
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """A case the user may not see is a 404 (logged and recorded); a case shown is recorded as read."""
+        try:
+            case_read(
+                actor=request.user,  # type: ignore[arg-type]
+                case_id=int(object_id),
+                source=audit_source_from_request(request),
+            )
+        except (ValueError, CaseNotFound):
+            raise Http404 from None
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -7,7 +7,8 @@ from receipt to each stage (open, and closed where the stage can close), `Timeli
 is on time, due soon, overdue or closed today. `demo_cases_load` then drives each scenario through `case_register`
 and `case_act`, as a person of the organisation would, so every event, term and snapshot is the real thing.
 
-Idempotent: each scenario has a fixed idempotency key, with the organisation's demo intake login as creator; a
+Idempotent: each scenario has a fixed idempotency key per organisation (its creator is the demo intake login, or
+another demo person when the complaint is about the intake staff member); a
 scenario already present is skipped, so a second run adds nothing (and cases age as the calendar moves on).
 The bench (`bench/cases.py`) reuses the paths and timelines to generate a million consistent cases.
 """
@@ -443,11 +444,40 @@ class _Organisation:
 
         return choose
 
-    def user_for(self, by: str) -> tuple[User, str | None]:
+    def recorder(self, involved: set[int]) -> User:
+        """Who registers the case and takes parties' actions down: the intake staff member, unless the complaint is
+        about them; then the first other demo person who is not involved."""
+        assert self.intake is not None
+        recorders = [self.intake, *(person.user for person in self.people.values() if person.user is not None)]
+        for user in recorders:
+            if not Person.objects.filter(user=user, pk__in=involved).exists():
+                return user
+        return self.intake
+
+    def acting_roles(self, involved: set[int]) -> set[str]:
+        """The roles someone not involved in the complaint can act in."""
+        return {
+            role
+            for role, person in self.people.items()
+            if person.pk not in involved
+            or people_with_role(organisation=self.organisation, role=role).exclude(pk__in=involved).exists()
+        }
+
+    def user_for(self, by: str, involved: Iterable[int] = ()) -> tuple[User, str | None]:
+        """Who records the event: a person in the role, or staff taking a party's action down; never someone the
+        complaint is about (they may neither see nor act on it: docs/access.md)."""
+        involved = set(involved)
         if by in PARTIES:
-            assert self.intake is not None
-            return self.intake, by
+            return self.recorder(involved), by
         person = self.people[by]
+        if person.pk in involved:
+            other = (
+                people_with_role(organisation=self.organisation, role=by)
+                .filter(user__isnull=False)
+                .exclude(pk__in=involved)
+                .first()
+            )
+            person = other or person
         assert person.user is not None
         return person.user, None
 
@@ -488,31 +518,46 @@ def _registration(org: _Organisation, scenario: Scenario, story: Story, index: i
     )
 
 
+def _story_and_timeline(org: _Organisation, scenario: Scenario, index: int) -> tuple[Story, set[int], Timeline]:
+    """The scenario's story and timeline. People a complaint is about may neither see nor act on it
+    (docs/access.md), so when the story's subject is the only one who could take a step of the path, the next
+    story is tried."""
+    failure: ValueError | None = None
+    for shift in range(8):
+        story = _story(org.organisation.slug, org.language, scenario.kind, index + shift)
+        _subject, involved, facts = org.subject(story) if scenario.kind == "complaint" else (None, set(), {})
+        nature = {"clinical_and_operational": ["clinical", "operational"]}.get(story.nature, [story.nature])
+        facts = {
+            "kind": scenario.kind,
+            "channel": _channel(org, story),
+            "nature": [n for n in nature if n] if scenario.kind == "complaint" else [],
+            "category": [],
+            **facts,
+        }
+        path = _vary(org.procedure, _start(org.procedure, scenario.kind), list(scenario.path), index)
+        try:
+            timeline = Timeline.build(
+                org.procedure,
+                scenario.kind,
+                path,
+                org.acting_roles(involved),
+                facts=facts,
+                gap=1 + index % 3,
+                # an overdue case in the first stage is one nobody has looked at yet
+                everyday=scenario.wanted != "overdue" or scenario.stage != _start(org.procedure, scenario.kind),
+                handler_for=org.handler_for(involved),
+            )
+        except ValueError as error:
+            failure = failure or error
+            continue
+        return story, involved, timeline
+    assert failure is not None
+    raise failure
+
+
 def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> bool:
     """Register the scenario's case and take its actions; False when the scenario does not apply here."""
-    story = _story(org.organisation.slug, org.language, scenario.kind, index)
-    _subject, involved, facts = org.subject(story) if scenario.kind == "complaint" else (None, set(), {})
-    nature = {"clinical_and_operational": ["clinical", "operational"]}.get(story.nature, [story.nature])
-    facts = {
-        "kind": scenario.kind,
-        "channel": _channel(org, story),
-        "nature": [n for n in nature if n] if scenario.kind == "complaint" else [],
-        "category": [],
-        **facts,
-    }
-    path = _vary(org.procedure, _start(org.procedure, scenario.kind), list(scenario.path), index)
-    roles = set(org.people)
-    timeline = Timeline.build(
-        org.procedure,
-        scenario.kind,
-        path,
-        roles,
-        facts=facts,
-        gap=1 + index % 3,
-        # an overdue case in the first stage is one nobody has looked at yet
-        everyday=scenario.wanted != "overdue" or scenario.stage != _start(org.procedure, scenario.kind),
-        handler_for=org.handler_for(involved),
-    )
+    story, involved, timeline = _story_and_timeline(org, scenario, index)
     extra = (index % 4) * (15 if scenario.wanted == "closed" else 3)
     received = fit(timeline, scenario.wanted, org.today, extra=extra)
     if received is None and scenario.wanted in ("on_time", "due_soon", "overdue"):
@@ -525,11 +570,11 @@ def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> b
         case = case_register(
             organisation=org.organisation,
             registration=_registration(org, scenario, story, index, received),
-            actor=org.intake,
+            actor=org.recorder(involved),
             idempotency_key=key,
         )
         for item, day in timeline.dated(received):
-            actor, on_behalf_of = org.user_for(item.by)
+            actor, on_behalf_of = org.user_for(item.by, involved)
             data = dict(item.data)
             if "description" in data:
                 data["description"] = MEASURES[org.language]
@@ -567,7 +612,7 @@ def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> D
             )
         for index, scenario in zip(itertools.count(), planned, strict=False):
             key = f"demo:{organisation.slug}:{scenario.key}"
-            if Case.objects.filter(created_by=org.intake, idempotency_key=key).exists():
+            if Case.objects.filter(organisation=organisation, idempotency_key=key).exists():
                 result.skipped += 1
                 continue
             try:

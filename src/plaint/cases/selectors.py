@@ -1,24 +1,40 @@
 """Reads of cases. Every selector takes the actor, so access is part of each query, not left to a view.
 
-For now a person sees the cases of the organisations they are a member of (and of the client organisations of a
-firm they work for: WV-02). The full access model (assignment, confidentiality, conflicts of interest) refines
-`cases_visible_to`; every list and detail goes through it.
+`cases_visible_to` is the one place that decides which cases someone may see, as one database filter; it states the
+rules of `plaint.access.rules` (docs/access.md) in SQL, and a test keeps the two in agreement. Reads that show a
+case's content to a person (`case_read`) are recorded in the audit trail before the data is returned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, Q, QuerySet
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
+from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
+from plaint.access.rules import (
+    ASSIGNED_PARTY_ROLES,
+    STAFF_ROLES,
+    StageKey,
+    access_day,
+    access_denied,
+    person_of,
+    stage_table,
+    stages_worked_by,
+)
 from plaint.cases.errors import CaseNotFound
-from plaint.cases.models import Case, Status
+from plaint.cases.models import Attachment, Case, Confidentiality, Party, PartyRole, Status
 from plaint.cases.services import _staff_roles, engine_events
 from plaint.core import clock
-from plaint.organisations.models import Membership, Organisation
+from plaint.core.errors import Forbidden
+from plaint.organisations.models import Membership, Organisation, Person
 from plaint.procedures.selectors import procedure_definition
 
 
@@ -30,12 +46,144 @@ def organisation_ids_of(*, actor: User, on: dt.date | None = None) -> list[int]:
     return sorted({*own, *clients})
 
 
+def _roles_by_case_organisation(person: Person, day: dt.date) -> dict[int, set[str]]:
+    """The person's roles for cases of each organisation: their own there, plus the firm's for its clients (WV-02)."""
+    own: dict[int, set[str]] = defaultdict(set)
+    rows = (
+        Membership.objects.active_on(day)
+        .filter(person=person, roles__isnull=False)
+        .values_list("organisation_id", "roles__code")
+    )
+    for organisation_id, code in rows:
+        own[organisation_id].add(code)
+    result: dict[int, set[str]] = {key: set(value) for key, value in own.items()}
+    if own:
+        for client_id, firm_id in Organisation.objects.filter(served_by_id__in=list(own)).values_list(
+            "pk", "served_by_id"
+        ):
+            result.setdefault(client_id, set()).update(own[firm_id])
+    return result
+
+
+def _stages_q(stages: Iterable[StageKey]) -> Q:
+    """Cases in one of `stages` (procedure id, version, stage key); an empty Q matching nothing when there are none."""
+    grouped: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for procedure_id, version, stage in stages:
+        grouped[(procedure_id, version)].append(stage)
+    condition = Q(pk__in=[])
+    for (procedure_id, version), keys in sorted(grouped.items()):
+        condition |= Q(procedure_id=procedure_id, procedure_version=version, stage__in=sorted(keys))
+    return condition
+
+
+def _stage_role_q(roles_by_organisation: dict[int, set[str]]) -> Q:
+    """Cases whose current stage is worked on by a role the person holds in the case's organisation."""
+    by_roles: dict[frozenset[str], list[int]] = defaultdict(list)
+    for organisation_id, roles in roles_by_organisation.items():
+        if roles & STAFF_ROLES:
+            by_roles[frozenset(roles)].append(organisation_id)
+    condition = Q(pk__in=[])
+    for role_set, organisation_ids in by_roles.items():
+        stages = list(stages_worked_by(set(role_set)))
+        if stages:
+            condition |= Q(organisation_id__in=sorted(organisation_ids)) & _stages_q(stages)
+    return condition
+
+
+def _routed_past_q(person: Person, day: dt.date) -> Q | None:
+    """Cases whose routing sends them past this person, a line manager of a subject (`access.rules.is_routed_past`).
+
+    Walks down the person's line-management tree in each organisation (one query per level), keeping for each
+    report whether someone between them and the person holds the role the case is routed to.
+    """
+    routed = stage_table().routed
+    pairs = sorted({pair for stage_pairs in routed.values() for pair in stage_pairs})
+    if not pairs:
+        return None
+    condition: Q | None = None
+    own = Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", "roles__code")
+    my_roles: dict[int, set[str]] = defaultdict(set)
+    for organisation_id, code in own:
+        my_roles[organisation_id].update([code] if code else [])
+    for organisation_id, roles in my_roles.items():
+        wanted = [(held, routed_to) for held, routed_to in pairs if routed_to not in roles]
+        if not wanted:
+            continue
+        subjects: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # person id -> for each routed-to role: nobody between them and `person` holds it
+        clear_above: dict[int, dict[str, bool]] = {person.pk: {routed_to: True for _held, routed_to in wanted}}
+        held_by: dict[int, set[str]] = {person.pk: roles}
+        frontier = [person.pk]
+        seen = {person.pk}
+        while frontier:
+            rows = (
+                Membership.objects.active_on(day)
+                .filter(organisation_id=organisation_id, line_manager_id__in=frontier)
+                .exclude(person_id__in=seen)
+                .values_list("person_id", "line_manager_id", "roles__code")
+            )
+            reports: dict[int, int] = {}
+            for report_id, manager_id, code in rows:
+                reports[report_id] = manager_id
+                held_by.setdefault(report_id, set()).update([code] if code else [])
+            for report_id, manager_id in reports.items():
+                manager_is_person = manager_id == person.pk
+                clear_above[report_id] = {
+                    routed_to: clear_above[manager_id][routed_to]
+                    and (manager_is_person or routed_to not in held_by[manager_id])
+                    for _held, routed_to in wanted
+                }
+                for held, routed_to in wanted:
+                    if clear_above[report_id][routed_to] and held in held_by[report_id]:
+                        subjects[(held, routed_to)].add(report_id)
+            seen.update(reports)
+            frontier = list(reports)
+        for pair, people in subjects.items():
+            stages = [key for key, stage_pairs in routed.items() if pair in stage_pairs]
+            about_them = Exists(
+                Party.objects.filter(case=OuterRef("pk"), role=PartyRole.SUBJECT, person_id__in=sorted(people))
+            )
+            part = Q(organisation_id=organisation_id) & _stages_q(stages) & Q(about_them)
+            condition = part if condition is None else condition | part
+    return condition
+
+
 def cases_visible_to(*, actor: User) -> QuerySet[Case]:
-    if not actor.is_authenticated:
+    """The cases the actor may see (`cases.view_case`), as one filter: never a loop over cases.
+
+    Staff of a case's organisation (or of the firm serving it) see its normal cases; confidential cases only those
+    assigned to them or working on their current stage; nobody sees a case they are a subject of, involved in, or
+    routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
+    """
+    if not actor.is_authenticated or not actor.is_active:
         return Case.objects.none()
     if actor.is_superuser:
         return Case.objects.all()
-    return Case.objects.filter(organisation_id__in=organisation_ids_of(actor=actor))
+    person = person_of(actor)
+    if person is None:
+        return Case.objects.none()
+    day = access_day()
+    roles_by_organisation = _roles_by_case_organisation(person, day)
+    staff_organisations = sorted(key for key, roles in roles_by_organisation.items() if roles & STAFF_ROLES)
+    visible = (
+        Q(confidentiality=Confidentiality.NORMAL, organisation_id__in=staff_organisations)
+        | Q(handler=person)
+        | Q(delegate=person)
+        | Q(created_by=actor)
+        | Q(Exists(Party.objects.filter(case=OuterRef("pk"), person=person, role__in=ASSIGNED_PARTY_ROLES)))
+        | _stage_role_q(roles_by_organisation)
+    )
+    conflict = Q(
+        Exists(
+            Party.objects.filter(case=OuterRef("pk"), person=person).filter(
+                Q(role=PartyRole.SUBJECT) | Q(involved=True)
+            )
+        )
+    ) | Q(Exists(Party.objects.filter(case=OuterRef("pk"), role=PartyRole.SUBJECT, unit__manager=person)))
+    routed_past = _routed_past_q(person, day)
+    if routed_past is not None:
+        conflict |= routed_past
+    return Case.objects.filter(visible & ~conflict)
 
 
 @dataclass(frozen=True)
@@ -80,8 +228,11 @@ def cases_overdue(*, actor: User, today: dt.date | None = None) -> QuerySet[Case
     return case_list(actor=actor, filters=CaseFilters(overdue=True), today=today)
 
 
-def case_detail(*, actor: User, case_id: int) -> Case:
-    """One visible case with its parties, terms, history and follow-ups; `CaseNotFound` hides the others."""
+def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
+    """One visible case with its parties, terms, history and follow-ups; `CaseNotFound` hides the others.
+
+    A refusal is logged and recorded in the audit trail (`access.denied`), whether or not the case exists.
+    """
     case = (
         cases_visible_to(actor=actor)
         .select_related("organisation", "handler", "delegate")
@@ -90,8 +241,36 @@ def case_detail(*, actor: User, case_id: int) -> Case:
         .first()
     )
     if case is None:
+        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
+        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
         raise CaseNotFound()
     return case
+
+
+def case_read(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
+    """`case_detail` for showing the case to a person: the read is recorded (`case.viewed`) before it is returned,
+    in a transaction of its own; when the record cannot be written, nothing is shown."""
+    case = case_detail(actor=actor, case_id=case_id, source=source)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.viewed",
+            target_type="case",
+            target_id=case.pk,
+            organisation=case.organisation,
+            reference=case.reference,
+            source=source,
+        )
+    return case
+
+
+def case_attachments(*, actor: User, case: Case) -> list[Attachment]:
+    """The case's attachments the actor may see: sensitive ones (medical information, interview records) only with
+    `cases.view_sensitive` (WA-11). Never used for letters to third parties or exports, which leave them out."""
+    attachments = case.attachments.order_by("uploaded_at", "id")
+    if not actor.has_perm("cases.view_sensitive", case):
+        attachments = attachments.filter(sensitive=False)
+    return list(attachments)
 
 
 def case_view(*, case: Case, today: dt.date | None = None) -> engine.CaseView:
@@ -99,6 +278,14 @@ def case_view(*, case: Case, today: dt.date | None = None) -> engine.CaseView:
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
     day = today or clock.today_in(case.organisation.time_zone)
     return engine.evaluate(procedure, engine_events(case), day)
+
+
+def case_permissions(*, case: Case, actor: User) -> dict[str, bool]:
+    """What the actor may do with a case they can see: act on it, see its sensitive sections."""
+    return {
+        "act": actor.has_perm("cases.act_on_case", case),
+        "view_sensitive": actor.has_perm("cases.view_sensitive", case),
+    }
 
 
 def case_roles(*, case: Case, actor: User) -> tuple[str, ...]:
@@ -112,9 +299,80 @@ def case_by_idempotency_key(*, actor: User, key: str) -> Case | None:
 
 
 def organisations_for_registration(*, actor: User) -> QuerySet[Organisation]:
-    """The organisations the actor may register a case for: those whose cases they may see."""
+    """The organisations the actor may name when registering: those they (or their firm) belong to. Whether they may
+    register there (`cases.register_case`) is checked by `case_register`, so a member without the right gets 403."""
     if not actor.is_authenticated:
         return Organisation.objects.none()
     if actor.is_superuser:
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=organisation_ids_of(actor=actor))
+
+
+# Representatives (WA-10)
+
+
+def case_party(*, case: Case, party_id: int) -> Party | None:
+    """A party of a case the caller has already been allowed to see (`case_detail`)."""
+    return Party.objects.filter(case=case, pk=party_id).first()
+
+
+def representative_may_receive(*, case: Case, party: Party) -> bool:
+    """Whether anything about the complainant may go to this representative or surviving relative (WA-10): only
+    while their written consent is recorded and not withdrawn. Correspondence asks this before every letter."""
+    return (
+        party.case_id == case.pk
+        and party.role in (PartyRole.REPRESENTATIVE, PartyRole.SURVIVING_RELATIVE)
+        and party.consent_given_on is not None
+        and party.consent_withdrawn_on is None
+    )
+
+
+# Anonymised data (WA-12, WP-22, XS-20)
+
+
+@dataclass(frozen=True)
+class AnonymisedCase:
+    """A case without personal data: no names, descriptions, contact details, parties or references."""
+
+    kind: str
+    categories: tuple[str, ...]
+    stage: str
+    status: str
+    outcome: str
+    received_month: str  # 2025-03
+    handling_days: int | None  # calendar days from receipt to closure, for closed cases
+
+
+def cases_anonymised(*, actor: User, organisation: Organisation) -> list[AnonymisedCase]:
+    """Every case of the organisation, anonymised, for analysts and management (`cases.view_anonymised`).
+
+    Confidential cases are included (counts must be complete: WV-07, WP-22); nothing here identifies anyone.
+    """
+    if not actor.has_perm("cases.view_anonymised", organisation):
+        access_denied(actor=actor, permission="cases.view_anonymised", organisation=organisation)
+        raise Forbidden(_("You may not see this organisation's case data."))
+    rows = list(
+        Case.objects.filter(organisation=organisation)
+        .order_by("received_on", "id")
+        .values_list("pk", "kind", "stage", "status", "outcome", "received_on", "closed_on")
+    )
+    categories: dict[int, list[str]] = defaultdict(list)
+    through = Case.categories.through
+    for case_id, code in (
+        through.objects.filter(case__organisation=organisation)
+        .order_by("category__code")
+        .values_list("case_id", "category__code")
+    ):
+        categories[case_id].append(code)
+    return [
+        AnonymisedCase(
+            kind=kind,
+            categories=tuple(categories.get(pk, ())),
+            stage=stage,
+            status=status,
+            outcome=outcome,
+            received_month=received_on.strftime("%Y-%m"),
+            handling_days=(closed_on - received_on).days if closed_on is not None else None,
+        )
+        for pk, kind, stage, status, outcome, received_on, closed_on in rows
+    ]

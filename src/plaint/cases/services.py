@@ -18,8 +18,10 @@ from django.db.models import F, Min
 from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
+from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
-from plaint.cases.errors import ActionNotAllowed, EngineText, InvalidInput, NoProcedure, StaleCase
+from plaint.access.rules import access_denied
+from plaint.cases.errors import ActionNotAllowed, CaseNotFound, EngineText, InvalidInput, NoProcedure, StaleCase
 from plaint.cases.models import (
     Case,
     CaseEvent,
@@ -33,7 +35,7 @@ from plaint.cases.models import (
     TermState,
 )
 from plaint.core import clock
-from plaint.core.errors import Conflict, Forbidden, lazy_format
+from plaint.core.errors import Conflict, Forbidden, NotFound, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
 from plaint.organisations.selectors import roles_of
 from plaint.procedures.selectors import procedure_definition, procedure_for
@@ -101,14 +103,22 @@ def case_register(
     registration: Registration,
     actor: User | None,
     idempotency_key: str | None = None,
+    source: AuditSource | None = None,
 ) -> Case:
-    """Register a case from any channel (WU-02, WU-06, XS-02). A repeated idempotency key returns the first case."""
+    """Register a case from any channel (WU-02, WU-06, XS-02). A repeated idempotency key returns the first case.
+
+    A staff member needs `cases.register_case` for the organisation (403 otherwise); `actor=None` is the public
+    (intake forms) or the system. The registration is recorded in the audit trail (`case.registered`).
+    """
+    if actor is not None and not actor.has_perm("cases.register_case", organisation):
+        access_denied(actor=actor, permission="cases.register_case", organisation=organisation, source=source)
+        raise Forbidden(_("You may not register cases for this organisation."))
     if idempotency_key and actor is not None:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
             return _same_request(existing, organisation, registration)
     try:
-        return _register(organisation, registration, actor, idempotency_key)
+        return _register(organisation, registration, actor, idempotency_key, source)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -131,7 +141,11 @@ def _same_request(existing: Case, organisation: Organisation, registration: Regi
 
 
 def _register(
-    organisation: Organisation, registration: Registration, actor: User | None, idempotency_key: str | None
+    organisation: Organisation,
+    registration: Registration,
+    actor: User | None,
+    idempotency_key: str | None,
+    source: AuditSource | None,
 ) -> Case:
     zone = ZoneInfo(organisation.time_zone)
     received_at = registration.received_at or clock.now()
@@ -192,7 +206,17 @@ def _register(
         decision = engine.decide(procedure, [], "received", _staff_roles(case, actor), received_on, data)
         if not decision.accepted:
             raise ActionNotAllowed(decision.errors, allowed=())
-        _apply(case, procedure, decision, actor, registration.note, expected_version=0)
+        event = _apply(case, procedure, decision, actor, registration.note, expected_version=0)
+        audit_record(
+            actor=actor,
+            action="case.registered",
+            target_type="case",
+            target_id=case.pk,
+            organisation=organisation,
+            reference=case.reference,
+            details={"event": event.sequence, "kind": case.kind, "channel": case.channel},
+            source=source,
+        )
     case.refresh_from_db()
     return case
 
@@ -312,14 +336,20 @@ def case_act(
     on_behalf_of: str | None = None,
     on: dt.date | None = None,
     note: str = "",
+    source: AuditSource | None = None,
 ) -> Case:
     """Take one action on a case, if its procedure allows it now and for this person; record it as an event.
+
+    The actor needs `cases.act_on_case` (docs/access.md): `CaseNotFound` (404) for a case they may not see,
+    `Forbidden` (403) for one they see but may not act on; both are logged and recorded (`access.denied`). The
+    action is recorded in the audit trail (`case.action.<event>`) in the same transaction as the event.
 
     `expected_version` is the case version the actor saw; when another action came first, `StaleCase` (409)
     tells the actor to reload. `on_behalf_of` records a party's action (complainant, subject, external body) taken
     down by staff. `on` is the day it happened (default today in the organisation's time zone; never in the future).
     """
     data = dict(data or {})
+    authorise_act(case=case, actor=actor, source=source)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
         if expected_version is not None and locked.version != expected_version:
@@ -338,8 +368,30 @@ def case_act(
             _raise_refusal(decision, roles)
         event = _apply(locked, procedure, decision, actor, note, expected_version=locked.version)
         _effects(locked, action, data, event)
+        audit_record(
+            actor=actor,
+            action=f"case.action.{event.kind}",
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={"event": event.sequence, "role": event.actor_role, "version": locked.version + 1},
+            source=source,
+        )
     case.refresh_from_db()
     return case
+
+
+def authorise_act(*, case: Case, actor: User, source: AuditSource | None = None) -> None:
+    """Refuse, log and record an actor who may not act on the case: 404 when they may not even see it, else 403."""
+    if actor.has_perm("cases.act_on_case", case):
+        return
+    visible = actor.has_perm("cases.view_case", case)
+    permission = "cases.act_on_case" if visible else "cases.view_case"
+    access_denied(actor=actor, permission=permission, case=case, source=source)
+    if not visible:
+        raise CaseNotFound()
+    raise Forbidden(_("You may see this case but not act on it."))
 
 
 #: Engine refusals that are about a value the person gave (400 on that field), not about the state of the case (409).
@@ -475,6 +527,82 @@ def _effects(case: Case, action: str, data: Mapping[str, Any], event: CaseEvent)
         )
     elif action == "measure_completed":
         FollowUp.objects.filter(case=case, pk=data["follow_up"]).update(completed_on=event.on)
+
+
+# Representatives' written consent (WA-10)
+
+#: Parties who act for the complainant and may receive something about them only with written consent.
+REPRESENTING = (PartyRole.REPRESENTATIVE, PartyRole.SURVIVING_RELATIVE)
+
+
+def party_consent_record(
+    *, case: Case, party: Party, given_on: dt.date, actor: User, source: AuditSource | None = None
+) -> Party:
+    """Record the complainant's written consent for a representative (WA-10): from then on, correspondence may tell
+    them about the complainant (`representative_may_receive`). Giving it again after a withdrawal renews it.
+
+    No event of the procedure fits, so the change is kept on the party and in the audit trail
+    (`case.consent.recorded`), in one transaction; the case's version does not change.
+    """
+    return _consent_change(case, party, actor, source, given_on=given_on)
+
+
+def party_consent_withdraw(
+    *, case: Case, party: Party, withdrawn_on: dt.date, actor: User, source: AuditSource | None = None
+) -> Party:
+    """Record that the complainant withdrew the consent: from then on nothing more goes to the representative."""
+    return _consent_change(case, party, actor, source, withdrawn_on=withdrawn_on)
+
+
+def _consent_change(
+    case: Case,
+    party: Party,
+    actor: User,
+    source: AuditSource | None,
+    *,
+    given_on: dt.date | None = None,
+    withdrawn_on: dt.date | None = None,
+) -> Party:
+    authorise_act(case=case, actor=actor, source=source)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        row = Party.objects.select_for_update().filter(pk=party.pk, case=locked).first()
+        if row is None:
+            raise NotFound(_("This case has no such party."))
+        if row.role not in REPRESENTING:
+            raise InvalidInput(
+                _("Only a representative or surviving relative needs the complainant's written consent."),
+                errors={"party": [_("Not a representative.")]},
+            )
+        day = given_on or withdrawn_on
+        assert day is not None
+        field_name = "given_on" if given_on is not None else "withdrawn_on"
+        if day > clock.today_in(locked.organisation.time_zone):
+            raise InvalidInput(_("A date cannot be in the future."), errors={field_name: [_("In the future.")]})
+        if given_on is not None:
+            Party.objects.filter(pk=row.pk).update(consent_given_on=given_on, consent_withdrawn_on=None)
+            action = "case.consent.recorded"
+        else:
+            if row.consent_given_on is None or row.consent_withdrawn_on is not None:
+                raise Conflict(_("No written consent is recorded for this representative."))
+            if day < row.consent_given_on:
+                raise InvalidInput(
+                    _("Consent cannot be withdrawn before it was given."), errors={field_name: [_("Too early.")]}
+                )
+            Party.objects.filter(pk=row.pk).update(consent_withdrawn_on=withdrawn_on)
+            action = "case.consent.withdrawn"
+        audit_record(
+            actor=actor,
+            action=action,
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={"party": row.pk, "fields": ["consent_given_on", "consent_withdrawn_on"], "on": day.isoformat()},
+            source=source,
+        )
+    row.refresh_from_db()
+    return row
 
 
 # Applying a decision
