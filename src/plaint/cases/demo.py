@@ -510,7 +510,10 @@ def _registration(org: _Organisation, scenario: Scenario, story: Story, index: i
             email=f"{local}@example.{'nl' if language == 'nl' else 'org'}",
             group=groups[index % len(groups)].key if groups else "",
         ),
-        received_at=dt.datetime.combine(received, dt.time(9 + index % 7, 10 * (index % 6)), tzinfo=zone),
+        # Office hours on the day of receipt, but never later than now (a case received today, loaded at night).
+        received_at=min(
+            dt.datetime.combine(received, dt.time(9 + index % 7, 10 * (index % 6)), tzinfo=zone), clock.now()
+        ),
         language=language,
         incident_date=received - dt.timedelta(days=5 + index % 20) if scenario.kind == "complaint" else None,
         nature=story.nature if scenario.kind == "complaint" else "",
