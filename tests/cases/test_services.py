@@ -409,3 +409,11 @@ def test_a_back_dated_action_judges_its_terms_today():
     # Then the acknowledgement, still not sent, is missed already, without waiting for the sweep
     assert case.terms.get(key="acknowledgement").state == "missed"
     assert case.terms.get(key="handling").state == "pending"
+
+
+def test_record_events_are_never_words_of_the_procedure_vocabulary():
+    """The engine must never mistake a record event (an upload, a consent) for a step of the procedure."""
+    from plaint.cases.services import RECORD_EVENTS
+    from plaint.engine import vocabulary
+
+    assert not set(RECORD_EVENTS) & set(vocabulary.EVENTS)

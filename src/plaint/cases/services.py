@@ -541,8 +541,9 @@ def party_consent_record(
     """Record the complainant's written consent for a representative (WA-10): from then on, correspondence may tell
     them about the complainant (`representative_may_receive`). Giving it again after a withdrawal renews it.
 
-    No event of the procedure fits, so the change is kept on the party and in the audit trail
-    (`case.consent.recorded`), in one transaction; the case's version does not change.
+    No event of the procedure fits: the change is kept on the party, in the history as a record event
+    (`consent_recorded`) and in the audit trail (`case.consent.recorded`), in one transaction; the case's version
+    does not change.
     """
     return _consent_change(case, party, actor, source, given_on=given_on)
 
@@ -581,7 +582,7 @@ def _consent_change(
             raise InvalidInput(_("A date cannot be in the future."), errors={field_name: [_("In the future.")]})
         if given_on is not None:
             Party.objects.filter(pk=row.pk).update(consent_given_on=given_on, consent_withdrawn_on=None)
-            action = "case.consent.recorded"
+            action, kind = "case.consent.recorded", "consent_recorded"
         else:
             if row.consent_given_on is None or row.consent_withdrawn_on is not None:
                 raise Conflict(_("No written consent is recorded for this representative."))
@@ -590,7 +591,8 @@ def _consent_change(
                     _("Consent cannot be withdrawn before it was given."), errors={field_name: [_("Too early.")]}
                 )
             Party.objects.filter(pk=row.pk).update(consent_withdrawn_on=withdrawn_on)
-            action = "case.consent.withdrawn"
+            action, kind = "case.consent.withdrawn", "consent_withdrawn"
+        case_record_event(case=locked, kind=kind, actor=actor, data={"party": row.pk, "on": day.isoformat()})
         audit_record(
             actor=actor,
             action=action,
@@ -711,11 +713,46 @@ def _jsonable(value: Any) -> Any:
 
 
 def engine_events(case: Case) -> list[engine.CaseEvent]:
-    """The case's history as the engine reads it, oldest first."""
+    """The case's history as the engine reads it, oldest first: its procedure's steps, without the record events."""
     return [
         engine.CaseEvent(kind=event.kind, at=event.on, actor=event.actor_role or None, data=event.data)
-        for event in case.events.order_by("sequence")
+        for event in case.events.exclude(kind__in=RECORD_EVENTS).order_by("sequence")
     ]
+
+
+# Record events: the rest of the history
+
+#: What the history records besides the procedure's steps (who added a document, who classified the case, who
+#: recorded a consent, …). The engine never sees them, and they do not change the case's version: an upload must
+#: not make a colleague's open form stale. None of these words is an event of the procedure vocabulary.
+RECORD_EVENTS: tuple[str, ...] = (
+    "attachment_added",
+    "classified",
+    "consent_recorded",
+    "consent_withdrawn",
+    "sensitive_section_added",
+    "compliment_forwarded",
+)
+
+
+def case_record_event(
+    *, case: Case, kind: str, actor: User | None, data: Mapping[str, Any] | None = None, note: str = ""
+) -> CaseEvent:
+    """Append a record event to the case's history. The caller holds the transaction and the case's row lock
+    (`select_for_update`), so that sequence numbers stay gapless and unique."""
+    if kind not in RECORD_EVENTS:
+        raise ValueError(f"Not a record event: {kind}")
+    return CaseEvent.objects.create(
+        case=case,
+        sequence=case.events.count() + 1,
+        kind=kind,
+        on=clock.today_in(case.organisation.time_zone),
+        recorded_at=clock.now(),
+        actor=actor,
+        actor_role="",
+        data=_jsonable(dict(data or {})),
+        note=note,
+    )
 
 
 # The sweep
