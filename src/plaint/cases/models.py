@@ -57,8 +57,27 @@ class Nature(models.TextChoices):
     BOTH = "clinical_and_operational", _("clinical and operational")
 
 
-class Category(models.Model):
-    """An organisation's own category of complaints, for analysis (XS-22, WV-01)."""
+class Classification(models.Model):
+    """A word of an organisation's own list for analysis, in English and Dutch (categories, causes)."""
+
+    code = models.SlugField(_("code"), max_length=64)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["organisation", "code"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_nl if language.startswith("nl") else self.name_en
+
+
+class Category(Classification):
+    """What a complaint is about, in the organisation's own categories, for analysis (XS-22, WV-01)."""
 
     organisation = models.ForeignKey(
         "organisations.Organisation",
@@ -66,19 +85,28 @@ class Category(models.Model):
         related_name="categories",
         verbose_name=_("organisation"),
     )
-    code = models.SlugField(_("code"), max_length=64)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    name_nl = models.CharField(_("name (Dutch)"), max_length=200)
-    active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
-        ordering = ["organisation", "code"]
+    class Meta(Classification.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="category_code_unique")]
 
-    def __str__(self) -> str:
-        return self.name_en
+
+class Cause(Classification):
+    """Why it went wrong, as found in the handling (a misunderstanding, an error, a missed term, …): the causes the
+    periodic analyses count (XS-22, XS-20). Set when the case is decided or later, never by the complainant."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="causes",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta(Classification.Meta):
+        verbose_name = _("cause")
+        verbose_name_plural = _("causes")
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="cause_code_unique")]
 
 
 class Case(models.Model):
@@ -100,6 +128,7 @@ class Case(models.Model):
     incident_date = models.DateField(_("date of the event complained about"), null=True, blank=True)
     nature = models.CharField(_("nature"), max_length=32, choices=Nature.choices, blank=True, default="")
     categories = models.ManyToManyField(Category, blank=True, related_name="cases", verbose_name=_("categories"))
+    causes = models.ManyToManyField(Cause, blank=True, related_name="cases", verbose_name=_("causes"))
     confidentiality = models.CharField(
         _("confidentiality"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.NORMAL
     )
