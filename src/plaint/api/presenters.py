@@ -59,6 +59,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "incident_date": case.incident_date,
         "nature": case.nature,
         "categories": sorted(category.code for category in case.categories.all()),
+        "causes": sorted(cause.code for cause in case.causes.all()),
         "confidentiality": case.confidentiality,
         "handler": _person(case.handler),
         "delegate": _person(case.delegate),

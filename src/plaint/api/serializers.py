@@ -169,6 +169,7 @@ class CaseFiltersInput(serializers.Serializer[Any]):
         required=False, min_value=1, help_text=_("Person id of the handler or delegate.")
     )
     category = serializers.SlugField(required=False, help_text=_("Category code."))
+    cause = serializers.SlugField(required=False, help_text=_("Cause code."))
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     due_before = serializers.DateField(required=False, help_text=_("Next due date before this day."))
 
@@ -304,6 +305,7 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     incident_date = serializers.DateField(allow_null=True)
     nature = serializers.CharField()
     categories = serializers.ListField(child=serializers.CharField())
+    causes = serializers.ListField(child=serializers.CharField())
     confidentiality = serializers.CharField()
     handler = PersonOutput(allow_null=True)
     delegate = PersonOutput(allow_null=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from plaint.api import views
+from plaint.api import classification_views, views
 from plaint.api.action_serializers import ACTION_INPUTS
 
 app_name = "api"
@@ -17,6 +17,11 @@ urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<int:case_id>/classification/",
+        classification_views.ClassificationView.as_view(),
+        name="case-classification",
+    ),
     path(
         "cases/<int:case_id>/parties/<int:party_id>/consent/",
         views.ConsentRecordView.as_view(),

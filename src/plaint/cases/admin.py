@@ -1,4 +1,4 @@
-"""Cases in the Django admin: categories are edited here; cases are read-only, because every change to a case
+"""Cases in the Django admin: categories and causes are edited here; cases are read-only, because every change to a case
 is an action through the services (the staff workspace and the API), recorded in its history."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.cases.errors import CaseNotFound
-from plaint.cases.models import Case, CaseEvent, Category, FollowUp, Party, Term
+from plaint.cases.models import Case, CaseEvent, Category, Cause, FollowUp, Party, Term
 from plaint.cases.selectors import case_read, cases_visible_to
 
 
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
+@admin.register(Category, Cause)
+class ClassificationAdmin(admin.ModelAdmin[Category]):
     list_display = ("code", "name_en", "name_nl", "organisation", "active")
     list_filter = ("organisation", "active")
     search_fields = ("code", "name_en", "name_nl")

@@ -194,6 +194,7 @@ class CaseFilters:
     status: str | None = None
     handler: int | None = None  # person id
     category: str | None = None  # code
+    cause: str | None = None  # code
     overdue: bool | None = None
     due_before: dt.date | None = None
 
@@ -214,6 +215,8 @@ def case_list(*, actor: User, filters: CaseFilters | None = None, today: dt.date
         cases = cases.filter(Q(handler_id=filters.handler) | Q(delegate_id=filters.handler))
     if filters.category:
         cases = cases.filter(categories__code=filters.category)
+    if filters.cause:
+        cases = cases.filter(causes__code=filters.cause)
     if filters.overdue is not None:
         day = today or clock.now().date()
         overdue = Q(status=Status.OPEN, next_due__lt=day)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -21,13 +21,24 @@ from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.rules import access_denied
-from plaint.cases.errors import ActionNotAllowed, CaseNotFound, EngineText, InvalidInput, NoProcedure, StaleCase
+from plaint.cases.errors import (
+    ActionNotAllowed,
+    CaseAnonymised,
+    CaseNotFound,
+    EngineText,
+    InvalidInput,
+    NoProcedure,
+    StaleCase,
+)
 from plaint.cases.models import (
     Case,
     CaseEvent,
     Category,
+    Cause,
+    Classification,
     FollowUp,
     FollowUpKind,
+    Nature,
     Party,
     PartyRole,
     ReferenceSequence,
@@ -45,6 +56,9 @@ HOLIDAYS_VERSION = package_version("holidays")
 #: Term states that still ask for something: the earliest of their due dates is the case's next due date.
 #: Paused terms do not run, and warn-only terms (WA-07's ten working days) never make a case overdue.
 NEXT_DUE_STATES = (TermState.PENDING, TermState.EXTENDED, TermState.MISSED)
+
+
+ClassificationT = TypeVar("ClassificationT", bound=Classification)
 
 
 class IdempotencyKeyReused(Conflict):
@@ -251,16 +265,20 @@ def _next_reference(organisation: Organisation, year: int) -> str:
 
 
 def _categories(organisation: Organisation, codes: Iterable[str]) -> list[Category]:
+    return _classifications(Category, organisation, codes, field="categories")
+
+
+def _classifications(
+    model: type[ClassificationT], organisation: Organisation, codes: Iterable[str], *, field: str
+) -> list[ClassificationT]:
+    """The organisation's active categories or causes with these codes; an unknown or retired code is a 400."""
     wanted = set(codes)
-    found = list(Category.objects.filter(organisation=organisation, code__in=wanted, active=True))
-    missing = wanted - {category.code for category in found}
+    found = list(model._default_manager.filter(organisation=organisation, code__in=wanted, active=True))
+    missing = wanted - {item.code for item in found}
     if missing:
-        raise InvalidInput(
-            _("Unknown category."),
-            errors={
-                "categories": [lazy_format(_("No active category %(code)s."), code=code) for code in sorted(missing)]
-            },
-        )
+        unknown = _("Unknown category.") if model is Category else _("Unknown cause.")
+        template = _("No active category %(code)s.") if model is Category else _("No active cause %(code)s.")
+        raise InvalidInput(unknown, errors={field: [lazy_format(template, code=code) for code in sorted(missing)]})
     return found
 
 
@@ -352,6 +370,8 @@ def case_act(
     authorise_act(case=case, actor=actor, source=source)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:  # its history was erased (docs/privacy.md): nothing more happens to it
+            raise CaseAnonymised()
         if expected_version is not None and locked.version != expected_version:
             raise StaleCase(expected=expected_version, current=locked.version)
         today = clock.today_in(locked.organisation.time_zone)
@@ -527,6 +547,67 @@ def _effects(case: Case, action: str, data: Mapping[str, Any], event: CaseEvent)
         )
     elif action == "measure_completed":
         FollowUp.objects.filter(case=case, pk=data["follow_up"]).update(completed_on=event.on)
+
+
+# Classification (XS-22, XS-20, WV-01, WA-04)
+
+
+def case_classify(
+    *,
+    case: Case,
+    actor: User,
+    categories: Sequence[str] | None = None,
+    causes: Sequence[str] | None = None,
+    nature: str | None = None,
+    note: str = "",
+    source: AuditSource | None = None,
+) -> Case:
+    """Set what a case is about (categories), why it happened (causes, usually known once it is decided) and its
+    nature (WA-04), for the periodic analyses. `None` leaves a field as it is; an empty list clears it.
+
+    Classifying is not a step of the procedure: any time the case is open or closed (but not once anonymised),
+    whoever may act on it may correct it. The change is a record event (`classified`, with what it was and what it
+    became) and an audit record (`case.classified`), in one transaction; the version does not change.
+    """
+    authorise_act(case=case, actor=actor, source=source)
+    if nature is not None and nature not in Nature.values:
+        raise InvalidInput(_("Unknown nature."), errors={"nature": [_("Not one of the natures.")]})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            raise Conflict(_("This case was anonymised; its classification is kept as it was."))
+        before = _classification_of(locked)
+        if categories is not None:
+            locked.categories.set(_categories(locked.organisation, categories))
+        if causes is not None:
+            locked.causes.set(_classifications(Cause, locked.organisation, causes, field="causes"))
+        if nature is not None:
+            Case.objects.filter(pk=locked.pk).update(nature=nature)
+            locked.nature = nature
+        after = _classification_of(locked)
+        changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
+        if changed:
+            case_record_event(case=locked, kind="classified", actor=actor, data=changed, note=note)
+            audit_record(
+                actor=actor,
+                action="case.classified",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details={"fields": sorted(changed)},
+                source=source,
+            )
+    case.refresh_from_db()
+    return case
+
+
+def _classification_of(case: Case) -> dict[str, Any]:
+    return {
+        "categories": sorted(case.categories.values_list("code", flat=True)),
+        "causes": sorted(case.causes.values_list("code", flat=True)),
+        "nature": case.nature,
+    }
 
 
 # Representatives' written consent (WA-10)
