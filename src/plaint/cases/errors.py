@@ -53,9 +53,31 @@ class NoProcedure(Conflict):
     code = "no_procedure"
 
 
+class CaseAnonymised(Conflict):
+    """The case's personal data was anonymised (docs/privacy.md): its history is closed, nothing more is recorded."""
+
+    code = "case_anonymised"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This case's personal data has been anonymised, so it can no longer be reopened or changed. "
+                "Register a new case if the matter comes back."
+            )
+        )
+
+
 class CaseNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__(_("No such case."))
 
 
-__all__ = ["ActionNotAllowed", "CaseNotFound", "EngineText", "InvalidInput", "NoProcedure", "StaleCase"]
+__all__ = [
+    "ActionNotAllowed",
+    "CaseAnonymised",
+    "CaseNotFound",
+    "EngineText",
+    "InvalidInput",
+    "NoProcedure",
+    "StaleCase",
+]
