@@ -81,6 +81,11 @@ def test_demo_cases_cover_every_stage_with_live_terms(frozen):
     assert all(case.organisation.slug == "xs2more" and case.next_due < TODAY for case in overdue)
     dutch = Case.objects.filter(organisation__slug="werkpro").exclude(summary="").first()
     assert dutch is not None and " de " in f" {dutch.description} "
+    # every complaint has a category, and the decided, closed ones a cause, for the analyses (XS-22)
+    complaints = Case.objects.filter(kind="complaint")
+    assert not complaints.filter(categories__isnull=True).exists()
+    assert complaints.filter(status=Status.CLOSED, causes__isnull=False).exists()
+    assert not complaints.filter(status=Status.OPEN, causes__isnull=False).exists()
 
 
 def test_demo_cases_load_twice_adds_nothing(frozen):

@@ -27,9 +27,19 @@ from django.db import transaction
 
 from plaint import engine
 from plaint.access.models import User
-from plaint.cases.demo_stories import COMPLAINANTS, FEEDBACK, GENERIC, MEASURES, NOTES, STORIES, Story
-from plaint.cases.models import Case
-from plaint.cases.services import PartyInput, Registration, case_act, case_register, cases_sweep
+from plaint.cases.demo_stories import (
+    CATEGORIES,
+    CAUSES,
+    COMPLAINANTS,
+    FEEDBACK,
+    GENERIC,
+    MEASURES,
+    NOTES,
+    STORIES,
+    Story,
+)
+from plaint.cases.models import Case, Category, Cause, Status
+from plaint.cases.services import PartyInput, Registration, case_act, case_classify, case_register, cases_sweep
 from plaint.core import clock
 from plaint.organisations.demo.data import username_for
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
@@ -576,8 +586,11 @@ def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> b
             actor=org.recorder(involved),
             idempotency_key=key,
         )
+        classifier = org.recorder(involved)
         for item, day in timeline.dated(received):
             actor, on_behalf_of = org.user_for(item.by, involved)
+            if on_behalf_of is None:
+                classifier = actor
             data = dict(item.data)
             if "description" in data:
                 data["description"] = MEASURES[org.language]
@@ -590,7 +603,25 @@ def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> b
                 on_behalf_of=on_behalf_of,
                 note=NOTES.get(item.event, {}).get(org.language, ""),
             )
+        if scenario.kind == "complaint":
+            # What the analyses count: a category for every complaint, a cause once it is decided and closed.
+            closed = case.status == Status.CLOSED and bool(case.outcome)
+            case_classify(
+                case=case,
+                actor=classifier,
+                categories=[CATEGORIES[index % len(CATEGORIES)][0]],
+                causes=[CAUSES[index % len(CAUSES)][0]] if closed else None,
+            )
     return True
+
+
+def _classifications_load(organisation: Organisation) -> None:
+    """The organisation's demo categories and causes (XS-22), in English and Dutch; existing ones are kept."""
+    for model, entries in ((Category, CATEGORIES), (Cause, CAUSES)):
+        for code, name_en, name_nl in entries:
+            model._default_manager.get_or_create(
+                organisation=organisation, code=code, defaults={"name_en": name_en, "name_nl": name_nl}
+            )
 
 
 def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> DemoCasesResult:
@@ -602,6 +633,7 @@ def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> D
         except (LookupError, engine.EngineInputError, engine.ProcedureError) as error:
             result.warnings.append(str(error) if isinstance(error, LookupError) else f"{organisation.name}: {error}")
             continue
+        _classifications_load(organisation)
         kinds: list[str] = [kind.kind for kind in org.procedure.accepts.kinds]
         facts: dict[str, Any] = {"subject_role": [], "involved": []}
         paths = {kind: procedure_paths(org.procedure, kind, set(org.people), {"kind": kind, **facts}) for kind in kinds}

@@ -320,3 +320,20 @@ MEASURES = {
     "en": "Team briefing on returning calls within two working days.",
     "nl": "Werkafspraak: terugbellen binnen twee werkdagen; besproken in het teamoverleg.",
 }
+
+#: The demo organisations' own lists for the analyses (XS-22): what complaints are about, and what caused them.
+#: Each entry is (code, English name, Dutch name).
+CATEGORIES: tuple[tuple[str, str, str], ...] = (
+    ("communication", "Communication and information", "Communicatie en informatie"),
+    ("conduct", "Conduct of staff", "Bejegening door medewerkers"),
+    ("appointments", "Appointments and availability", "Afspraken en bereikbaarheid"),
+    ("quality", "Quality of the service", "Kwaliteit van de dienstverlening"),
+    ("privacy", "Privacy and confidentiality", "Privacy en vertrouwelijkheid"),
+)
+CAUSES: tuple[tuple[str, str, str], ...] = (
+    ("unclear-information", "Unclear or missing information", "Onduidelijke of ontbrekende informatie"),
+    ("processing-error", "Error in processing", "Fout in de verwerking"),
+    ("capacity", "Too little capacity or time", "Te weinig capaciteit of tijd"),
+    ("attitude", "Attitude of a staff member", "Houding van een medewerker"),
+    ("expectations", "Expectations differed from the service", "Verwachting week af van de dienstverlening"),
+)
