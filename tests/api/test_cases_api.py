@@ -375,3 +375,23 @@ def test_list_query_count_does_not_grow_with_the_number_of_cases(api, xs, intake
         # Then listing them takes as many queries
         with django_assert_num_queries(len(one.captured_queries)):
             assert len(api.list().json()["results"]) == 10
+
+
+@pytest.mark.clause("XS-03")
+def test_a_term_past_its_due_date_shows_as_missed_before_the_sweep_writes_it(api, xs, intake):
+    # Given a complaint received on 3 March, whose acknowledgement term runs a few days
+    with at(MARCH_3):
+        created = api.as_user(intake).register(complaint(xs.slug)).json()
+    acknowledgement = next(term for term in created["terms"] if term["state"] == "pending")
+    due = dt.date.fromisoformat(acknowledgement["due"])
+    # When the case is read the day after that term's due date, before any sweep ran
+    with at(due + dt.timedelta(days=1)):
+        detail = api.detail(created["id"]).json()
+    # Then the term shows as missed, with its stored due date, while the stored row still waits for the sweep
+    shown = next(term for term in detail["terms"] if term["key"] == acknowledgement["key"])
+    assert (shown["state"], shown["due"]) == ("missed", acknowledgement["due"])
+    assert Case.objects.get(pk=created["id"]).terms.get(key=acknowledgement["key"]).state == "pending"
+    # and on its due date itself it is still pending
+    with at(due):
+        on_the_day = api.detail(created["id"]).json()
+    assert next(term for term in on_the_day["terms"] if term["key"] == acknowledgement["key"])["state"] == "pending"

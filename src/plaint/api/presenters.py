@@ -6,13 +6,14 @@ request's language.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import translation
 
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
-from plaint.cases.models import Attachment, Case, FollowUp, Party, Term
+from plaint.cases.models import Attachment, Case, FollowUp, Party, Term, TermState
 from plaint.cases.selectors import case_attachments, case_read, case_roles, case_view
 from plaint.engine import Procedure
 from plaint.engine.definition import Text
@@ -71,7 +72,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "closed_on": case.closed_on,
         "version": case.version,
         "parties": [_party(party) for party in case.parties.all()],
-        "terms": [_term(procedure, term) for term in case.terms.all()],
+        "terms": [_term(procedure, term, today=view.today) for term in case.terms.all()],
         "events": [
             {
                 "sequence": event.sequence,
@@ -138,15 +139,20 @@ def _attachment(attachment: Attachment) -> dict[str, Any]:
     }
 
 
-def _term(procedure: Procedure, term: Term) -> dict[str, Any]:
+def _term(procedure: Procedure, term: Term, *, today: dt.date) -> dict[str, Any]:
+    """A term as stored, except that one whose due date has passed shows as missed at once, not after the next
+    hourly sweep writes it (the due date itself is always the stored one: computed once, never shifted)."""
     definition = procedure.term_by_key.get(term.key)
+    state = term.state
+    if state in (TermState.PENDING, TermState.EXTENDED) and term.due < today:
+        state = TermState.MISSED
     return {
         "key": term.key,
         "label": _label(definition.label if definition is not None else None, term.key),
         "anchor": term.anchor,
         "started_on": term.started_on,
         "due": term.due,
-        "state": term.state,
+        "state": state,
         "met_on": term.met_on,
         "warn_only": term.warn_only,
         "extensions": term.extensions,
