@@ -67,6 +67,8 @@ ACTION = {NONE: 404, VIEW: 403, ACT: 409}  # sent with a stale version: past the
 CONSENT = {NONE: 404, VIEW: 403, ACT: 200}
 WITHDRAW = {NONE: 404, VIEW: 403, ACT: 409}  # no consent recorded yet: past the access check, a 409
 ADMIN_CHANGE = {NONE: 404, VIEW: 200, ACT: 200}
+#: Who reads the anonymised case data of their organisation (`cases.view_anonymised`); everyone else gets 403.
+ANONYMISED_READERS = ("analyst", "administrator", "senior_manager", "board_member", "complaints_officer")
 #: One action of each input family (plain, with a person, with an outcome, a party's), each with valid input.
 ACTION_FAMILIES = {
     "acknowledged": {},
@@ -194,6 +196,11 @@ def test_access_matrix(role, client, caplog):
         body = {"kind": "complaint", "channel": "in_writing", "description": "x", "complainant": {"name": "Sam"}}
         checker.check(f"{role} register own", own_status, "post", "/api/cases/", {"organisation": "own-union", **body})
         checker.check(f"{role} register other", 400, "post", "/api/cases/", {"organisation": "other-org", **body})
+        # Anonymised case data (WA-12, WP-22): the roles that analyse, for their own organisation only
+        for suffix in ("anonymised-cases/", "anonymised-cases.csv"):
+            own_data = 200 if role in ANONYMISED_READERS else 403
+            checker.check(f"{role} {suffix} own", own_data, "get", f"/api/organisations/own-union/{suffix}")
+            checker.check(f"{role} {suffix} other", 403, "get", f"/api/organisations/other-org/{suffix}")
         # The admin's case list: staff who work on cases; the analyst and the expert have no case pages
         changelist = client.get("/admin/cases/case/")
         expected_list = 403 if role in ("analyst", "expert") else 200

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from plaint.api import classification_views, views
+from plaint.api import analysis_views, classification_views, views
 from plaint.api.action_serializers import ACTION_INPUTS
 
 app_name = "api"
@@ -15,6 +15,16 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path(
+        "organisations/<slug:slug>/anonymised-cases/",
+        analysis_views.AnonymisedCasesView.as_view(),
+        name="anonymised-cases",
+    ),
+    path(
+        "organisations/<slug:slug>/anonymised-cases.csv",
+        analysis_views.AnonymisedCasesCsvView.as_view(),
+        name="anonymised-cases-csv",
+    ),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
     path(
