@@ -62,6 +62,20 @@ EXPECTED: dict[str, dict[str, str]] = {
     "administrator": dict.fromkeys(CASES, NONE) | {"normal": ACT, "about_manager": ACT},
     "expert": dict.fromkeys(CASES, NONE) | {"normal": VIEW, "confidential": VIEW},
 }
+#: The cases whose sensitive sections each role may read (`cases.view_sensitive`, WA-11): those it handles, is a
+#: committee member or expert of, or whose current stage its role works on; never a case it may not see.
+SENSITIVE: dict[str, set[str]] = {
+    "intake_staff": {"normal"},
+    "handler": {"normal"},
+    "manager": {"normal", "confidential"},
+    "senior_manager": {"normal", "confidential", "about_manager"},
+    "board_member": {"confidential", "about_manager"},
+    "complaints_officer": set(),
+    "committee_member": set(),
+    "analyst": set(),
+    "administrator": set(),
+    "expert": {"normal", "confidential"},
+}
 DETAIL = {NONE: 404, VIEW: 200, ACT: 200}
 ACTION = {NONE: 404, VIEW: 403, ACT: 409}  # sent with a stale version: past the access check, the 409 of the service
 CONSENT = {NONE: 404, VIEW: 403, ACT: 200}
@@ -189,6 +203,14 @@ def test_access_matrix(role, client, caplog):
             withdrawal = {"withdrawn_on": "2025-03-03"}
             checker.check(f"{label} consent withdrawal", WITHDRAW[level], "post", f"{base}withdrawal/", withdrawal)
             checker.check(f"{label} consent", CONSENT[level], "post", base, {"given_on": "2025-03-01"})
+            sensitive = name in SENSITIVE[role]
+            sections = f"/api/cases/{case.pk}/sensitive-sections/"
+            read = 404 if level == NONE else (200 if sensitive else 403)
+            add = 404 if level == NONE else (201 if sensitive and level == ACT else 403)
+            section = {"kind": "medical", "title": "GP letter", "text": "Seen by the GP."}
+            checker.check(f"{label} sensitive sections", read, "get", sections)
+            checker.check(f"{label} add sensitive section", add, "post", sections, section)
+            checker.check(f"{label} admin page", ADMIN_CHANGE[level], "get", f"/admin/cases/case/{case.pk}/change/")
             checker.check(f"{label} admin page", ADMIN_CHANGE[level], "get", f"/admin/cases/case/{case.pk}/change/")
         # Registering: for their own organisation when they hold a role that acts; another's slug is unknown to them
         may_register = role not in ("analyst", "expert")

@@ -14,7 +14,7 @@ from django.utils import translation
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, FollowUp, Party, Term, TermState
-from plaint.cases.selectors import case_attachments, case_read, case_roles, case_view
+from plaint.cases.selectors import case_attachments, case_read, case_roles, case_sensitive_summary, case_view
 from plaint.engine import Procedure
 from plaint.engine.definition import Text
 from plaint.organisations.models import Person
@@ -88,6 +88,9 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         ],
         "follow_ups": [_follow_up(follow_up) for follow_up in _follow_ups(case)],
         "attachments": [_attachment(attachment) for attachment in case_attachments(actor=actor, case=case)],
+        # How many sensitive sections and whether the actor may read them; their texts only on their own endpoint
+        # (every read audited), never here (WA-11).
+        "sensitive_sections": case_sensitive_summary(actor=actor, case=case),
         "my_roles": list(roles),
         "my_actions": list(mine),
         "allowed": {role: list(actions) for role, actions in view.allowed.items()},

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from plaint.api.sensitive_serializers import SensitiveSummaryOutput
 from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
 from plaint.cases.selectors import CaseFilters, organisations_for_registration
 from plaint.cases.services import PartyInput, Registration
@@ -322,6 +323,9 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     follow_ups = FollowUpOutput(many=True)
     attachments = AttachmentOutput(
         many=True, help_text=_("Documents; sensitive ones only if you may see the case's sensitive sections.")
+    )
+    sensitive_sections = SensitiveSummaryOutput(
+        help_text=_("Medical information and interview records, kept apart (WA-11): how many, never what they say.")
     )
     my_roles = serializers.ListField(child=serializers.CharField(), help_text=_("Your roles on this case."))
     my_actions = serializers.ListField(child=serializers.CharField(), help_text=_("The actions you may take now."))

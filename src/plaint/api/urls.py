@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from plaint.api import analysis_views, classification_views, views
+from plaint.api import analysis_views, classification_views, sensitive_views, views
 from plaint.api.action_serializers import ACTION_INPUTS
 
 app_name = "api"
@@ -27,6 +27,11 @@ urlpatterns = [
     ),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<int:case_id>/sensitive-sections/",
+        sensitive_views.SensitiveSectionsView.as_view(),
+        name="case-sensitive-sections",
+    ),
     path(
         "cases/<int:case_id>/classification/",
         classification_views.ClassificationView.as_view(),

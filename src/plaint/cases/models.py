@@ -409,3 +409,43 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}/{self.year}: {self.last_number}"
+
+
+class SensitiveSectionKind(models.TextChoices):
+    MEDICAL = "medical", _("medical information")
+    INTERVIEW_RECORD = "interview_record", _("interview record")
+    OTHER = "other", _("other sensitive information")
+
+
+class SensitiveSection(models.Model):
+    """Medical information or an interview record, kept apart from the rest of the case (WA-11).
+
+    Seen only with `cases.view_sensitive`, each read recorded in the audit trail; never in letters to third parties
+    or in exports (docs/access.md). The history records that a section was added (id and kind), never its text.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sensitive_sections", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=32, choices=SensitiveSectionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    event = models.ForeignKey(
+        CaseEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("event"),
+        help_text=_("The event it belongs to, such as the meeting whose report it is."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["case", "recorded_at", "id"]
+        verbose_name = _("sensitive section")
+        verbose_name_plural = _("sensitive sections")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_kind_display()}"

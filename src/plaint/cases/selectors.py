@@ -31,7 +31,16 @@ from plaint.access.rules import (
     stages_worked_by,
 )
 from plaint.cases.errors import CaseNotFound
-from plaint.cases.models import Attachment, Case, Confidentiality, Party, PartyRole, Status
+from plaint.cases.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Confidentiality,
+    Party,
+    PartyRole,
+    SensitiveSection,
+    Status,
+)
 from plaint.cases.services import _staff_roles, engine_events
 from plaint.core import clock
 from plaint.core.errors import Forbidden
@@ -474,3 +483,59 @@ def anonymised_batches(cases: QuerySet[Case, dict[str, Any]], *, size: int = 200
         if len(rows) < size:
             return
         last = (rows[-1]["received_on"], rows[-1]["pk"])
+
+
+# Sensitive sections (WA-11): medical information and interview records, kept apart
+
+
+def case_sensitive_sections(*, actor: User, case_id: int, source: AuditSource | None = None) -> list[SensitiveSection]:
+    """The case's sensitive sections, oldest first, for someone with `cases.view_sensitive`.
+
+    `CaseNotFound` (404) for a case the actor may not see, `Forbidden` (403) without the permission; both logged and
+    audited (`access.denied`). Every read is recorded (`case.sensitive.viewed`, with the sections' ids) in a
+    transaction of its own before anything is returned; when the record cannot be written, nothing is shown.
+    """
+    case = cases_visible_to(actor=actor).select_related("organisation").filter(pk=case_id).first()
+    if case is None:
+        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
+        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
+        raise CaseNotFound()
+    if not actor.has_perm("cases.view_sensitive", case):
+        access_denied(actor=actor, permission="cases.view_sensitive", case=case, source=source)
+        raise Forbidden(_("You may not see this case's sensitive sections."))
+    sections = list(case.sensitive_sections.select_related("recorded_by", "event").order_by("recorded_at", "id"))
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.sensitive.viewed",
+            target_type="case",
+            target_id=case.pk,
+            organisation=case.organisation,
+            reference=case.reference,
+            details={"sections": [section.pk for section in sections]},
+            source=source,
+        )
+    return sections
+
+
+def case_sensitive_summary(*, actor: User, case: Case) -> dict[str, int | bool]:
+    """What the case detail says about its sensitive sections: how many there are and whether the actor may read
+    them (on their own endpoint, each read audited). Never a title or a text."""
+    return {
+        "count": case.sensitive_sections.count(),
+        "visible": actor.has_perm("cases.view_sensitive", case),
+    }
+
+
+def case_event(*, case: Case, sequence: int) -> CaseEvent | None:
+    """One event of a case the caller has already been allowed to see, by its place in the history."""
+    return CaseEvent.objects.filter(case=case, sequence=sequence).first()
+
+
+def case_attachments_shareable(*, case: Case) -> list[Attachment]:
+    """What a letter or an export may enclose of a case: its attachments that are not sensitive.
+
+    The one read for correspondence and exports (docs/access.md): sensitive attachments and sensitive sections
+    (medical information, interview records: WA-11) never go to third parties, whoever builds the letter.
+    """
+    return list(case.attachments.filter(sensitive=False).order_by("uploaded_at", "id"))

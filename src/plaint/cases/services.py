@@ -366,6 +366,8 @@ def case_act(
     tells the actor to reload. `on_behalf_of` records a party's action (complainant, subject, external body) taken
     down by staff. `on` is the day it happened (default today in the organisation's time zone; never in the future).
     """
+    from plaint.cases import sensitive_services  # it builds on this module
+
     data = dict(data or {})
     authorise_act(case=case, actor=actor, source=source)
     with transaction.atomic():
@@ -383,11 +385,14 @@ def case_act(
         roles = _roles_for(locked, actor, on_behalf_of)
         view = engine.evaluate(procedure, events, day)
         data = _prepare(locked, view, action, data, roles)
+        # A report of a conversation is an interview record, kept apart (WA-11): the event keeps only its id.
+        data = sensitive_services.report_set_apart(case=locked, actor=actor, action=action, data=data)
         decision = engine.decide(procedure, events, action, roles, day, data)
         if not decision.accepted:
             _raise_refusal(decision, roles)
         event = _apply(locked, procedure, decision, actor, note, expected_version=locked.version)
         _effects(locked, action, data, event)
+        sensitive_services.report_link(case=locked, event=event, actor=actor, source=source)
         audit_record(
             actor=actor,
             action=f"case.action.{event.kind}",

@@ -9,7 +9,7 @@ from functools import reduce
 from operator import or_
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, FollowUpKind, Party, PartyRole, Status
@@ -99,9 +99,9 @@ def subject_data(*, matches: SubjectMatches, generated_at: dt.datetime, request:
     Included: their own details in every case, and for a case that is their own account (complainant,
     representative, surviving relative) what they told us, the course of the handling (events and dates, the
     terms), the outcome, the agreements made with them and the list of documents. Left out (art. 15(4): the rights
-    of others): other people's details, staff notes, measures about staff, sensitive documents (medical information,
-    interview records: counted, for the privacy officer to review one by one), and for a subject or committee member
-    the complainant's account.
+    of others): other people's details, staff notes, measures about staff, sensitive documents and sections (medical
+    information, interview records: counted, for the privacy officer to review one by one with the person), and for a
+    subject or committee member the complainant's account.
     """
     parties_by_case: dict[int, list[Party]] = {}
     for party in matches.parties:
@@ -110,6 +110,7 @@ def subject_data(*, matches: SubjectMatches, generated_at: dt.datetime, request:
         Case.objects.filter(pk__in=parties_by_case)
         .select_related("organisation")
         .prefetch_related("categories", "events", "terms", "follow_ups", "attachments")
+        .annotate(sensitive_sections_count=Count("sensitive_sections"))
         .order_by("received_on", "pk")
     )
     return {
@@ -216,6 +217,8 @@ def _case_data(case: Case, parties: list[Party]) -> dict[str, Any]:
         ],
         "documents": [_document_data(item) for item in attachments if not item.sensitive],
         "sensitive_documents_withheld": sum(1 for item in attachments if item.sensitive),
+        # Medical information and interview records (WA-11): counted, never shown; reviewed with the person on request
+        "sensitive_sections_withheld": getattr(case, "sensitive_sections_count", 0),
     }
     return data
 

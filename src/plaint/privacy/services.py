@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import audit_record
 from plaint.access.models import User
-from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, Status
+from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, SensitiveSection, Status
 from plaint.core import clock
 from plaint.core.errors import Forbidden, InvalidInput, PlaintError
 from plaint.organisations.models import Organisation, Person
@@ -186,6 +186,13 @@ def _delete_documents(case: Case) -> int:
     return len(attachments)
 
 
+def _delete_sensitive_sections(case: Case) -> int:
+    """Delete the case's sensitive sections (medical information, interview records: WA-11) with its documents, so
+    that they never outlive them; the history keeps only that they were added (ids and kinds)."""
+    deleted, _by_model = SensitiveSection.objects.filter(case=case).delete()
+    return deleted
+
+
 def case_anonymise(
     *,
     case: Case,
@@ -221,6 +228,7 @@ def case_anonymise(
                 events += 1
         FollowUp.objects.filter(case=locked).update(description=ANONYMISED)
         documents = _delete_documents(locked)
+        sensitive_sections = _delete_sensitive_sections(locked)
         Case.objects.filter(pk=locked.pk).update(
             summary=ANONYMISED if locked.summary else "",
             description=ANONYMISED,
@@ -240,6 +248,7 @@ def case_anonymise(
                 "parties": parties,
                 "events": events,
                 "documents": documents,
+                "sensitive_sections": sensitive_sections,
             },
         )
     case.refresh_from_db()
@@ -253,9 +262,14 @@ def case_documents_delete(*, case: Case, actor: User | None, reason: str, trigge
         locked = _locked(case)
         _require_privacy_officer(actor, locked.organisation)
         _refuse_unless_closed_and_free(locked)
-        if locked.documents_deleted_on is not None and not locked.attachments.exists():
+        if (
+            locked.documents_deleted_on is not None
+            and not locked.attachments.exists()
+            and not locked.sensitive_sections.exists()
+        ):
             return locked
         documents = _delete_documents(locked)
+        sensitive_sections = _delete_sensitive_sections(locked)
         Case.objects.filter(pk=locked.pk).update(
             documents_deleted_on=locked.documents_deleted_on or clock.today_in(locked.organisation.time_zone)
         )
@@ -265,7 +279,7 @@ def case_documents_delete(*, case: Case, actor: User | None, reason: str, trigge
             case=locked,
             target_type="case",
             target_id=locked.pk,
-            details={"trigger": trigger, "documents": documents},
+            details={"trigger": trigger, "documents": documents, "sensitive_sections": sensitive_sections},
         )
     case.refresh_from_db()
     return case

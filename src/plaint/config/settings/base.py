@@ -171,6 +171,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field name (`kind`) is used by others too: named here, not by a hash.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "plaint.engine.vocabulary.KINDS",
+        "SensitiveSectionKindEnum": "plaint.cases.models.SensitiveSectionKind",
+    },
 }
 
 AUTHENTICATION_BACKENDS = [
