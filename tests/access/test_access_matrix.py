@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 
 from plaint.access.models import User
 from plaint.access.models_audit import AuditRecord
-from plaint.cases.models import Case, Party
+from plaint.cases.models import Attachment, Case, Party
 from plaint.cases.services import PartyInput, case_act
 from plaint.organisations.models import Organisation
 from tests.access.helpers import login_verified, totp_code
 from tests.api.conftest import at
+from tests.cases import attachment_samples as samples
 from tests.cases.factories import organisation_running, person_of, register, staff
 from tests.organisations.factories import PersonFactory
 
@@ -81,6 +83,9 @@ ACTION = {NONE: 404, VIEW: 403, ACT: 409}  # sent with a stale version: past the
 CONSENT = {NONE: 404, VIEW: 403, ACT: 200}
 WITHDRAW = {NONE: 404, VIEW: 403, ACT: 409}  # no consent recorded yet: past the access check, a 409
 ADMIN_CHANGE = {NONE: 404, VIEW: 200, ACT: 200}
+#: A case's documents (issue #4): listed and downloaded as the case is seen; added as it is acted on.
+ATTACHMENT_ADD = {NONE: 404, VIEW: 403, ACT: 201}
+ATTACHMENT_DOWNLOAD = {NONE: 404, VIEW: 200, ACT: 200}
 #: Who reads the anonymised case data of their organisation (`cases.view_anonymised`); everyone else gets 403.
 ANONYMISED_READERS = ("analyst", "administrator", "senior_manager", "board_member", "complaints_officer")
 #: One action of each input family (plain, with a person, with an outcome, a party's), each with valid input.
@@ -147,6 +152,18 @@ def _case_name(world: World, role: str, name: str) -> str:
     return f"own_subject:{role}" if name == "own_subject" else name
 
 
+def _document(case: Case) -> Attachment:
+    return Attachment.objects.create(
+        case=case,
+        file=ContentFile(samples.PDF, name="letter.pdf"),
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=len(samples.PDF),
+        uploaded_by=case.created_by,
+        uploaded_at=case.received_at,
+    )
+
+
 def _denials() -> int:
     return AuditRecord.objects.filter(action="access.denied").count()
 
@@ -165,6 +182,8 @@ class Checker:
         with self.caplog.at_level(logging.WARNING, logger="plaint.access"):
             if method == "get":
                 response = self.client.get(path)
+            elif method == "upload":
+                response = self.client.post(path, body or {})  # multipart/form-data
             else:
                 response = self.client.post(path, body or {}, content_type="application/json")
         if response.status_code != expected:
@@ -178,7 +197,8 @@ class Checker:
 
 
 @pytest.mark.parametrize("role", [*ROLES, "expert"])
-def test_access_matrix(role, client, caplog):
+def test_access_matrix(role, client, caplog, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     with at(DAY):
         world = _world()
         user = world.users[role]
@@ -203,6 +223,12 @@ def test_access_matrix(role, client, caplog):
             withdrawal = {"withdrawn_on": "2025-03-03"}
             checker.check(f"{label} consent withdrawal", WITHDRAW[level], "post", f"{base}withdrawal/", withdrawal)
             checker.check(f"{label} consent", CONSENT[level], "post", base, {"given_on": "2025-03-01"})
+            documents = f"/api/cases/{case.pk}/attachments/"
+            letter = {"file": samples.upload("letter.pdf", samples.PDF)}
+            checker.check(f"{label} documents", DETAIL[level], "get", documents)
+            checker.check(f"{label} add document", ATTACHMENT_ADD[level], "upload", documents, letter)
+            download = f"{documents}{_document(case).pk}/content/"
+            checker.check(f"{label} download", ATTACHMENT_DOWNLOAD[level], "get", download)
             sensitive = name in SENSITIVE[role]
             sections = f"/api/cases/{case.pk}/sensitive-sections/"
             read = 404 if level == NONE else (200 if sensitive else 403)

@@ -87,7 +87,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
             for event in case.events.all()
         ],
         "follow_ups": [_follow_up(follow_up) for follow_up in _follow_ups(case)],
-        "attachments": [_attachment(attachment) for attachment in case_attachments(actor=actor, case=case)],
+        "attachments": [attachment_presentation(attachment) for attachment in case_attachments(actor=actor, case=case)],
         # How many sensitive sections and whether the actor may read them; their texts only on their own endpoint
         # (every read audited), never here (WA-11).
         "sensitive_sections": case_sensitive_summary(actor=actor, case=case),
@@ -131,13 +131,15 @@ def _party(party: Party) -> dict[str, Any]:
     }
 
 
-def _attachment(attachment: Attachment) -> dict[str, Any]:
+def attachment_presentation(attachment: Attachment) -> dict[str, Any]:
     return {
         "id": attachment.pk,
         "name": attachment.original_name,
         "content_type": attachment.content_type,
         "size": attachment.size,
         "sensitive": attachment.sensitive,
+        "description": attachment.description,
+        "uploaded_by": attachment.uploaded_by.get_username(),
         "uploaded_at": attachment.uploaded_at,
     }
 

@@ -240,6 +240,8 @@ class AttachmentOutput(serializers.Serializer[Any]):
     sensitive = serializers.BooleanField(
         help_text=_("Medical information or an interview record: shown only to those who may see them (WA-11).")
     )
+    description = serializers.CharField(help_text=_("What the document is, as the person adding it said."))
+    uploaded_by = serializers.CharField(help_text=_("The username of who added it."))
     uploaded_at = serializers.DateTimeField()
 
 

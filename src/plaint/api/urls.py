@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from plaint.api import analysis_views, classification_views, sensitive_views, views
+from plaint.api import analysis_views, attachment_views, classification_views, sensitive_views, views
 from plaint.api.action_serializers import ACTION_INPUTS
 
 app_name = "api"
@@ -27,6 +27,16 @@ urlpatterns = [
     ),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    path(
+        "cases/<int:case_id>/attachments/",
+        attachment_views.AttachmentsView.as_view(),
+        name="case-attachments",
+    ),
+    path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>/content/",
+        attachment_views.AttachmentContentView.as_view(),
+        name="case-attachment-content",
+    ),
     path(
         "cases/<int:case_id>/sensitive-sections/",
         sensitive_views.SensitiveSectionsView.as_view(),

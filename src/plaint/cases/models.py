@@ -385,6 +385,7 @@ class Attachment(models.Model):
     sensitive = models.BooleanField(
         _("sensitive"), default=False, help_text=_("Medical information or interview records, kept apart (WA-11).")
     )
+    description = models.CharField(_("description"), max_length=500, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"))
 

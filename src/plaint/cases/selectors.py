@@ -8,6 +8,7 @@ case's content to a person (`case_read`) are recorded in the audit trail before 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -43,9 +44,11 @@ from plaint.cases.models import (
 )
 from plaint.cases.services import _staff_roles, engine_events
 from plaint.core import clock
-from plaint.core.errors import Forbidden
+from plaint.core.errors import Forbidden, NotFound
 from plaint.organisations.models import Membership, Organisation, Person
 from plaint.procedures.selectors import procedure_definition
+
+logger = logging.getLogger(__name__)
 
 
 def organisation_ids_of(*, actor: User, on: dt.date | None = None) -> list[int]:
@@ -280,7 +283,7 @@ def case_read(*, actor: User, case_id: int, source: AuditSource | None = None) -
 def case_attachments(*, actor: User, case: Case) -> list[Attachment]:
     """The case's attachments the actor may see: sensitive ones (medical information, interview records) only with
     `cases.view_sensitive` (WA-11). Never used for letters to third parties or exports, which leave them out."""
-    attachments = case.attachments.order_by("uploaded_at", "id")
+    attachments = case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
     if not actor.has_perm("cases.view_sensitive", case):
         attachments = attachments.filter(sensitive=False)
     return list(attachments)
@@ -539,3 +542,71 @@ def case_attachments_shareable(*, case: Case) -> list[Attachment]:
     (medical information, interview records: WA-11) never go to third parties, whoever builds the letter.
     """
     return list(case.attachments.filter(sensitive=False).order_by("uploaded_at", "id"))
+
+
+# Documents (docs/cases.md): the list shows metadata; every read of a file is on record (issue #5)
+
+
+def _visible_case(actor: User, case_id: int, source: AuditSource | None) -> Case:
+    """The case if the actor may see it, else `CaseNotFound`, logged and audited (`access.denied`)."""
+    case = cases_visible_to(actor=actor).select_related("organisation").filter(pk=case_id).first()
+    if case is None:
+        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
+        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
+        raise CaseNotFound()
+    return case
+
+
+def case_for_attachments(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
+    """The case whose documents the actor lists or adds to; `CaseNotFound` (404, audited) when they may not see it.
+    Adding needs more (`attachment_add` checks it)."""
+    return _visible_case(actor, case_id, source)
+
+
+def attachment_list(*, actor: User, case_id: int, source: AuditSource | None = None) -> list[Attachment]:
+    """The case's documents the actor may see (metadata; sensitive ones only with `cases.view_sensitive`, WA-11)."""
+    return case_attachments(actor=actor, case=_visible_case(actor, case_id, source))
+
+
+def attachment_read(*, actor: User, case_id: int, attachment_id: int, source: AuditSource | None = None) -> Attachment:
+    """One document of a case, with its file opened for reading (the caller closes it, or hands it to a response).
+
+    `CaseNotFound` (404) for a case the actor may not see; `NotFound` (404) for a document the case does not have
+    (or no longer has, or whose file is missing from storage: logged as an error); `Forbidden` (403) for a sensitive
+    document without `cases.view_sensitive`. Refusals of access are logged and audited (`access.denied`). Every read
+    is recorded (`case.attachment.read`) in a transaction of its own after the file is opened and before it is
+    returned: when the record cannot be written, the file is closed and nothing is shown.
+    """
+    case = _visible_case(actor, case_id, source)
+    attachment = Attachment.objects.filter(case=case, pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound(_("This case has no such document."))
+    if attachment.sensitive and not actor.has_perm("cases.view_sensitive", case):
+        access_denied(actor=actor, permission="cases.view_sensitive", case=case, source=source)
+        raise Forbidden(
+            _("This document is sensitive (medical information or an interview record); you may not open it.")
+        )
+    try:
+        attachment.file.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "attachment %s of case %s: file %s is missing from storage", attachment.pk, case.pk, attachment.file.name
+        )
+        raise NotFound(_("The file of this document is missing; tell your administrator.")) from None
+    try:
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="case.attachment.read",
+                target_type="case",
+                target_id=case.pk,
+                organisation=case.organisation,
+                reference=case.reference,
+                details={"attachment": attachment.pk, "sensitive": attachment.sensitive},
+                source=source,
+            )
+    except BaseException:
+        attachment.file.close()
+        raise
+    attachment.case = case
+    return attachment

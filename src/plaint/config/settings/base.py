@@ -216,6 +216,35 @@ AXES_CLIENT_IP_CALLABLE = "plaint.access.middleware.client_ip_address"
 PLAINT_PROXY_COUNT = _positive_int("PLAINT_PROXY_COUNT", 0, minimum=0)
 OTP_TOTP_ISSUER = "Plaint"
 
+# Case attachments (docs/cases.md): the largest file, the most per case, and the kinds accepted, judged by content.
+PLAINT_ATTACHMENT_MAX_BYTES = _positive_int("PLAINT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+PLAINT_ATTACHMENTS_PER_CASE = _positive_int("PLAINT_ATTACHMENTS_PER_CASE", 100)
+
+
+def _attachment_types() -> list[str]:
+    from plaint.cases.attachment_types import KINDS  # plain Python: no model is imported
+
+    codes = [str(code).strip().lower() for code in config.env.list("PLAINT_ATTACHMENT_TYPES", default=list(KINDS))]
+    unknown = [code for code in codes if code not in KINDS]
+    if unknown or not codes:
+        raise config.ConfigError(
+            f"PLAINT_ATTACHMENT_TYPES: '{','.join(unknown)}' unknown; choose from {','.join(KINDS)}"
+        )
+    return codes
+
+
+PLAINT_ATTACHMENT_TYPES = _attachment_types()
+# Uploads: files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, never memory; the first handler stops
+# reading a request's files once they pass PLAINT_ATTACHMENT_MAX_BYTES, so an oversized upload fills no disk.
+# DATA_UPLOAD_MAX_MEMORY_SIZE counts the form fields only, not the files.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "plaint.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,239 @@
+"""Adding documents to a case: scanned letters, emails, photos and files a complainant or staff member brings in.
+
+`attachment_add` checks who may add (and who may add a sensitive document, WA-11), the case's state, the file's size
+and its kind judged by its content (`plaint.cases.attachment_types`), stores the file under a random name, and writes
+the row, a record event `attachment_added` and an audit record `case.attachment.added` in one transaction. Reading a
+document is `plaint.cases.selectors.attachment_read` (every read audited). docs/cases.md describes the rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import unicodedata
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import Storage
+from django.db import transaction
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+
+from plaint.access.audit_services import AuditSource, audit_record
+from plaint.access.models import User
+from plaint.access.rules import access_denied
+from plaint.cases import attachment_types
+from plaint.cases.attachment_types import Kind, Refused
+from plaint.cases.models import Attachment, Case
+from plaint.cases.services import authorise_act, case_record_event
+from plaint.core import clock
+from plaint.core.errors import Conflict, Forbidden, InvalidInput, lazy_format
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION_LENGTH = 500
+NAME_STEM_LENGTH = 200
+#: Characters Windows and shells treat specially; never part of a name shown or offered for saving.
+_UNSAFE_NAME_CHARACTERS = set('"*/:<>?\\|')
+
+
+class AttachmentLimitReached(Conflict):
+    code = "attachment_limit"
+
+
+class DocumentsGone(Conflict):
+    code = "documents_deleted"
+
+
+def attachment_add(
+    *,
+    case: Case,
+    actor: User,
+    file: File[Any],
+    sensitive: bool = False,
+    description: str = "",
+    source: AuditSource | None = None,
+) -> Attachment:
+    """Add a document to the case and return it.
+
+    Refusals, before anything is stored: `CaseNotFound` (404) or `Forbidden` (403) for an actor who may not see or
+    act on the case, `Forbidden` for a sensitive document without `cases.view_sensitive` (all logged and audited as
+    `access.denied`); `DocumentsGone` (409) once the case was anonymised or its documents deleted (a closed case
+    otherwise still takes documents: a late letter, the ombudsman's decision); `AttachmentLimitReached` (409) at
+    `PLAINT_ATTACHMENTS_PER_CASE`; `InvalidInput` (400, on `file` or `description`) for an empty or too large file,
+    a kind not accepted (judged by content, never by the name or claimed type) or a description over 500 characters.
+
+    The file is stored first, under a random name; then, in one transaction with the case locked, the row, the record
+    event (the document's id, size, type and sensitivity; its name only when not sensitive, because everyone who sees
+    the case sees its history) and the audit record (ids and codes, never the name). When the transaction fails the
+    stored file is deleted; when storing fails nothing is written. Runs in a transaction of its own (`durable`), so
+    that a commit of the rows is a commit of the file.
+    """
+    authorise_act(case=case, actor=actor, source=source)
+    if sensitive and not actor.has_perm("cases.view_sensitive", case):
+        access_denied(actor=actor, permission="cases.view_sensitive", case=case, source=source)
+        raise Forbidden(_("Only those who may see this case's sensitive documents may add one."))
+    _check_case(case)
+    kind, size, clean_description = _checked_input(file, description)
+    name = display_name(file.name, kind)
+    storage = _storage()
+    stored = storage.save(_storage_path(kind), file)
+    try:
+        with transaction.atomic(durable=True):
+            locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+            _check_case(locked)
+            attachment = Attachment.objects.create(
+                case=locked,
+                file=stored,
+                original_name=name,
+                content_type=kind.content_type,
+                size=size,
+                sensitive=sensitive,
+                description=clean_description,
+                uploaded_by=actor,
+                uploaded_at=clock.now(),
+            )
+            data: dict[str, Any] = {
+                "attachment": attachment.pk,
+                "size": size,
+                "type": kind.content_type,
+                "sensitive": sensitive,
+            }
+            if not sensitive:
+                data["name"] = name
+            case_record_event(case=locked, kind="attachment_added", actor=actor, data=data)
+            audit_record(
+                actor=actor,
+                action="case.attachment.added",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details={"attachment": attachment.pk, "type": kind.code, "size": size, "sensitive": sensitive},
+                source=source,
+            )
+    except BaseException:
+        _delete_quietly(storage, stored)
+        raise
+    return attachment
+
+
+def attachment_limits() -> dict[str, Any]:
+    """The limits in force: the largest file (bytes), the most documents per case, the kinds accepted."""
+    return {
+        "max_bytes": int(settings.PLAINT_ATTACHMENT_MAX_BYTES),
+        "per_case": int(settings.PLAINT_ATTACHMENTS_PER_CASE),
+        "kinds": [attachment_types.KINDS[code] for code in settings.PLAINT_ATTACHMENT_TYPES],
+    }
+
+
+def file_too_large(size: int) -> InvalidInput:
+    """The refusal of a file of `size` bytes (also raised by the API for an upload stopped while it was read)."""
+    message = lazy_format(
+        _("The file is %(size)s; the most a file may be is %(limit)s."),
+        size=_lazy_size(size, True),
+        limit=_lazy_size(int(settings.PLAINT_ATTACHMENT_MAX_BYTES), False),
+    )
+    return InvalidInput(message, errors={"file": [message]})
+
+
+def display_name(raw: str | None, kind: Kind) -> str:
+    """The client's file name made safe to show and to offer for saving: no folders, control or format characters
+    (a right-to-left override can disguise `exe`), or characters Windows refuses; at most 200 characters before
+    the extension; and an extension of the kind found, added when the client's does not fit (`notes.bat` holding
+    text is offered as `notes.bat.txt`)."""
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable() and char not in _UNSAFE_NAME_CHARACTERS)
+    name = " ".join(name.split()).strip(" .")
+    stem, dot, extension = name.rpartition(".")
+    if dot and f".{extension.lower()}" in kind.extensions:
+        suffix = f".{extension}"
+    else:
+        stem, suffix = name, kind.extensions[0]
+    stem = stem[:NAME_STEM_LENGTH].strip(" .") or str(_("document"))
+    return f"{stem}{suffix}"
+
+
+def _check_case(case: Case) -> None:
+    if case.anonymised_on is not None:
+        raise DocumentsGone(_("This case was anonymised; documents can no longer be added to it."))
+    if case.documents_deleted_on is not None:
+        raise DocumentsGone(
+            _("This case's documents were deleted when its retention period passed; no documents can be added.")
+        )
+    limit = int(settings.PLAINT_ATTACHMENTS_PER_CASE)
+    if Attachment.objects.filter(case=case).count() >= limit:
+        raise AttachmentLimitReached(
+            lazy_format(_("This case has %(count)s documents, the most one case may have."), count=limit)
+        )
+
+
+def _checked_input(file: File[Any], description: str) -> tuple[Kind, int, str]:
+    clean_description = description.strip()
+    if len(clean_description) > DESCRIPTION_LENGTH:
+        message = lazy_format(_("At most %(count)s characters."), count=DESCRIPTION_LENGTH)
+        raise InvalidInput(message, errors={"description": [message]})
+    size = int(file.size or 0)
+    if size == 0:
+        message = _("The file is empty.")
+        raise InvalidInput(message, errors={"file": [message]})
+    if size > int(settings.PLAINT_ATTACHMENT_MAX_BYTES):
+        raise file_too_large(size)
+    try:
+        kind = attachment_types.sniff(file)
+    except Refused as refusal:
+        raise _kind_refused(refusal.reason) from None
+    if kind.code not in settings.PLAINT_ATTACHMENT_TYPES:
+        raise _kind_refused("unknown")
+    return kind, size, clean_description
+
+
+def _kind_refused(reason: str) -> InvalidInput:
+    message: Any
+    if reason == "markup":
+        message = _(
+            "Web pages, SVG images and other markup cannot be added, because they can run scripts. Save it as PDF "
+            "instead."
+        )
+    elif reason == "macros":
+        message = _("Documents with macros cannot be added. Save it without macros (.docx, .xlsx) or as PDF.")
+    else:
+        allowed = lazy(lambda: ", ".join(str(kind.label) for kind in attachment_limits()["kinds"]), str)()
+        message = lazy_format(_("Files of this type cannot be added. Allowed: %(allowed)s."), allowed=allowed)
+    return InvalidInput(message, errors={"file": [message]})
+
+
+def _format_size(size: int, round_up: bool) -> str:
+    """1.5 MB, 20 MB, 312 KB, 12 bytes: in the active language's number format, a file's size rounded up (never
+    shown equal to the limit it passes) and a limit rounded down."""
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        rounding = math.ceil if round_up else math.floor
+        return f"{rounding(size / 1024)} KB"
+    tenths = size * 10 / (1024 * 1024)
+    megabytes = (math.ceil(tenths) if round_up else math.floor(tenths)) / 10
+    return f"{number_format(megabytes, decimal_pos=0 if megabytes.is_integer() else 1)} MB"
+
+
+_lazy_size = lazy(_format_size, str)
+
+
+def _storage() -> Storage:
+    return Attachment._meta.get_field("file").storage
+
+
+def _storage_path(kind: Kind) -> str:
+    """A random name under attachments/<year>/<month>/, with the kind's extension; never the client's name."""
+    now = clock.now()
+    return f"attachments/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{kind.extensions[0]}"
+
+
+def _delete_quietly(storage: Storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:  # pragma: no cover - logged for the administrator; the original error is what the caller sees
+        logger.exception("could not delete the stored file %s after a failed attachment", name)
