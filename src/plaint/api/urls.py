@@ -5,7 +5,14 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from plaint.api import analysis_views, attachment_views, classification_views, sensitive_views, views
+from plaint.api import (
+    analysis_views,
+    attachment_views,
+    classification_views,
+    correspondence_views,
+    sensitive_views,
+    views,
+)
 from plaint.api.action_serializers import ACTION_INPUTS
 
 app_name = "api"
@@ -56,6 +63,11 @@ urlpatterns = [
         "cases/<int:case_id>/parties/<int:party_id>/consent/withdrawal/",
         views.ConsentWithdrawView.as_view(),
         name="case-party-consent-withdrawal",
+    ),
+    path(
+        "cases/<int:case_id>/compliment-copy/",
+        correspondence_views.ComplimentCopyView.as_view(),
+        name="case-compliment-copy",
     ),
     *(
         path(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -568,7 +568,14 @@ def _story_and_timeline(org: _Organisation, scenario: Scenario, index: int) -> t
     raise failure
 
 
-def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> bool:
+#: An action another app takes for the demo instead of `case_act` (a compliment's copy is sent by the correspondence
+#: app: WU-01), keyed by (case kind, action); called with `case_act`'s keyword arguments, returns the case.
+DemoAction = Callable[..., Case]
+
+
+def _load_one(
+    org: _Organisation, scenario: Scenario, index: int, key: str, actions: Mapping[tuple[str, str], DemoAction]
+) -> bool:
     """Register the scenario's case and take its actions; False when the scenario does not apply here."""
     story, involved, timeline = _story_and_timeline(org, scenario, index)
     extra = (index % 4) * (15 if scenario.wanted == "closed" else 3)
@@ -594,7 +601,8 @@ def _load_one(org: _Organisation, scenario: Scenario, index: int, key: str) -> b
             data = dict(item.data)
             if "description" in data:
                 data["description"] = MEASURES[org.language]
-            case = case_act(
+            act: DemoAction = actions.get((scenario.kind, item.event), case_act)
+            case = act(
                 case=case,
                 actor=actor,
                 action=item.event,
@@ -624,8 +632,15 @@ def _classifications_load(organisation: Organisation) -> None:
             )
 
 
-def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> DemoCasesResult:
-    """Load the demo cases of every organisation with a procedure; what exists already is left alone."""
+def demo_cases_load(
+    *,
+    organisations: Sequence[Organisation] | None = None,
+    actions: Mapping[tuple[str, str], DemoAction] | None = None,
+) -> DemoCasesResult:
+    """Load the demo cases of every organisation with a procedure; what exists already is left alone.
+
+    `actions` replaces `case_act` for some actions (`plaint demo load` passes the correspondence app's, so a demo
+    compliment's copy is really queued as email; this app does not import that one)."""
     result = DemoCasesResult()
     for organisation in organisations or Organisation.objects.order_by("id"):
         try:
@@ -651,7 +666,7 @@ def demo_cases_load(*, organisations: Sequence[Organisation] | None = None) -> D
                 result.skipped += 1
                 continue
             try:
-                created = _load_one(org, scenario, index, key)
+                created = _load_one(org, scenario, index, key, actions or {})
             except Exception as error:  # one broken scenario must not stop the demo
                 result.warnings.append(f"{organisation.name}: scenario {scenario.key}: {error}")
                 continue

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "plaint.procedures",
     "plaint.cases",
     "plaint.privacy",
+    "plaint.correspondence",
     "plaint.api",
 ]
 AUTH_USER_MODEL = "access.User"

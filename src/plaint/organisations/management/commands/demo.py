@@ -25,9 +25,10 @@ class Command(BaseCommand):
         if options["action"] != "load":  # pragma: no cover - argparse rejects other values
             raise CommandError(f"unknown action {options['action']}")
         from plaint.cases.demo import demo_cases_load
+        from plaint.correspondence.demo import demo_actions
 
         result = demo_load()
-        cases = demo_cases_load()
+        cases = demo_cases_load(actions=demo_actions())
         for warning in [*result.warnings, *cases.warnings]:
             self.stderr.write(self.style.WARNING(f"demo: {warning}"))
         self.stdout.write(f"Demo data: {result.created} rows created" if result.created else "Demo data: up to date")

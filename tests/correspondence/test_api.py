@@ -1,0 +1,103 @@
+"""`POST /api/cases/{id}/compliment-copy/` (WU-01), and the generic `report_shared` action pointing to it."""
+
+from __future__ import annotations
+
+import pytest
+
+from plaint.cases.models import CaseEvent, Party
+from plaint.correspondence.models import OutboundEmail
+from plaint.organisations.models import Membership
+from tests.api.conftest import Api
+from tests.cases.factories import organisation_running, person_of, register, staff
+from tests.organisations.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _copy(api: Api, case_id: int, body: dict) -> object:
+    return api.client.post(f"/api/cases/{case_id}/compliment-copy/", body, format="json")
+
+
+@pytest.mark.clause("WU-01")
+def test_staff_send_the_copy_and_get_the_case_and_emails(union, smtp, django_capture_on_commit_callbacks):
+    # Given a compliment about a staff member, and the desk that registered it
+    case = union.compliment(union.about_worker())
+    api = Api().as_user(union.desk)
+    # when they ask for the copy to be sent
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _copy(api, case.pk, {"version": case.version, "note": "Lovely"})
+    # then the answer holds the case after the action and the email to the line manager
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["case"]["version"] == case.version + 1
+    assert [event["kind"] for event in body["case"]["events"]][-1] in ("report_shared", "compliment_forwarded")
+    assert [(email["recipient_email"], email["because"], email["language"]) for email in body["emails"]] == [
+        ("lena@union.example", "line_manager", "en")
+    ]
+    # queued when the answer was given; the worker (in-process here) sent it once the transaction committed
+    assert body["emails"][0]["status"] == "queued"
+    assert OutboundEmail.objects.get(pk=body["emails"][0]["id"]).status == "sent"
+    assert len(smtp.mailbox.messages) == 1
+
+
+def test_the_generic_action_refuses_a_compliment_and_points_to_the_copy(union):
+    # Given a compliment
+    case = union.compliment(union.about_worker())
+    api = Api().as_user(union.desk)
+    # when the generic report_shared action is used, then 409 says where the copy is sent
+    response = api.act(case.pk, "report_shared", {"version": case.version})
+    assert response.status_code == 409
+    assert response.json()["code"] == "use_compliment_copy"
+    assert f"/api/cases/{case.pk}/compliment-copy/" in response.json()["detail"]
+    assert not CaseEvent.objects.filter(case=case, kind="report_shared").exists()
+    # in Dutch too
+    response = api.client.post(
+        f"/api/cases/{case.pk}/actions/report_shared/",
+        {"version": case.version},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert "verstuurd, niet alleen vastgelegd" in response.json()["detail"]
+
+
+def test_report_shared_on_a_complaint_is_still_the_generic_action(union):
+    # Given a formal complaint whose conclusions are shared (WU-09), report_shared is recorded as before
+    complaint = register(union.organisation, union.desk)
+    response = Api().as_user(union.desk).act(complaint.pk, "report_shared", {"version": complaint.version})
+    assert response.json().get("code") != "use_compliment_copy"
+
+
+def test_a_complaint_is_409(union):
+    complaint = register(union.organisation, union.desk)
+    response = _copy(Api().as_user(union.desk), complaint.pk, {"version": complaint.version})
+    assert response.status_code == 409 and response.json()["code"] == "not_a_compliment"
+
+
+def test_no_manager_is_400_saying_what_to_add(union):
+    # Given a compliment about a staff member without line manager, and nobody with the manager role
+    Membership.objects.filter(person=person_of(union.worker)).update(line_manager=None)
+    Membership.objects.filter(person__in=[person_of(union.line_manager), person_of(union.unit_manager)]).delete()
+    case = union.compliment(union.about_worker())
+    response = _copy(Api().as_user(union.desk), case.pk, {"version": case.version})
+    assert response.status_code == 400
+    assert response.json()["code"] == "no_service_manager"
+    assert "Wendy Worker" in response.json()["detail"] and "line manager" in response.json()["detail"]
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_outsiders_get_404_and_readers_403(union):
+    # Given a compliment, staff of another organisation, and an expert who reads a confidential compliment
+    case = union.compliment(union.about_worker())
+    other = organisation_running("xs2more")
+    outsider = staff(other, "intake_staff")
+    response = _copy(Api().as_user(outsider), case.pk, {"version": case.version})
+    assert response.status_code == 404
+    confidential = union.compliment(union.about_worker(), confidentiality="confidential")
+    expert = PersonFactory(with_login=True)
+    Party.objects.create(case=confidential, role="expert", person=expert)
+    response = _copy(Api().as_user(expert.user), confidential.pk, {"version": confidential.version})
+    assert response.status_code == 403
+    assert OutboundEmail.objects.count() == 0
+    # and the answer needs the version
+    response = _copy(Api().as_user(union.desk), case.pk, {})
+    assert response.status_code == 400 and "version" in response.json()["errors"]

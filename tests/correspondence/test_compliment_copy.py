@@ -1,0 +1,142 @@
+"""WU-01: a compliment is recorded, acknowledged, and a copy goes to the relevant service manager. Sent through a
+real SMTP server in the test process, in the manager's language, and recorded in the case and the audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from plaint.access.models_audit import AuditRecord
+from plaint.cases.errors import ActionNotAllowed, StaleCase
+from plaint.cases.models import CaseEvent
+from plaint.cases.services import PartyInput, case_act
+from plaint.correspondence.errors import NoServiceManager, NotACompliment, RecipientWithoutEmail
+from plaint.correspondence.models import EmailStatus, OutboundEmail
+from plaint.correspondence.services import compliment_forward, compliment_recipients
+from plaint.organisations.models import Membership
+from tests.cases.factories import person_of, register
+
+pytestmark = pytest.mark.django_db
+
+
+def _forward(union, case, **kwargs):
+    return compliment_forward(case=case, actor=union.desk, **kwargs)
+
+
+@pytest.mark.clause("WU-01")
+def test_the_copy_reaches_the_unit_manager_and_the_line_manager_in_their_languages(
+    union, smtp, django_capture_on_commit_callbacks
+):
+    # Given a compliment about a staff member (line manager: Lena, English) and a unit (manager: Ulrich, Dutch),
+    # acknowledged
+    case = union.compliment(union.about_worker(), union.about_unit())
+    case = case_act(case=case, actor=union.desk, action="acknowledged")
+    # when the desk sends the copy to the service managers
+    with django_capture_on_commit_callbacks(execute=True):
+        forwarded = _forward(union, case, note="Passed on")
+    # then each manager received one email through SMTP
+    by_address = {message["To"].addresses[0].addr_spec: message for message in smtp.mailbox.messages}
+    assert sorted(by_address) == ["lena@union.example", "ulrich@union.example"]
+    english, dutch = by_address["lena@union.example"], by_address["ulrich@union.example"]
+    # in their own language, with the reference, the date of receipt, who it is about and what was said
+    assert english["Subject"] == f"Compliment {case.reference} about Wendy Worker"
+    text = english.get_content()
+    assert "Dear Lena Line" in text and case.reference in text and "17 March 2026" in text
+    assert "About: Wendy Worker" in text and "I felt listened to." in text and "Summary: Thanks for the help" in text
+    assert dutch["Subject"] == f"Compliment {case.reference} over Member Support"
+    text = dutch.get_content()
+    assert "Beste Ulrich Unit" in text and "17 maart 2026" in text and "Over: Member Support" in text
+    assert "Wat er werd gezegd" in text
+    # but not who sent it, nor their contact details
+    for message in smtp.mailbox.messages:
+        assert "Sam Taylor" not in message.as_string() and "sam@example.org" not in message.as_string()
+    # the outbox rows are sent, and the case records the action and the forwarding (without the text)
+    assert {email.status for email in OutboundEmail.objects.all()} == {EmailStatus.SENT}
+    assert [email.language for email in forwarded.emails] == ["en", "nl"]
+    events = list(CaseEvent.objects.filter(case=case).order_by("sequence"))
+    assert [event.kind for event in events][-2:] == ["report_shared", "compliment_forwarded"]
+    shared, record = events[-2], events[-1]
+    assert shared.note == "Passed on" and shared.actor == union.desk
+    assert [item["because"] for item in shared.data["recipients"]] == ["line_manager", "unit_manager"]
+    assert shared.data["shared_with"] == ["Lena Line", "Ulrich Unit"]
+    assert record.data["emails"] == [email.pk for email in forwarded.emails]
+    assert "listened" not in str(record.data)
+    assert all(email.event_id == shared.pk for email in forwarded.emails)
+    # the audit trail has the action and each send
+    actions = list(AuditRecord.objects.filter(case_id=case.pk).values_list("action", flat=True))
+    assert "case.action.report_shared" in actions and actions.count("email.sent") == 2
+    # and the procedure now lets the compliment be closed
+    case = case_act(case=case, actor=union.desk, action="closed", data={"outcome": "noted"})
+    assert case.status == "closed"
+
+
+@pytest.mark.clause("WU-01")
+def test_a_compliment_about_nobody_in_particular_goes_to_the_managers(union, smtp, django_capture_on_commit_callbacks):
+    # Given a compliment about the service in general
+    case = union.compliment()
+    # when its copy is sent, then the holders of the manager role receive it
+    with django_capture_on_commit_callbacks(execute=True):
+        forwarded = _forward(union, case)
+    assert sorted(email.recipient_email for email in forwarded.emails) == ["lena@union.example", "ulrich@union.example"]
+    assert len(smtp.mailbox.messages) == 2
+    assert "about our service" in next(m for m in smtp.mailbox.messages if "lena" in m["To"]).get_content()
+
+
+def test_a_person_without_line_manager_falls_back_to_the_other_managers(union):
+    # Given a compliment about Lena, a manager without a line manager
+    case = union.compliment(PartyInput(role="subject", person_id=person_of(union.line_manager).pk))
+    # then the copy goes to the other manager, never to Lena herself
+    recipients = compliment_recipients(case=case)
+    assert [(item.person.name, item.because) for item in recipients] == [("Ulrich Unit", "manager_role")]
+
+
+def test_nobody_to_send_to_is_refused_naming_what_to_add(union, smtp, django_capture_on_commit_callbacks):
+    # Given a compliment about a staff member without line manager, in an organisation whose managers left
+    Membership.objects.filter(person=person_of(union.worker)).update(line_manager=None)
+    Membership.objects.filter(person__in=[person_of(union.line_manager), person_of(union.unit_manager)]).delete()
+    case = union.compliment(union.about_worker())
+    # when the copy is asked for, then it is refused, saying what to add, and nothing is recorded or queued
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(NoServiceManager) as refused:
+        _forward(union, case)
+    assert "No manager is known for Wendy Worker" in refused.value.text("en")
+    assert "Wendy Worker" in refused.value.text("nl") and "lijnmanager" in refused.value.text("nl")
+    assert OutboundEmail.objects.count() == 0 and smtp.mailbox.messages == []
+    assert not CaseEvent.objects.filter(case=case, kind="report_shared").exists()
+
+
+def test_a_manager_without_email_address_is_named(union):
+    # Given the unit's manager has no email address
+    person = person_of(union.unit_manager)
+    person.email = ""
+    person.save()
+    case = union.compliment(union.about_unit())
+    # then the copy is refused, naming them
+    with pytest.raises(RecipientWithoutEmail) as refused:
+        _forward(union, case)
+    assert "Ulrich Unit" in refused.value.text("en")
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_a_refused_action_queues_nothing(union, smtp, django_capture_on_commit_callbacks):
+    # Given a compliment someone else acted on since the desk loaded it
+    case = union.compliment(union.about_worker())
+    seen = case.version
+    case_act(case=case, actor=union.desk, action="acknowledged")
+    # when the desk sends the copy with the version it saw, then the action is refused and everything rolls back
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(StaleCase):
+        _forward(union, case, expected_version=seen)
+    # and once the compliment is closed, the procedure refuses the copy
+    case = union.compliment(union.about_worker())
+    with django_capture_on_commit_callbacks(execute=True):
+        _forward(union, case)
+    case = case_act(case=case, actor=union.desk, action="acknowledged")
+    case = case_act(case=case, actor=union.desk, action="closed", data={"outcome": "noted"})
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ActionNotAllowed):
+        _forward(union, case)
+    assert OutboundEmail.objects.count() == 1 and len(smtp.mailbox.messages) == 1
+    assert CaseEvent.objects.filter(kind="compliment_forwarded").count() == 1
+
+
+def test_only_a_compliment_is_forwarded(union):
+    complaint = register(union.organisation, union.desk)
+    with pytest.raises(NotACompliment):
+        _forward(union, complaint)
