@@ -192,6 +192,9 @@ class Writer:
         if not rows:
             return
         columns = _columns(model)
+        # columns the generator does not set (added to the model later: legal hold, anonymised on, …) get their default
+        defaults = {field.column: field.get_default() for field in model._meta.concrete_fields}
+        rows = [{column: row.get(column, defaults[column]) for column in columns} for row in rows]
         if self.postgres:
             connection.ensure_connection()
             raw = connection.connection

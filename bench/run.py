@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-BENCHMARKS = ["cases.py"]
+BENCHMARKS = ["cases.py", "visibility.py"]
 
 
 def main() -> int:

@@ -189,6 +189,9 @@ class Case(models.Model):
             models.Index(fields=["handler", "status", "next_due"], name="case_handler_inbox"),
             # The overdue list across organisations (a superuser, a firm serving clients): open cases in due order.
             models.Index(fields=["next_due", "id"], condition=models.Q(status="open"), name="case_open_due"),
+            # Every case list's first page (open and closed cases, soonest due first, those without a due date
+            # last): walked in order and filtered by `cases_visible_to`, stopping after a page (bench/README.md).
+            models.Index(fields=["next_due", "id"], name="case_due"),
             models.Index(fields=["organisation", "stage", "status"], name="case_stage"),
             models.Index(fields=["organisation", "received_on"], name="case_received"),
             # Retention: closed cases of a procedure version by closing date (the privacy sweep's one query).
