@@ -7,6 +7,10 @@ PIP := $(BIN)/pip install --quiet --disable-pip-version-check -c requirements/lo
 
 .PHONY: run test lint typecheck pytest setup schema lock bench clean
 
+# Two processes by default (the machines have two cores): each test process has its own test database and queue
+# name. `make test PYTEST_ARGS=` runs in one process; `PYTEST_ARGS="-n 0 -x tests/cases"` narrows it.
+PYTEST_ARGS ?= -n 2
+
 $(VENV)/.runtime: pyproject.toml requirements/lock.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP) -e .

@@ -5,15 +5,15 @@ stays out of the export)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import re
-import shutil
-import subprocess
 import zlib
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from pypdf import PdfReader
 
 from plaint.access.models import AuditRecord
 from plaint.cases.models import Case
@@ -112,16 +112,13 @@ def _pdf_objects(pdf: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def _pdf_text(pdf: bytes, tmp_path) -> str | None:
-    if shutil.which("pdftotext") is None:
-        return None
-    path = tmp_path / "export.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def _pdf_text(pdf: bytes) -> str:
+    """The text a reader (or a screen reader) gets out of the PDF, through a real PDF parser."""
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 @pytest.mark.parametrize(("language", "heading"), [("en", "Your personal data"), ("nl", "Uw persoonsgegevens")])
-def test_export_pdf_is_a_tagged_pdf_with_the_persons_data(jan_cases, tmp_path, language, heading):
+def test_export_pdf_is_a_tagged_pdf_with_the_persons_data(jan_cases, language, heading):
     # Given a request in English or Dutch
     cases = jan_cases[2]
     request = subject_request_create(kind="export", actor=None, email="jan@example.org", language=language)
@@ -131,9 +128,7 @@ def test_export_pdf_is_a_tagged_pdf_with_the_persons_data(jan_cases, tmp_path, l
     assert pdf.startswith(b"%PDF")
     objects = _pdf_objects(pdf)
     assert b"/StructTreeRoot" in objects and b"/MarkInfo" in objects and b"pdfuaid" in objects
-    text = _pdf_text(pdf, tmp_path)
-    if text is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF's text is not checked")
+    text = _pdf_text(pdf)
     assert heading in text and "Jan Jansen" in text and cases["closed"].reference in text
     assert "Klaas" not in text
 
