@@ -140,3 +140,21 @@ def test_only_a_compliment_is_forwarded(union):
     complaint = register(union.organisation, union.desk)
     with pytest.raises(NotACompliment):
         _forward(union, complaint)
+
+
+def test_anonymising_the_case_blanks_its_emails_and_stops_those_still_waiting(union):
+    """What the case no longer holds, its outbox may not keep either (docs/privacy.md)."""
+    from plaint.privacy.services import ANONYMISED, case_anonymise
+
+    # Given a compliment whose copy is still waiting in the outbox (the job never ran), and the case closed
+    case = union.compliment(union.about_worker())
+    case = case_act(case=case, actor=union.desk, action="acknowledged")
+    _forward(union, case)
+    case = case_act(case=case, actor=union.desk, action="closed", data={"outcome": "noted"})
+    # When the case is anonymised
+    case_anonymise(case=case, actor=None, reason="Retention period passed")
+    # Then the email neither holds what was said nor goes out any more; to whom it was addressed stays on record
+    email = OutboundEmail.objects.get(case=case)
+    assert (email.subject, email.body_text, email.body_html) == (ANONYMISED, ANONYMISED, "")
+    assert email.status == EmailStatus.FAILED and email.last_error == "case anonymised"
+    assert email.recipient_email == "lena@union.example"

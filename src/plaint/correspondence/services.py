@@ -516,3 +516,15 @@ def generic_action_refuse(*, case: Case, action: str) -> None:
     `report_shared` is its copy to the service manager (WU-01), which `compliment_forward` sends and records."""
     if (case.kind, action) in SENDING_ACTIONS:
         raise ComplimentCopyEndpoint(case_id=case.pk)
+
+
+# Data protection
+
+
+def case_emails_anonymise(*, case: Case, marker: str) -> int:
+    """Blank what the case's emails said (subject and text) when the case is anonymised, and stop any still waiting
+    to go: the outbox must not keep what the case itself no longer holds. Who they went to (staff) and when stays,
+    so the record of what was sent is still true. The caller (privacy) holds the transaction."""
+    emails = OutboundEmail.objects.filter(case=case)
+    emails.filter(status=EmailStatus.QUEUED).update(status=EmailStatus.FAILED, last_error="case anonymised")
+    return emails.update(subject=marker, body_text=marker, body_html="")

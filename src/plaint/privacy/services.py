@@ -25,6 +25,7 @@ from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, SensitiveSection, Status
 from plaint.core import clock
 from plaint.core.errors import Forbidden, InvalidInput, PlaintError
+from plaint.correspondence.services import case_emails_anonymise
 from plaint.organisations.models import Organisation, Person
 from plaint.organisations.selectors import roles_of
 from plaint.privacy.errors import CaseOnLegalHold, CaseStillOpen, NoIdentification, ReasonRequired
@@ -229,6 +230,7 @@ def case_anonymise(
         FollowUp.objects.filter(case=locked).update(description=ANONYMISED)
         documents = _delete_documents(locked)
         sensitive_sections = _delete_sensitive_sections(locked)
+        emails = case_emails_anonymise(case=locked, marker=ANONYMISED)
         Case.objects.filter(pk=locked.pk).update(
             summary=ANONYMISED if locked.summary else "",
             description=ANONYMISED,
@@ -249,6 +251,7 @@ def case_anonymise(
                 "events": events,
                 "documents": documents,
                 "sensitive_sections": sensitive_sections,
+                "emails": emails,
             },
         )
     case.refresh_from_db()
