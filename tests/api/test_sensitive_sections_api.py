@@ -173,3 +173,25 @@ def test_the_data_subject_export_leaves_sensitive_sections_out(api, world):
     html = render_export_html(data=export.data, language="en")
     assert "2 records of medical information or of interviews are not included" in html
     assert REPORT not in html and MEDICAL not in html
+
+
+@pytest.mark.clause("WA-11", "XS-09")
+def test_the_report_of_a_hearing_is_kept_apart_like_a_meetings(api):
+    # Given the Workers Union's formal stage (England)
+    with at(dt.date(2025, 3, 3), zone="Europe/London"):
+        union = organisation_running("workers-union")
+        intake, manager = staff(union, "intake_staff"), staff(union, "manager")
+        case_id = api.as_user(intake).register(complaint(union.slug)).json()["id"]
+        api.act(case_id, "formal_requested", {"version": 1, "on_behalf_of": "complainant"})
+        api.as_user(manager).act(case_id, "acknowledged", {"version": 2})
+        # When the complainant is heard and the report of the hearing is given with the action
+        heard = api.act(case_id, "complainant_heard", {"version": 3, "report": REPORT})
+    # Then the action is taken, the history points at a section instead of holding the report
+    assert heard.status_code == 200, heard.json()
+    assert REPORT not in json.dumps(heard.json())
+    event = heard.json()["events"][-1]
+    assert event["kind"] == "complainant_heard" and "report" not in event["data"]
+    # and the section is an interview record, linked to that event, read on its own endpoint
+    section = SensitiveSection.objects.get(case_id=case_id)
+    assert (section.kind, section.text, section.event.kind) == ("interview_record", REPORT, "complainant_heard")
+    assert REPORT in json.dumps(api.client.get(sections_path(case_id)).json())

@@ -158,6 +158,13 @@ class ReportSharedInput(_ReportInput):
     """A report was sent to everyone involved (WP-10, WP-17)."""
 
 
+class HearingInput(OutcomeActionInput):
+    """The complainant, or both sides, were heard (XS-09, WP-05, WP-17); the report of the hearing is kept apart as
+    an interview record (WA-11), never in the history."""
+
+    report = serializers.CharField(required=False, allow_blank=True, help_text=_("The report of the hearing."))
+
+
 class WithdrawnInput(OutcomeActionInput):
     """The complainant withdraws, or no longer needs the handling (WP-13)."""
 
@@ -185,6 +192,8 @@ SPECIFIC: dict[str, type[ActionInput]] = {
     "meeting_planned": MeetingPlannedInput,
     "meeting_held": MeetingHeldInput,
     "report_shared": ReportSharedInput,
+    "complainant_heard": HearingInput,
+    "external_hearing_held": HearingInput,
     "withdrawn": WithdrawnInput,
     "external_filed": ExternalFiledInput,
 }
