@@ -158,11 +158,18 @@ class ReportSharedInput(_ReportInput):
     """A report was sent to everyone involved (WP-10, WP-17)."""
 
 
-class HearingInput(OutcomeActionInput):
-    """The complainant, or both sides, were heard (XS-09, WP-05, WP-17); the report of the hearing is kept apart as
-    an interview record (WA-11), never in the history."""
-
+class _HearingInput(OutcomeActionInput):
     report = serializers.CharField(required=False, allow_blank=True, help_text=_("The report of the hearing."))
+
+
+class ComplainantHeardInput(_HearingInput):
+    """The complainant, or both sides, were heard (XS-09, WP-05); the report of the hearing is kept apart as an
+    interview record (WA-11), never in the history."""
+
+
+class ExternalHearingHeldInput(_HearingInput):
+    """The external committee heard the parties (WP-17); the report of the hearing is kept apart as an interview
+    record (WA-11), never in the history."""
 
 
 class WithdrawnInput(OutcomeActionInput):
@@ -192,8 +199,8 @@ SPECIFIC: dict[str, type[ActionInput]] = {
     "meeting_planned": MeetingPlannedInput,
     "meeting_held": MeetingHeldInput,
     "report_shared": ReportSharedInput,
-    "complainant_heard": HearingInput,
-    "external_hearing_held": HearingInput,
+    "complainant_heard": ComplainantHeardInput,
+    "external_hearing_held": ExternalHearingHeldInput,
     "withdrawn": WithdrawnInput,
     "external_filed": ExternalFiledInput,
 }
