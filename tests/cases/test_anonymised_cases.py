@@ -104,3 +104,14 @@ def test_the_api_answers_409_with_the_reason(anonymised, client: Client):
     assert body["code"] == "case_anonymised"
     assert "anonymised" in body["detail"]
     assert _history(case) == before
+
+
+def test_the_case_detail_offers_no_action_on_an_anonymised_case(anonymised, client: Client):
+    # Given the anonymised case, whose procedure would still let the senior manager reopen it
+    case, people = anonymised
+    login_verified(client, people["manager"])
+    # When they open it
+    with at(LATER):
+        detail = client.get(f"/api/cases/{case.pk}/").json()
+    # Then it offers them, and every other role, nothing to do
+    assert detail["my_actions"] == [] and detail["allowed"] == {}

@@ -42,7 +42,9 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
     view = case_view(case=case)
     roles = case_roles(case=case, actor=actor)
-    mine = tuple(dict.fromkeys(action for role in roles for action in view.allowed.get(role, ())))
+    # An anonymised case is closed for good (case_act refuses everything): it offers nobody an action.
+    allowed = {} if case.anonymised_on is not None else view.allowed
+    mine = tuple(dict.fromkeys(action for role in roles for action in allowed.get(role, ())))
     stage = procedure.stage_by_key.get(case.stage) if case.stage else None
     lang = _lang()
     return {
@@ -93,7 +95,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "sensitive_sections": case_sensitive_summary(actor=actor, case=case),
         "my_roles": list(roles),
         "my_actions": list(mine),
-        "allowed": {role: list(actions) for role, actions in view.allowed.items()},
+        "allowed": {role: list(actions) for role, actions in allowed.items()},
         "responsible": list(dict.fromkeys(assignment.role for assignment in view.responsible)),
         "letters_due": [
             {
