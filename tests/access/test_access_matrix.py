@@ -86,6 +86,10 @@ ADMIN_CHANGE = {NONE: 404, VIEW: 200, ACT: 200}
 #: A case's documents (issue #4): listed and downloaded as the case is seen; added as it is acted on.
 ATTACHMENT_ADD = {NONE: 404, VIEW: 403, ACT: 201}
 ATTACHMENT_DOWNLOAD = {NONE: 404, VIEW: 200, ACT: 200}
+#: Classifying (categories, causes: XS-22) is open to whoever acts on the case; an empty body changes nothing.
+CLASSIFY = {NONE: 404, VIEW: 403, ACT: 200}
+#: The compliment copy (WU-01) on these complaints: past the access check, the 409 that it is not a compliment.
+COMPLIMENT_COPY = {NONE: 404, VIEW: 403, ACT: 409}
 #: Who reads the anonymised case data of their organisation (`cases.view_anonymised`); everyone else gets 403.
 ANONYMISED_READERS = ("analyst", "administrator", "senior_manager", "board_member", "complaints_officer")
 #: One action of each input family (plain, with a person, with an outcome, a party's), each with valid input.
@@ -236,6 +240,9 @@ def test_access_matrix(role, client, caplog, settings, tmp_path):
             section = {"kind": "medical", "title": "GP letter", "text": "Seen by the GP."}
             checker.check(f"{label} sensitive sections", read, "get", sections)
             checker.check(f"{label} add sensitive section", add, "post", sections, section)
+            checker.check(f"{label} classify", CLASSIFY[level], "post", f"/api/cases/{case.pk}/classification/", {})
+            copy = f"/api/cases/{case.pk}/compliment-copy/"
+            checker.check(f"{label} compliment copy", COMPLIMENT_COPY[level], "post", copy, {"version": case.version})
             checker.check(f"{label} admin page", ADMIN_CHANGE[level], "get", f"/admin/cases/case/{case.pk}/change/")
         # Registering: for their own organisation when they hold a role that acts; another's slug is unknown to them
         may_register = role not in ("analyst", "expert")
