@@ -88,6 +88,8 @@ ATTACHMENT_ADD = {NONE: 404, VIEW: 403, ACT: 201}
 ATTACHMENT_DOWNLOAD = {NONE: 404, VIEW: 200, ACT: 200}
 #: Classifying (categories, causes: XS-22) is open to whoever acts on the case; an empty body changes nothing.
 CLASSIFY = {NONE: 404, VIEW: 403, ACT: 200}
+#: A party joining later (WV-03): as the case is acted on.
+PARTY_ADD = {NONE: 404, VIEW: 403, ACT: 201}
 #: The compliment copy (WU-01) on these complaints: past the access check, the 409 that it is not a compliment.
 COMPLIMENT_COPY = {NONE: 404, VIEW: 403, ACT: 409}
 #: Who reads the anonymised case data of their organisation (`cases.view_anonymised`); everyone else gets 403.
@@ -241,6 +243,8 @@ def test_access_matrix(role, client, caplog, settings, tmp_path):
             checker.check(f"{label} sensitive sections", read, "get", sections)
             checker.check(f"{label} add sensitive section", add, "post", sections, section)
             checker.check(f"{label} classify", CLASSIFY[level], "post", f"/api/cases/{case.pk}/classification/", {})
+            expert = {"role": "expert", "name": "Behavioural expert"}
+            checker.check(f"{label} add party", PARTY_ADD[level], "post", f"/api/cases/{case.pk}/parties/", expert)
             copy = f"/api/cases/{case.pk}/compliment-copy/"
             checker.check(f"{label} compliment copy", COMPLIMENT_COPY[level], "post", copy, {"version": case.version})
             checker.check(f"{label} admin page", ADMIN_CHANGE[level], "get", f"/admin/cases/case/{case.pk}/change/")

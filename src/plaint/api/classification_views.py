@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
 from plaint.api.serializers import CaseDetailOutput
-from plaint.api.views import ApiView, _detail
+from plaint.api.views import ApiView, detail_response
 from plaint.cases.models import Nature
 from plaint.cases.selectors import case_detail
 from plaint.cases.services import case_classify
@@ -61,4 +61,4 @@ class ClassificationView(ApiView):
             note=given.validated_data["note"],
             source=source,
         )
-        return _detail(request, case.pk)
+        return detail_response(request, case.pk)

@@ -10,6 +10,7 @@ from plaint.api import (
     attachment_views,
     classification_views,
     correspondence_views,
+    party_views,
     sensitive_views,
     views,
 )
@@ -54,6 +55,7 @@ urlpatterns = [
         classification_views.ClassificationView.as_view(),
         name="case-classification",
     ),
+    path("cases/<int:case_id>/parties/", party_views.PartyAddView.as_view(), name="case-parties"),
     path(
         "cases/<int:case_id>/parties/<int:party_id>/consent/",
         views.ConsentRecordView.as_view(),

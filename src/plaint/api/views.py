@@ -76,7 +76,7 @@ class ApiView(LanguageMixin, APIView):
     permission_classes = [IsAuthenticated]
 
 
-def _detail(request: Request, case_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
+def detail_response(request: Request, case_id: int, *, status_code: int = status.HTTP_200_OK) -> Response:
     """The case as the actor may see it; the read is recorded in the audit trail with where it came from."""
     presentation = case_presentation(
         actor=request.user,  # type: ignore[arg-type]
@@ -146,7 +146,7 @@ class CaseRegisterView(ApiView):
         if key is not None:
             existing = case_by_idempotency_key(actor=request.user, key=key)  # type: ignore[arg-type]
             if existing is not None:
-                return _detail(request, existing.pk)
+                return detail_response(request, existing.pk)
         case = case_register(
             organisation=serializer.validated_data["organisation"],
             registration=serializer.registration(),
@@ -154,7 +154,7 @@ class CaseRegisterView(ApiView):
             idempotency_key=key,
             source=audit_source_from_request(request),
         )
-        return _detail(request, case.pk, status_code=status.HTTP_201_CREATED)
+        return detail_response(request, case.pk, status_code=status.HTTP_201_CREATED)
 
 
 class CasesView(CaseListView, CaseRegisterView):
@@ -175,7 +175,7 @@ class CaseDetailView(ApiView):
         tags=["cases"],
     )
     def get(self, request: Request, case_id: int) -> Response:
-        return _detail(request, case_id)
+        return detail_response(request, case_id)
 
 
 class CaseActionView(ApiView):
@@ -202,7 +202,7 @@ class CaseActionView(ApiView):
             note=values.get("note", ""),
             source=source,
         )
-        return _detail(request, case.pk)
+        return detail_response(request, case.pk)
 
 
 def action_view(action: str, serializer: type[ActionInput]) -> type[CaseActionView]:
@@ -283,7 +283,7 @@ class ConsentRecordView(_ConsentView):
             actor=request.user,  # type: ignore[arg-type]
             source=source,
         )
-        return _detail(request, case.pk)
+        return detail_response(request, case.pk)
 
 
 class ConsentWithdrawView(_ConsentView):
@@ -306,7 +306,7 @@ class ConsentWithdrawView(_ConsentView):
             actor=request.user,  # type: ignore[arg-type]
             source=source,
         )
-        return _detail(request, case.pk)
+        return detail_response(request, case.pk)
 
 
 class TokenThrottle(AnonRateThrottle):

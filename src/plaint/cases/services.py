@@ -554,6 +554,67 @@ def _effects(case: Case, action: str, data: Mapping[str, Any], event: CaseEvent)
         FollowUp.objects.filter(case=case, pk=data["follow_up"]).update(completed_on=event.on)
 
 
+# Parties joining later (WV-03, WP-01, WA-09)
+
+#: Who may join a case after its registration: committee members and experts brought in (WV-03), a person or unit
+#: the complaint turns out to be about (WP-01, WP-02), a representative the complainant appoints (WA-09, WP-24).
+#: The complainant is given at registration and never replaced.
+PARTIES_ADDED_LATER = (
+    PartyRole.SUBJECT,
+    PartyRole.REPRESENTATIVE,
+    PartyRole.SURVIVING_RELATIVE,
+    PartyRole.COMMITTEE_MEMBER,
+    PartyRole.EXPERT,
+)
+
+
+def case_party_add(
+    *, case: Case, actor: User, party: PartyInput, note: str = "", source: AuditSource | None = None
+) -> Party:
+    """Add a party to a registered case: a `party_added` record event (ids and role, no contact details) and a
+    `case.party.added` audit record, in one transaction; the version does not change.
+
+    Access follows at once: an expert or committee member may read the case (docs/access.md), a person named as a
+    subject no longer may (WU-07, XS-14). The person who handles the case cannot be named a subject while they do:
+    assign another handler first. The routing the procedure chose at receipt stays as it was (facts are fixed at
+    receipt); a late subject who changes who should handle the case calls for a new assignment.
+    """
+    authorise_act(case=case, actor=actor, source=source)
+    if party.role not in PARTIES_ADDED_LATER:
+        raise InvalidInput(
+            _("A committee member, an expert, a subject, a representative or a surviving relative may be added."),
+            errors={"role": [_("Not a party that can be added.")]},
+        )
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            raise Conflict(_("This case was anonymised; no party can be added to it."))
+        handling = {locked.handler_id, locked.delegate_id} - {None}
+        if party.role == PartyRole.SUBJECT and party.person_id in handling:
+            raise Conflict(
+                _("This person handles the case. Assign another handler before naming them as a subject (XS-14).")
+            )
+        row = _add_party(locked, party)
+        case_record_event(
+            case=locked,
+            kind="party_added",
+            actor=actor,
+            data={"party": row.pk, "role": row.role, "person": row.person_id, "unit": row.unit_id},
+            note=note,
+        )
+        audit_record(
+            actor=actor,
+            action="case.party.added",
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={"party": row.pk, "role": row.role},
+            source=source,
+        )
+    return row
+
+
 # Classification (XS-22, XS-20, WV-01, WA-04)
 
 
@@ -818,6 +879,7 @@ RECORD_EVENTS: tuple[str, ...] = (
     "consent_withdrawn",
     "sensitive_section_added",
     "compliment_forwarded",
+    "party_added",
 )
 
 
