@@ -3,6 +3,18 @@
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (English). A request answered in Dutch leaves Dutch active in the
+    thread, as a real worker thread would until its next request; a later test in the same process must not inherit
+    it (with `pytest -n 2` the order of tests differs per run)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's `admin_client`, with the second factor passed: the admin (and everything else) treats a
