@@ -14,6 +14,7 @@ from django.db import transaction
 from plaint.access.models_audit import AuditRecord
 from plaint.cases.errors import CaseNotFound, StaleCase
 from plaint.cases.models import Attachment, Case, Party
+from plaint.cases.party_services import party_consent_record, party_consent_withdraw
 from plaint.cases.selectors import (
     anonymised_rows,
     case_attachments,
@@ -22,7 +23,7 @@ from plaint.cases.selectors import (
     cases_visible_to,
     representative_may_receive,
 )
-from plaint.cases.services import PartyInput, case_act, party_consent_record, party_consent_withdraw
+from plaint.cases.services import PartyInput, case_act
 from plaint.core.errors import Conflict, Forbidden
 from tests.api.conftest import at
 from tests.cases.factories import organisation_running, person_of, register, staff

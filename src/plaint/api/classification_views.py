@@ -14,9 +14,9 @@ from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
+from plaint.cases.classification_services import case_classify
 from plaint.cases.models import Nature
 from plaint.cases.selectors import case_detail
-from plaint.cases.services import case_classify
 
 
 class ClassificationInput(serializers.Serializer[Any]):

@@ -16,8 +16,9 @@ from plaint.api.errors import error_responses
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
 from plaint.cases.models import PartyRole
+from plaint.cases.party_services import PARTIES_ADDED_LATER, case_party_add
 from plaint.cases.selectors import case_detail
-from plaint.cases.services import PARTIES_ADDED_LATER, PartyInput, case_party_add
+from plaint.cases.services import PartyInput
 
 
 class PartyAddInput(serializers.Serializer[Any]):

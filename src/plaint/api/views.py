@@ -37,8 +37,9 @@ from plaint.api.serializers import (
     TokenOutput,
 )
 from plaint.cases.errors import CaseNotFound
+from plaint.cases.party_services import party_consent_record, party_consent_withdraw
 from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list, case_party
-from plaint.cases.services import case_act, case_register, party_consent_record, party_consent_withdraw
+from plaint.cases.services import case_act, case_register
 from plaint.correspondence.services import generic_action_refuse
 
 IDEMPOTENCY_KEY = OpenApiParameter(

@@ -27,6 +27,7 @@ from django.db import transaction
 
 from plaint import engine
 from plaint.access.models import User
+from plaint.cases.classification_services import case_classify
 from plaint.cases.demo_stories import (
     CATEGORIES,
     CAUSES,
@@ -39,7 +40,7 @@ from plaint.cases.demo_stories import (
     Story,
 )
 from plaint.cases.models import Case, Category, Cause, Status
-from plaint.cases.services import PartyInput, Registration, case_act, case_classify, case_register, cases_sweep
+from plaint.cases.services import PartyInput, Registration, case_act, case_register, cases_sweep
 from plaint.core import clock
 from plaint.organisations.demo.data import username_for
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person

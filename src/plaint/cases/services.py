@@ -1,7 +1,10 @@
 """Commands on cases. The engine decides; these services lock, append the event, update the snapshots, commit.
 
 Every change goes through `case_register` (the first event, `received`) or `case_act` (every later event), so each
-action is allowed only when the case's procedure says so, and each is recorded in the append-only history.
+action is allowed only when the case's procedure says so, and each is recorded in the append-only history. What is
+not a step of the procedure is a record event (`case_record_event`), written by the services beside this module:
+parties (`party_services`), classification (`classification_services`), documents (`attachment_services`) and
+sensitive sections (`sensitive_services`).
 """
 
 from __future__ import annotations
@@ -34,11 +37,9 @@ from plaint.cases.models import (
     Case,
     CaseEvent,
     Category,
-    Cause,
     Classification,
     FollowUp,
     FollowUpKind,
-    Nature,
     Party,
     PartyRole,
     ReferenceSequence,
@@ -46,7 +47,7 @@ from plaint.cases.models import (
     TermState,
 )
 from plaint.core import clock
-from plaint.core.errors import Conflict, Forbidden, NotFound, lazy_format
+from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
 from plaint.organisations.selectors import roles_of
 from plaint.procedures.selectors import procedure_definition, procedure_for
@@ -201,12 +202,12 @@ def _register(
             version=0,
         )
         if registration.category_codes:
-            case.categories.set(_categories(organisation, registration.category_codes))
+            case.categories.set(categories_by_code(organisation, registration.category_codes))
         parties = [registration.complainant, *registration.subjects]
         if registration.representative is not None:
             parties.append(registration.representative)
         for party in parties:
-            _add_party(case, party)
+            party_row_create(case, party)
         data: dict[str, Any] = {
             "kind": registration.kind,
             "channel": registration.channel,
@@ -264,11 +265,11 @@ def _next_reference(organisation: Organisation, year: int) -> str:
     return f"{organisation.reference_prefix}-{year}-{sequence.last_number:04d}"
 
 
-def _categories(organisation: Organisation, codes: Iterable[str]) -> list[Category]:
-    return _classifications(Category, organisation, codes, field="categories")
+def categories_by_code(organisation: Organisation, codes: Iterable[str]) -> list[Category]:
+    return classifications_by_code(Category, organisation, codes, field="categories")
 
 
-def _classifications(
+def classifications_by_code(
     model: type[ClassificationT], organisation: Organisation, codes: Iterable[str], *, field: str
 ) -> list[ClassificationT]:
     """The organisation's active categories or causes with these codes; an unknown or retired code is a 400."""
@@ -282,7 +283,7 @@ def _classifications(
     return found
 
 
-def _add_party(case: Case, party: PartyInput) -> Party:
+def party_row_create(case: Case, party: PartyInput) -> Party:
     person = None
     if party.person_id is not None:
         person = Person.objects.filter(pk=party.person_id).first()
@@ -552,206 +553,6 @@ def _effects(case: Case, action: str, data: Mapping[str, Any], event: CaseEvent)
         )
     elif action == "measure_completed":
         FollowUp.objects.filter(case=case, pk=data["follow_up"]).update(completed_on=event.on)
-
-
-# Parties joining later (WV-03, WP-01, WA-09)
-
-#: Who may join a case after its registration: committee members and experts brought in (WV-03), a person or unit
-#: the complaint turns out to be about (WP-01, WP-02), a representative the complainant appoints (WA-09, WP-24).
-#: The complainant is given at registration and never replaced.
-PARTIES_ADDED_LATER = (
-    PartyRole.SUBJECT,
-    PartyRole.REPRESENTATIVE,
-    PartyRole.SURVIVING_RELATIVE,
-    PartyRole.COMMITTEE_MEMBER,
-    PartyRole.EXPERT,
-)
-
-
-def case_party_add(
-    *, case: Case, actor: User, party: PartyInput, note: str = "", source: AuditSource | None = None
-) -> Party:
-    """Add a party to a registered case: a `party_added` record event (ids and role, no contact details) and a
-    `case.party.added` audit record, in one transaction; the version does not change.
-
-    Access follows at once: an expert or committee member may read the case (docs/access.md), a person named as a
-    subject no longer may (WU-07, XS-14). The person who handles the case cannot be named a subject while they do:
-    assign another handler first. The routing the procedure chose at receipt stays as it was (facts are fixed at
-    receipt); a late subject who changes who should handle the case calls for a new assignment.
-    """
-    authorise_act(case=case, actor=actor, source=source)
-    if party.role not in PARTIES_ADDED_LATER:
-        raise InvalidInput(
-            _("A committee member, an expert, a subject, a representative or a surviving relative may be added."),
-            errors={"role": [_("Not a party that can be added.")]},
-        )
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
-        if locked.anonymised_on is not None:
-            raise Conflict(_("This case was anonymised; no party can be added to it."))
-        handling = {locked.handler_id, locked.delegate_id} - {None}
-        if party.role == PartyRole.SUBJECT and party.person_id in handling:
-            raise Conflict(
-                _("This person handles the case. Assign another handler before naming them as a subject (XS-14).")
-            )
-        row = _add_party(locked, party)
-        case_record_event(
-            case=locked,
-            kind="party_added",
-            actor=actor,
-            data={"party": row.pk, "role": row.role, "person": row.person_id, "unit": row.unit_id},
-            note=note,
-        )
-        audit_record(
-            actor=actor,
-            action="case.party.added",
-            target_type="case",
-            target_id=locked.pk,
-            organisation=locked.organisation,
-            reference=locked.reference,
-            details={"party": row.pk, "role": row.role},
-            source=source,
-        )
-    return row
-
-
-# Classification (XS-22, XS-20, WV-01, WA-04)
-
-
-def case_classify(
-    *,
-    case: Case,
-    actor: User,
-    categories: Sequence[str] | None = None,
-    causes: Sequence[str] | None = None,
-    nature: str | None = None,
-    note: str = "",
-    source: AuditSource | None = None,
-) -> Case:
-    """Set what a case is about (categories), why it happened (causes, usually known once it is decided) and its
-    nature (WA-04), for the periodic analyses. `None` leaves a field as it is; an empty list clears it.
-
-    Classifying is not a step of the procedure: any time the case is open or closed (but not once anonymised),
-    whoever may act on it may correct it. The change is a record event (`classified`, with what it was and what it
-    became) and an audit record (`case.classified`), in one transaction; the version does not change.
-    """
-    authorise_act(case=case, actor=actor, source=source)
-    if nature is not None and nature not in Nature.values:
-        raise InvalidInput(_("Unknown nature."), errors={"nature": [_("Not one of the natures.")]})
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
-        if locked.anonymised_on is not None:
-            raise Conflict(_("This case was anonymised; its classification is kept as it was."))
-        before = _classification_of(locked)
-        if categories is not None:
-            locked.categories.set(_categories(locked.organisation, categories))
-        if causes is not None:
-            locked.causes.set(_classifications(Cause, locked.organisation, causes, field="causes"))
-        if nature is not None:
-            Case.objects.filter(pk=locked.pk).update(nature=nature)
-            locked.nature = nature
-        after = _classification_of(locked)
-        changed = {key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]}
-        if changed:
-            case_record_event(case=locked, kind="classified", actor=actor, data=changed, note=note)
-            audit_record(
-                actor=actor,
-                action="case.classified",
-                target_type="case",
-                target_id=locked.pk,
-                organisation=locked.organisation,
-                reference=locked.reference,
-                details={"fields": sorted(changed)},
-                source=source,
-            )
-    case.refresh_from_db()
-    return case
-
-
-def _classification_of(case: Case) -> dict[str, Any]:
-    return {
-        "categories": sorted(case.categories.values_list("code", flat=True)),
-        "causes": sorted(case.causes.values_list("code", flat=True)),
-        "nature": case.nature,
-    }
-
-
-# Representatives' written consent (WA-10)
-
-#: Parties who act for the complainant and may receive something about them only with written consent.
-REPRESENTING = (PartyRole.REPRESENTATIVE, PartyRole.SURVIVING_RELATIVE)
-
-
-def party_consent_record(
-    *, case: Case, party: Party, given_on: dt.date, actor: User, source: AuditSource | None = None
-) -> Party:
-    """Record the complainant's written consent for a representative (WA-10): from then on, correspondence may tell
-    them about the complainant (`representative_may_receive`). Giving it again after a withdrawal renews it.
-
-    No event of the procedure fits: the change is kept on the party, in the history as a record event
-    (`consent_recorded`) and in the audit trail (`case.consent.recorded`), in one transaction; the case's version
-    does not change.
-    """
-    return _consent_change(case, party, actor, source, given_on=given_on)
-
-
-def party_consent_withdraw(
-    *, case: Case, party: Party, withdrawn_on: dt.date, actor: User, source: AuditSource | None = None
-) -> Party:
-    """Record that the complainant withdrew the consent: from then on nothing more goes to the representative."""
-    return _consent_change(case, party, actor, source, withdrawn_on=withdrawn_on)
-
-
-def _consent_change(
-    case: Case,
-    party: Party,
-    actor: User,
-    source: AuditSource | None,
-    *,
-    given_on: dt.date | None = None,
-    withdrawn_on: dt.date | None = None,
-) -> Party:
-    authorise_act(case=case, actor=actor, source=source)
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
-        row = Party.objects.select_for_update().filter(pk=party.pk, case=locked).first()
-        if row is None:
-            raise NotFound(_("This case has no such party."))
-        if row.role not in REPRESENTING:
-            raise InvalidInput(
-                _("Only a representative or surviving relative needs the complainant's written consent."),
-                errors={"party": [_("Not a representative.")]},
-            )
-        day = given_on or withdrawn_on
-        assert day is not None
-        field_name = "given_on" if given_on is not None else "withdrawn_on"
-        if day > clock.today_in(locked.organisation.time_zone):
-            raise InvalidInput(_("A date cannot be in the future."), errors={field_name: [_("In the future.")]})
-        if given_on is not None:
-            Party.objects.filter(pk=row.pk).update(consent_given_on=given_on, consent_withdrawn_on=None)
-            action, kind = "case.consent.recorded", "consent_recorded"
-        else:
-            if row.consent_given_on is None or row.consent_withdrawn_on is not None:
-                raise Conflict(_("No written consent is recorded for this representative."))
-            if day < row.consent_given_on:
-                raise InvalidInput(
-                    _("Consent cannot be withdrawn before it was given."), errors={field_name: [_("Too early.")]}
-                )
-            Party.objects.filter(pk=row.pk).update(consent_withdrawn_on=withdrawn_on)
-            action, kind = "case.consent.withdrawn", "consent_withdrawn"
-        case_record_event(case=locked, kind=kind, actor=actor, data={"party": row.pk, "on": day.isoformat()})
-        audit_record(
-            actor=actor,
-            action=action,
-            target_type="case",
-            target_id=locked.pk,
-            organisation=locked.organisation,
-            reference=locked.reference,
-            details={"party": row.pk, "fields": ["consent_given_on", "consent_withdrawn_on"], "on": day.isoformat()},
-            source=source,
-        )
-    row.refresh_from_db()
-    return row
 
 
 # Applying a decision
