@@ -11,7 +11,8 @@
    about a unit (so its manager has a conflict); and 4% of The Workers Union's cases about a bench team manager whose
    line manager is the demo manager (routed past to the senior manager in the stages that route: WU-07).
 3. For six kinds of staff user, measures the first page of `case_list` (no filters: the API's default list, 50 rows,
-   soonest next due date first) and its count (what the API's paginator asks on every page), median and p95 over
+   soonest next due date first), its exact count and the count capped at COUNT_CAP (what the API's case list asks on
+   every page since plaint.api.pagination), median and p95 over
    `--runs`, and prints EXPLAIN (ANALYZE, BUFFERS) of both queries.
 
 Not part of `make test`; results are recorded in bench/README.md.
@@ -34,6 +35,7 @@ from django.db.models import Max
 
 import cases as loader
 from plaint.access.models import User
+from plaint.api.pagination import COUNT_CAP
 from plaint.cases.models import Case, Party
 from plaint.cases.selectors import case_list, cases_visible_to
 from plaint.organisations import services as org_services
@@ -145,10 +147,18 @@ def measure(runs: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
     for label, user in actors().items():
         page_ms = timed(lambda user=user: list(case_list(actor=user)[:PAGE]), runs)
         count_ms = timed(lambda user=user: case_list(actor=user).count(), runs)
+        # What the API's case list counts since it caps its count (plaint.api.pagination)
+        capped_ms = timed(lambda user=user: case_list(actor=user).order_by()[: COUNT_CAP + 1].count(), runs)
         visible = case_list(actor=user).count()
         filter_ms = timed(lambda user=user: cases_visible_to(actor=user).query.sql_with_params(), runs)
         row = {"actor": label, "visible": visible}
-        for name, samples in (("page", page_ms), ("count", count_ms), ("filter (Python only)", filter_ms)):
+        measured = (
+            ("page", page_ms),
+            ("count", count_ms),
+            (f"count capped at {COUNT_CAP:,}", capped_ms),
+            ("filter (Python only)", filter_ms),
+        )
+        for name, samples in measured:
             summary = loader.summary(f"{label[:40]}: {name}", samples)
             row[name] = {key: summary[key] for key in ("p50", "p95", "mean")}
         rows.append(row)

@@ -356,7 +356,23 @@ def test_list_is_paginated(api, xs, intake):
         page = api.as_user(intake).list(page_size=2).json()
         last = api.list(page_size=2, page=2).json()
     assert (page["count"], len(page["results"]), len(last["results"])) == (3, 2, 1)
-    assert page["next"] is not None
+    assert page["next"] is not None and page["count_exact"] is True
+
+
+def test_the_list_counts_up_to_a_cap_and_says_when_more_match(api, xs, intake, monkeypatch):
+    """At a million cases an exact count costs more than the page: the list counts up to a cap (docs/cases.md)."""
+    monkeypatch.setattr("plaint.api.pagination.COUNT_CAP", 3)
+    with at(MARCH_3):
+        for _ in range(5):
+            register(xs, intake)
+        first = api.as_user(intake).list(page_size=2).json()
+        second = api.list(page_size=2, page=2).json()
+        narrowed = api.list(page_size=2, status="closed").json()
+    # five match: the count stops at the cap, says it is not exact, and the pages stop there too
+    assert (first["count"], first["count_exact"], len(first["results"])) == (3, False, 2)
+    assert (len(second["results"]), second["next"]) == (1, None)
+    # a filter that lets fewer through is counted exactly
+    assert (narrowed["count"], narrowed["count_exact"]) == (0, True)
 
 
 def test_list_query_count_does_not_grow_with_the_number_of_cases(api, xs, intake, django_assert_num_queries):

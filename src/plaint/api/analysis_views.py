@@ -21,7 +21,8 @@ from plaint.access.audit_services import AuditSource, audit_source_from_request
 from plaint.access.rules import access_denied
 from plaint.api.analysis_serializers import CSV_COLUMNS, AnonymisedCaseOutput, AnonymisedFiltersInput
 from plaint.api.errors import ErrorOutput, error_responses
-from plaint.api.views import ApiView, CasePagination
+from plaint.api.pagination import PagePagination
+from plaint.api.views import ApiView
 from plaint.cases.selectors import AnonymisedCase, anonymised_batches, anonymised_rows, cases_anonymised
 from plaint.core.errors import NotFound
 from plaint.organisations.models import Organisation
@@ -52,7 +53,7 @@ def _filters(request: Request) -> AnonymisedFiltersInput:
 
 
 class AnonymisedCasesView(ApiView):
-    pagination_class = CasePagination
+    pagination_class = PagePagination
 
     @extend_schema(
         operation_id="analysis_anonymised_cases_list",

@@ -14,7 +14,6 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +24,7 @@ from plaint.access import mfa
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.action_serializers import ACTIONS, ActionInput
 from plaint.api.errors import error_responses
+from plaint.api.pagination import CasePagination
 from plaint.api.presenters import case_presentation
 from plaint.api.serializers import (
     CaseDetailOutput,
@@ -85,12 +85,6 @@ def detail_response(request: Request, case_id: int, *, status_code: int = status
         source=audit_source_from_request(request),
     )
     return Response(CaseDetailOutput(presentation).data, status=status_code)
-
-
-class CasePagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 class CaseListView(ApiView):
