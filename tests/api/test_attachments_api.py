@@ -236,3 +236,55 @@ def test_the_list_takes_the_same_queries_for_one_document_or_many(api, union, me
 def test_the_size_refusal_in_the_api_matches_the_service(settings):
     settings.PLAINT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
     assert str(file_too_large(31 * 1024 * 1024).detail) == "The file is 31 MB; the most a file may be is 20 MB."
+
+
+def remove(api, case_id: int, attachment_id: int, reason: str = "Wrong file: a letter of another case", **headers):
+    with at(DAY):
+        return api.client.post(
+            f"/api/cases/{case_id}/attachments/{attachment_id}/removal/", {"reason": reason}, format="json", **headers
+        )
+
+
+def test_a_document_added_by_mistake_is_removed_with_its_file_and_the_history_says_why(
+    api, union, media, django_capture_on_commit_callbacks
+):
+    # Given a letter of another case uploaded here by mistake, and the right one
+    case, people = union
+    api.as_user(people["handler"])
+    wrong = upload(api, case.pk, "other-case.pdf", samples.PDF).json()
+    right = upload(api, case.pk, "letter.pdf", samples.PDF).json()
+    # When the handler removes the wrong one, saying why
+    with django_capture_on_commit_callbacks(execute=True):
+        response = remove(api, case.pk, wrong["id"])
+    # Then the answer lists what is left, the row and its file are gone
+    assert response.status_code == 200, response.json()
+    assert [item["id"] for item in response.json()] == [right["id"]]
+    assert not Attachment.objects.filter(pk=wrong["id"]).exists()
+    assert len(files_in(media)) == 1
+    # and the history keeps that it was there and why it went; the audit trail who removed it
+    detail = get(api, f"/api/cases/{case.pk}/").json()
+    removed = [event for event in detail["events"] if event["kind"] == "attachment_removed"]
+    assert removed[-1]["data"] == {"attachment": wrong["id"], "reason": "Wrong file: a letter of another case"}
+    record = AuditRecord.objects.get(action="case.attachment.removed")
+    assert (record.actor, record.details["attachment"]) == (people["handler"], wrong["id"])
+    # and it can no longer be downloaded
+    assert get(api, f"/api/cases/{case.pk}/attachments/{wrong['id']}/content/").status_code == 404
+
+
+def test_removing_needs_a_reason_the_right_to_act_and_for_a_sensitive_one_the_right_to_see_it(api, union, media):
+    case, people = union
+    api.as_user(people["handler"])
+    letter = upload(api, case.pk, "letter.pdf", samples.PDF).json()
+    medical = upload(api, case.pk, "medical.pdf", samples.PDF, sensitive="true").json()
+    # no reason: 400 on the field, in Dutch for a Dutch reader
+    blank = remove(api, case.pk, letter["id"], reason="  ", HTTP_ACCEPT_LANGUAGE="nl")
+    assert blank.status_code == 400 and "reason" in blank.json()["errors"]
+    # an expert only reads the case; an outsider does not see it; the administrator may not see sensitive ones
+    assert remove(api.as_user(people["expert"]), case.pk, letter["id"]).status_code == 403
+    assert remove(api.as_user(people["outsider"]), case.pk, letter["id"]).status_code == 404
+    assert remove(api.as_user(people["administrator"]), case.pk, medical["id"]).status_code == 403
+    # a document of another case, or none at all, is not found
+    assert remove(api.as_user(people["handler"]), case.pk, letter["id"] + 1000).status_code == 404
+    # and nothing was removed
+    assert Attachment.objects.filter(case=case).count() == 2
+    assert len(files_in(media)) == 2

@@ -45,3 +45,9 @@ class AttachmentAddInput(serializers.Serializer[Any]):
 
 
 __all__ = ["AttachmentAddInput", "AttachmentOutput"]
+
+
+class AttachmentRemoveInput(serializers.Serializer[Any]):
+    reason = serializers.CharField(
+        max_length=1000, help_text=_("Why the document goes (the wrong file, a file of another case, …).")
+    )

@@ -18,11 +18,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
-from plaint.api.attachment_serializers import AttachmentAddInput, AttachmentOutput
+from plaint.api.attachment_serializers import AttachmentAddInput, AttachmentOutput, AttachmentRemoveInput
 from plaint.api.errors import error_responses
 from plaint.api.presenters import attachment_presentation
 from plaint.api.views import ApiView
-from plaint.cases.attachment_services import attachment_add, file_too_large
+from plaint.cases.attachment_services import attachment_add, attachment_remove, file_too_large
 from plaint.cases.selectors import attachment_list, attachment_read, case_for_attachments
 from plaint.core.uploads import upload_too_large
 
@@ -87,6 +87,39 @@ class AttachmentsView(ApiView):
             source=source,
         )
         return Response(AttachmentOutput(attachment_presentation(attachment)).data, status=status.HTTP_201_CREATED)
+
+
+class AttachmentRemoveView(ApiView):
+    """`/api/cases/{id}/attachments/{attachment_id}/removal/`: a document added by mistake taken off the case."""
+
+    @extend_schema(
+        operation_id="cases_attachments_remove",
+        summary="Remove a document added by mistake",
+        description=str(
+            _(
+                "The document and its file go; the history keeps that it was there and why it went, and the audit "
+                "trail who removed it. Needs the right to act on the case, and for a sensitive document (WA-11) the "
+                "right to see sensitive documents. Answers with the documents left."
+            )
+        ),
+        request=AttachmentRemoveInput,
+        responses={200: AttachmentOutput(many=True), **error_responses(400, 401, 403, 404)},
+        tags=["attachments"],
+    )
+    def post(self, request: Request, case_id: int, attachment_id: int) -> Response:
+        given = AttachmentRemoveInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        source = audit_source_from_request(request)
+        case = case_for_attachments(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
+        attachment_remove(
+            case=case,
+            actor=request.user,  # type: ignore[arg-type]
+            attachment_id=attachment_id,
+            reason=given.validated_data["reason"],
+            source=source,
+        )
+        attachments = attachment_list(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
+        return Response(AttachmentOutput([attachment_presentation(item) for item in attachments], many=True).data)
 
 
 class AnyAcceptNegotiation(BaseContentNegotiation):

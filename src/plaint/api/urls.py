@@ -46,6 +46,11 @@ urlpatterns = [
         name="case-attachment-content",
     ),
     path(
+        "cases/<int:case_id>/attachments/<int:attachment_id>/removal/",
+        attachment_views.AttachmentRemoveView.as_view(),
+        name="case-attachment-removal",
+    ),
+    path(
         "cases/<int:case_id>/sensitive-sections/",
         sensitive_views.SensitiveSectionsView.as_view(),
         name="case-sensitive-sections",

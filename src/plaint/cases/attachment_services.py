@@ -30,7 +30,7 @@ from plaint.cases.attachment_types import Kind, Refused
 from plaint.cases.models import Attachment, Case
 from plaint.cases.services import authorise_act, case_record_event
 from plaint.core import clock
-from plaint.core.errors import Conflict, Forbidden, InvalidInput, lazy_format
+from plaint.core.errors import Conflict, Forbidden, InvalidInput, NotFound, lazy_format
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +119,52 @@ def attachment_add(
         _delete_quietly(storage, stored)
         raise
     return attachment
+
+
+def attachment_remove(
+    *, case: Case, actor: User, attachment_id: int, reason: str, source: AuditSource | None = None
+) -> None:
+    """Remove a document added by mistake (the wrong file, or a file of another case: itself a leak to undo fast).
+
+    Needs the right to act on the case, and for a sensitive document `cases.view_sensitive` too (403, logged and
+    audited); a reason is required. The row goes, its file is deleted from storage once the transaction commits, and
+    the history keeps that it was there and why it went (`attachment_removed`: its id and the reason) beside the
+    audit record `case.attachment.removed`. The case's version does not change.
+    """
+    authorise_act(case=case, actor=actor, source=source)
+    reason = reason.strip()
+    if not reason:
+        message = _("Say why the document is removed.")
+        raise InvalidInput(message, errors={"reason": [message]})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        attachment = Attachment.objects.filter(case=locked, pk=attachment_id).first()
+        if attachment is None:
+            raise NotFound(_("This case has no such document."))
+        if attachment.sensitive and not actor.has_perm("cases.view_sensitive", locked):
+            access_denied(actor=actor, permission="cases.view_sensitive", case=locked, source=source)
+            raise Forbidden(_("Only those who may see this case's sensitive documents may remove one."))
+        stored = attachment.file.name or ""
+        attachment.delete()
+        case_record_event(
+            case=locked,
+            kind="attachment_removed",
+            actor=actor,
+            data={"attachment": attachment_id, "reason": reason},
+        )
+        audit_record(
+            actor=actor,
+            action="case.attachment.removed",
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={"attachment": attachment_id, "sensitive": attachment.sensitive},
+            source=source,
+        )
+        if stored:
+            storage = _storage()
+            transaction.on_commit(lambda: _delete_quietly(storage, stored))
 
 
 def attachment_limits() -> dict[str, Any]:

@@ -675,6 +675,7 @@ def engine_events(case: Case) -> list[engine.CaseEvent]:
 #: not make a colleague's open form stale. None of these words is an event of the procedure vocabulary.
 RECORD_EVENTS: tuple[str, ...] = (
     "attachment_added",
+    "attachment_removed",
     "classified",
     "consent_recorded",
     "consent_withdrawn",
