@@ -29,8 +29,15 @@ def test_staff_send_the_copy_and_get_the_case_and_emails(union, smtp, django_cap
     # then the answer holds the case after the action and the email to the line manager
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["case"]["version"] == case.version + 1
-    assert [event["kind"] for event in body["case"]["events"]][-1] in ("report_shared", "compliment_forwarded")
+    # (two steps: the copy shared, and the procedure's `compliment_copy` letter recorded as sent with its emails)
+    assert body["case"]["version"] == case.version + 2
+    assert [event["kind"] for event in body["case"]["events"]][-3:] == [
+        "report_shared",
+        "compliment_forwarded",
+        "letter_sent",
+    ]
+    assert body["case"]["events"][-1]["data"]["letter"] == "compliment_copy"
+    assert "compliment_copy" not in [letter["key"] for letter in body["case"]["letters_due"]]
     assert [(email["recipient_email"], email["because"], email["language"]) for email in body["emails"]] == [
         ("lena@union.example", "line_manager", "en")
     ]

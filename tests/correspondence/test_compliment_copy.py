@@ -53,8 +53,10 @@ def test_the_copy_reaches_the_unit_manager_and_the_line_manager_in_their_languag
     assert {email.status for email in OutboundEmail.objects.all()} == {EmailStatus.SENT}
     assert [email.language for email in forwarded.emails] == ["en", "nl"]
     events = list(CaseEvent.objects.filter(case=case).order_by("sequence"))
-    assert [event.kind for event in events][-2:] == ["report_shared", "compliment_forwarded"]
-    shared, record = events[-2], events[-1]
+    assert [event.kind for event in events][-3:] == ["report_shared", "compliment_forwarded", "letter_sent"]
+    shared, record, letter = events[-3], events[-2], events[-1]
+    # the procedure's `compliment_copy` letter is recorded as sent, with the emails that carry it
+    assert letter.data == {"letter": "compliment_copy", "emails": [email.pk for email in forwarded.emails]}
     assert shared.note == "Passed on" and shared.actor == union.desk
     assert [item["because"] for item in shared.data["recipients"]] == ["line_manager", "unit_manager"]
     assert shared.data["shared_with"] == ["Lena Line", "Ulrich Unit"]

@@ -29,6 +29,7 @@ from django.db.models import Q
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.cases.models import Case, CaseEvent, PartyRole
+from plaint.cases.selectors import case_view
 from plaint.cases.services import authorise_act, case_act, case_record_event
 from plaint.core import clock
 from plaint.correspondence.errors import (
@@ -438,6 +439,19 @@ def compliment_forward(
                 "emails": [email.pk for email in emails],
             },
         )
+        # The copy is the letter the procedure declares for this step (WU-01's `compliment_copy`): record it as sent
+        # with the emails that carry it, so it is no longer listed as due. The outbox then delivers it, or shows it
+        # failed or unconfirmed for a person to resolve.
+        for letter in case_view(case=locked).letters_due:
+            if letter.because == "report_shared":
+                case = case_act(
+                    case=locked,
+                    actor=actor,
+                    action="letter_sent",
+                    data={"letter": letter.key, "emails": [email.pk for email in emails]},
+                    on=on,
+                    source=source,
+                )
     return ComplimentForwarded(case=case, event=event, emails=emails, recipients=recipients)
 
 
