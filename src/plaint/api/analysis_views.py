@@ -17,33 +17,25 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plaint.access.audit_services import AuditSource, audit_source_from_request
-from plaint.access.rules import access_denied
+from plaint.access.audit_services import audit_source_from_request
 from plaint.api.analysis_serializers import CSV_COLUMNS, AnonymisedCaseOutput, AnonymisedFiltersInput
 from plaint.api.errors import ErrorOutput, error_responses
 from plaint.api.pagination import PagePagination
 from plaint.api.views import ApiView
-from plaint.cases.selectors import AnonymisedCase, anonymised_batches, anonymised_rows, cases_anonymised
-from plaint.core.errors import NotFound
-from plaint.organisations.models import Organisation
-from plaint.organisations.selectors import organisation_by_slug
+from plaint.cases.selectors import (
+    AnonymisedCase,
+    anonymised_batches,
+    anonymised_rows,
+    cases_anonymised,
+    organisation_for_anonymised,
+)
 
-PERMISSION = "cases.view_anonymised"
 NO_ORGANISATION = _("No such organisation.")
 #: The refusals of both operations: 404 is about the organisation here, not a case.
 REFUSALS = {
     **error_responses(400, 401, 403),
     404: OpenApiResponse(ErrorOutput, description=str(NO_ORGANISATION)),
 }
-
-
-def _organisation(request: Request, slug: str, source: AuditSource) -> Organisation:
-    """The organisation by its slug; an unknown slug is 404, logged and audited like any refusal."""
-    organisation = organisation_by_slug(slug=slug)
-    if organisation is None:
-        access_denied(actor=request.user, permission=PERMISSION, source=source)
-        raise NotFound(NO_ORGANISATION)
-    return organisation
 
 
 def _filters(request: Request) -> AnonymisedFiltersInput:
@@ -73,7 +65,7 @@ class AnonymisedCasesView(ApiView):
     )
     def get(self, request: Request, slug: str) -> Response:
         source = audit_source_from_request(request)
-        organisation = _organisation(request, slug, source)
+        organisation = organisation_for_anonymised(actor=request.user, slug=slug, source=source)  # type: ignore[arg-type]
         filters = _filters(request)
         page_number = request.query_params.get("page", "1")
         cases = cases_anonymised(
@@ -147,7 +139,7 @@ class AnonymisedCasesCsvView(ApiView):
     )
     def get(self, request: Request, slug: str) -> Any:
         source = audit_source_from_request(request)
-        organisation = _organisation(request, slug, source)
+        organisation = organisation_for_anonymised(actor=request.user, slug=slug, source=source)  # type: ignore[arg-type]
         filters = _filters(request)
         cases = cases_anonymised(
             actor=request.user,  # type: ignore[arg-type]

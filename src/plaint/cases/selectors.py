@@ -46,6 +46,7 @@ from plaint.cases.services import _staff_roles, engine_events
 from plaint.core import clock
 from plaint.core.errors import Forbidden, NotFound
 from plaint.organisations.models import Membership, Organisation, Person
+from plaint.organisations.selectors import organisation_by_slug
 from plaint.procedures.selectors import procedure_definition
 
 logger = logging.getLogger(__name__)
@@ -249,18 +250,12 @@ def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None)
 
     A refusal is logged and recorded in the audit trail (`access.denied`), whether or not the case exists.
     """
-    case = (
+    cases = (
         cases_visible_to(actor=actor)
         .select_related("organisation", "handler", "delegate")
         .prefetch_related("parties__person", "parties__unit", "terms", "events__actor", "follow_ups", "categories")
-        .filter(pk=case_id)
-        .first()
     )
-    if case is None:
-        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
-        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
-        raise CaseNotFound()
-    return case
+    return _visible_case(actor, case_id, source, cases=cases)
 
 
 def case_read(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
@@ -385,6 +380,16 @@ class AnonymisedFilters:
 _ANONYMISED_FIELDS = ("pk", "kind", "stage", "status", "outcome", "received_on", "closed_on")
 
 
+def organisation_for_anonymised(*, actor: User, slug: str, source: AuditSource | None = None) -> Organisation:
+    """The organisation whose anonymised cases are asked for by its slug; an unknown slug is `NotFound` (404),
+    logged and audited like any refusal (`cases_anonymised` then checks the permission: 403)."""
+    organisation = organisation_by_slug(slug=slug)
+    if organisation is None:
+        access_denied(actor=actor, permission="cases.view_anonymised", source=source)
+        raise NotFound(_("No such organisation."))
+    return organisation
+
+
 def cases_anonymised(
     *,
     actor: User,
@@ -498,11 +503,7 @@ def case_sensitive_sections(*, actor: User, case_id: int, source: AuditSource | 
     audited (`access.denied`). Every read is recorded (`case.sensitive.viewed`, with the sections' ids) in a
     transaction of its own before anything is returned; when the record cannot be written, nothing is shown.
     """
-    case = cases_visible_to(actor=actor).select_related("organisation").filter(pk=case_id).first()
-    if case is None:
-        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
-        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
-        raise CaseNotFound()
+    case = _visible_case(actor, case_id, source)
     if not actor.has_perm("cases.view_sensitive", case):
         access_denied(actor=actor, permission="cases.view_sensitive", case=case, source=source)
         raise Forbidden(_("You may not see this case's sensitive sections."))
@@ -547,9 +548,13 @@ def case_attachments_shareable(*, case: Case) -> list[Attachment]:
 # Documents (docs/cases.md): the list shows metadata; every read of a file is on record (issue #5)
 
 
-def _visible_case(actor: User, case_id: int, source: AuditSource | None) -> Case:
-    """The case if the actor may see it, else `CaseNotFound`, logged and audited (`access.denied`)."""
-    case = cases_visible_to(actor=actor).select_related("organisation").filter(pk=case_id).first()
+def _visible_case(
+    actor: User, case_id: int, source: AuditSource | None, *, cases: QuerySet[Case] | None = None
+) -> Case:
+    """The case if the actor may see it (from `cases`, a narrowing of `cases_visible_to` with what the caller will
+    read), else `CaseNotFound`, logged and audited (`access.denied`) whether or not the case exists."""
+    visible = cases if cases is not None else cases_visible_to(actor=actor).select_related("organisation")
+    case = visible.filter(pk=case_id).first()
     if case is None:
         hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
         access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
