@@ -12,11 +12,10 @@ from django.utils import translation
 
 from plaint.access.models import AuditRecord
 from plaint.cases.attachment_services import file_too_large
-from plaint.cases.models import Attachment, Party
+from plaint.cases.models import Attachment
 from tests.api.conftest import at
 from tests.cases import attachment_samples as samples
-from tests.cases.factories import organisation_running, register, staff
-from tests.organisations.factories import PersonFactory
+from tests.cases.attachment_world import union_case
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +30,7 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def union(media):
-    with at(DAY):
-        organisation = organisation_running("workers-union")
-        desk = staff(organisation, "intake_staff")
-        people = {
-            "desk": desk,
-            "handler": staff(organisation, "handler"),
-            "administrator": staff(organisation, "administrator"),
-            "outsider": staff(organisation_running("xs2more"), "handler"),
-            "expert": PersonFactory(with_login=True).user,
-        }
-        case = register(organisation, desk)
-        Party.objects.create(case=case, role="expert", person=people["expert"].person)
-    return case, people
+    return union_case()
 
 
 def files_in(media: Path) -> list[Path]:

@@ -19,14 +19,14 @@ from plaint.cases.attachment_services import (
 )
 from plaint.cases.attachment_types import KINDS
 from plaint.cases.errors import CaseNotFound
-from plaint.cases.models import Attachment, Case, CaseEvent, Party
+from plaint.cases.models import Attachment, Case, CaseEvent
 from plaint.cases.selectors import attachment_list, attachment_read
 from plaint.core.errors import Forbidden, InvalidInput, NotFound
 from plaint.privacy.services import case_documents_delete
 from tests.api.conftest import at
 from tests.cases import attachment_samples as samples
-from tests.cases.factories import organisation_running, register, staff
-from tests.organisations.factories import PersonFactory
+from tests.cases.attachment_world import union_case
+from tests.cases.factories import organisation_running, staff
 from tests.privacy.factories import xs2more_case
 
 pytestmark = pytest.mark.django_db
@@ -42,21 +42,7 @@ def media(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def union(media):
-    """The Workers Union's first stage: intake staff and handlers see sensitive documents, an administrator acts on
-    the case but does not; an expert linked to it only reads; a handler elsewhere sees nothing."""
-    with at(DAY):
-        organisation = organisation_running("workers-union")
-        desk = staff(organisation, "intake_staff")
-        people = {
-            "desk": desk,
-            "handler": staff(organisation, "handler"),
-            "administrator": staff(organisation, "administrator"),
-            "outsider": staff(organisation_running("xs2more"), "handler"),
-            "expert": PersonFactory(with_login=True).user,
-        }
-        case = register(organisation, desk)
-        Party.objects.create(case=case, role="expert", person=people["expert"].person)
-    return case, people
+    return union_case()
 
 
 def stored_files(media: Path) -> list[Path]:
