@@ -1,4 +1,4 @@
-"""`POST /api/cases/{id}/compliment-copy/` (WU-01), and the generic `report_shared` action pointing to it."""
+"""`POST /api/cases/{id}/compliment-copy/` (WU-01), and the generic `report_shared` action taking the same path."""
 
 from __future__ import annotations
 
@@ -47,31 +47,43 @@ def test_staff_send_the_copy_and_get_the_case_and_emails(union, smtp, django_cap
     assert len(smtp.mailbox.messages) == 1
 
 
-def test_the_generic_action_refuses_a_compliment_and_points_to_the_copy(union):
+@pytest.mark.clause("WU-01")
+def test_the_generic_action_sends_the_copy_too(union, smtp, django_capture_on_commit_callbacks):
+    """One path (issue 9): the generic report_shared on a compliment writes the compliment_copy letter's effect,
+    whose handler sends the copy once the action commits; nothing is recorded without being sent."""
     # Given a compliment
     case = union.compliment(union.about_worker())
     api = Api().as_user(union.desk)
-    # when the generic report_shared action is used, then 409 says where the copy is sent
-    response = api.act(case.pk, "report_shared", {"version": case.version})
-    assert response.status_code == 409
-    assert response.json()["code"] == "use_compliment_copy"
-    assert f"/api/cases/{case.pk}/compliment-copy/" in response.json()["detail"]
+    # when the generic report_shared action is used
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.act(case.pk, "report_shared", {"version": case.version})
+    # then it is accepted, and the job queued on commit sent the copy and recorded the letter as sent
+    assert response.status_code == 200, response.content
+    kinds = list(CaseEvent.objects.filter(case=case).order_by("sequence").values_list("kind", flat=True))
+    assert kinds[-3:] == ["report_shared", "compliment_forwarded", "letter_sent"]
+    assert [m["To"].addresses[0].addr_spec for m in smtp.mailbox.messages] == ["lena@union.example"]
+    # and the case detail shows the effect, handled
+    detail = api.client.get(f"/api/cases/{case.pk}/").json()
+    assert [(item["kind"], item["state"]) for item in detail["effects"]] == [("letter.compliment_copy", "done")]
+
+
+def test_the_generic_action_is_refused_when_nobody_can_receive_the_copy(union):
+    # Given a compliment about a staff member without line manager, and nobody with the manager role
+    Membership.objects.filter(person=person_of(union.worker)).update(line_manager=None)
+    Membership.objects.filter(person__in=[person_of(union.line_manager), person_of(union.unit_manager)]).delete()
+    case = union.compliment(union.about_worker())
+    # when the generic action is used, then it is refused as the copy operation is, and nothing is recorded
+    response = Api().as_user(union.desk).act(case.pk, "report_shared", {"version": case.version})
+    assert response.status_code == 400 and response.json()["code"] == "no_service_manager"
     assert not CaseEvent.objects.filter(case=case, kind="report_shared").exists()
-    # in Dutch too
-    response = api.client.post(
-        f"/api/cases/{case.pk}/actions/report_shared/",
-        {"version": case.version},
-        format="json",
-        HTTP_ACCEPT_LANGUAGE="nl",
-    )
-    assert "verstuurd, niet alleen vastgelegd" in response.json()["detail"]
 
 
-def test_report_shared_on_a_complaint_is_still_the_generic_action(union):
+def test_report_shared_on_a_complaint_sends_no_copy(union):
     # Given a formal complaint whose conclusions are shared (WU-09), report_shared is recorded as before
     complaint = register(union.organisation, union.desk)
     response = Api().as_user(union.desk).act(complaint.pk, "report_shared", {"version": complaint.version})
-    assert response.json().get("code") != "use_compliment_copy"
+    assert response.json().get("code") != "no_service_manager"
+    assert OutboundEmail.objects.count() == 0
 
 
 def test_a_complaint_is_409(union):

@@ -13,8 +13,15 @@ from django.utils import translation
 
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
-from plaint.cases.models import Attachment, Case, FollowUp, Party, Term, TermState
-from plaint.cases.selectors import case_attachments, case_read, case_roles, case_sensitive_summary, case_view
+from plaint.cases.models import Attachment, Case, Effect, FollowUp, Party, Term, TermState
+from plaint.cases.selectors import (
+    case_attachments,
+    case_effects,
+    case_read,
+    case_roles,
+    case_sensitive_summary,
+    case_view,
+)
 from plaint.engine import Procedure
 from plaint.engine.definition import Text
 from plaint.organisations.models import Person
@@ -109,8 +116,23 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
             }
             for letter in view.letters_due
         ],
+        "effects": [_effect(effect) for effect in case_effects(case=case)],
         "rights": list(view.rights),
         "warnings": [message.text(lang) for message in view.warnings],
+    }
+
+
+def _effect(effect: Effect) -> dict[str, Any]:
+    return {
+        "id": effect.pk,
+        "kind": effect.kind,
+        "event": effect.event.sequence if effect.event is not None else None,
+        "state": effect.state,
+        "attempts": effect.attempts,
+        "last_error": effect.last_error,
+        "created_at": effect.created_at,
+        "handled_at": effect.handled_at,
+        "next_attempt_at": effect.next_attempt_at,
     }
 
 

@@ -285,6 +285,20 @@ class LetterDueOutput(serializers.Serializer[Any]):
     since = serializers.DateField()
 
 
+class EffectOutput(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(help_text=_("What it is: letter.<letter key>, notification.handler_assigned."))
+    event = serializers.IntegerField(allow_null=True, help_text=_("The sequence of the event that caused it."))
+    state = serializers.CharField(
+        help_text=_("pending, done, failed, or waiting_for_handler (nothing in Plaint handles this kind yet).")
+    )
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    handled_at = serializers.DateTimeField(allow_null=True)
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+
+
 class ProcedureOutput(serializers.Serializer[Any]):
     id = serializers.CharField()
     version = serializers.IntegerField()
@@ -337,6 +351,9 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     )
     responsible = serializers.ListField(child=serializers.CharField(), help_text=_("The roles handling this stage."))
     letters_due = LetterDueOutput(many=True)
+    effects = EffectOutput(
+        many=True, help_text=_("What the case's events set in motion (letters, notifications) and what became of it.")
+    )
     rights = serializers.ListField(
         child=serializers.CharField(), help_text=_("External bodies now open to the complainant.")
     )

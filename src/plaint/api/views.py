@@ -40,7 +40,6 @@ from plaint.cases.errors import CaseNotFound
 from plaint.cases.party_services import party_consent_record, party_consent_withdraw
 from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list, case_party
 from plaint.cases.services import case_act, case_register
-from plaint.correspondence.services import generic_action_refuse
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
@@ -184,7 +183,6 @@ class CaseActionView(ApiView):
         serializer.is_valid(raise_exception=True)
         source = audit_source_from_request(request)
         case = case_detail(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
-        generic_action_refuse(case=case, action=self.action_name)  # 409: a compliment's copy is sent elsewhere (WU-01)
         values: dict[str, Any] = serializer.validated_data
         case_act(
             case=case,

@@ -453,3 +453,47 @@ class SensitiveSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.get_kind_display()}"
+
+
+class EffectState(models.TextChoices):
+    PENDING = "pending", _("pending")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+    WAITING = "waiting_for_handler", _("waiting for a handler")
+
+
+class Effect(models.Model):
+    """A consequence of a case's event outside its own rows (a letter due, a notification), written in the event's
+    transaction and handled once by the app that registered a handler for its kind (`plaint.cases.effects`)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="effects", verbose_name=_("case"))
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, related_name="effects", null=True, blank=True, verbose_name=_("event")
+    )
+    kind = models.CharField(_("kind"), max_length=64)
+    key = models.CharField(_("key"), max_length=200, unique=True, help_text=_("What makes this effect this effect."))
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caused by"),
+    )
+    state = models.CharField(_("state"), max_length=24, choices=EffectState.choices, default=EffectState.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"))
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("effect")
+        verbose_name_plural = _("effects")
+        ordering = ("pk",)
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="effect_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.state})"

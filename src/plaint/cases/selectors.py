@@ -37,6 +37,7 @@ from plaint.cases.models import (
     Case,
     CaseEvent,
     Confidentiality,
+    Effect,
     Party,
     PartyRole,
     SensitiveSection,
@@ -289,6 +290,11 @@ def case_view(*, case: Case, today: dt.date | None = None) -> engine.CaseView:
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
     day = today or clock.today_in(case.organisation.time_zone)
     return engine.evaluate(procedure, engine_events(case), day)
+
+
+def case_effects(*, case: Case) -> list[Effect]:
+    """The case's effects (letters, notifications its events set in motion) and their state, oldest first."""
+    return list(Effect.objects.filter(case=case).select_related("event").order_by("pk"))
 
 
 def case_permissions(*, case: Case, actor: User) -> dict[str, bool]:

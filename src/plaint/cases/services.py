@@ -24,6 +24,7 @@ from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.rules import access_denied
+from plaint.cases import effects
 from plaint.cases.errors import (
     ActionNotAllowed,
     CaseAnonymised,
@@ -38,6 +39,7 @@ from plaint.cases.models import (
     CaseEvent,
     Category,
     Classification,
+    Effect,
     FollowUp,
     FollowUpKind,
     Party,
@@ -222,6 +224,9 @@ def _register(
         if not decision.accepted:
             raise ActionNotAllowed(decision.errors, allowed=())
         event = _apply(case, procedure, decision, actor, registration.note, expected_version=0)
+        written = effects.effects_write(
+            case=case, event=event, actor=actor, specs=effects.decision_effects(event=event, decision=decision)
+        )
         audit_record(
             actor=actor,
             action="case.registered",
@@ -229,7 +234,12 @@ def _register(
             target_id=case.pk,
             organisation=organisation,
             reference=case.reference,
-            details={"event": event.sequence, "kind": case.kind, "channel": case.channel},
+            details={
+                "event": event.sequence,
+                "kind": case.kind,
+                "channel": case.channel,
+                **_effect_details(written),
+            },
             source=source,
         )
     case.refresh_from_db()
@@ -394,6 +404,8 @@ def case_act(
         event = _apply(locked, procedure, decision, actor, note, expected_version=locked.version)
         _effects(locked, action, data, event)
         sensitive_services.report_link(case=locked, event=event, actor=actor, source=source)
+        specs = effects.decision_effects(event=event, decision=decision, data=data)
+        written = effects.effects_write(case=locked, event=event, actor=actor, specs=specs)
         audit_record(
             actor=actor,
             action=f"case.action.{event.kind}",
@@ -401,11 +413,21 @@ def case_act(
             target_id=locked.pk,
             organisation=locked.organisation,
             reference=locked.reference,
-            details={"event": event.sequence, "role": event.actor_role, "version": locked.version + 1},
+            details={
+                "event": event.sequence,
+                "role": event.actor_role,
+                "version": locked.version + 1,
+                **_effect_details(written),
+            },
             source=source,
         )
     case.refresh_from_db()
     return case
+
+
+def _effect_details(written: Sequence[Effect]) -> dict[str, Any]:
+    """The effects an action wrote, for its audit record (ids and kinds only)."""
+    return {"effects": [{"id": effect.pk, "kind": effect.kind} for effect in written]} if written else {}
 
 
 def authorise_act(*, case: Case, actor: User, source: AuditSource | None = None) -> None:

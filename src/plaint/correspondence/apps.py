@@ -6,3 +6,9 @@ class CorrespondenceConfig(AppConfig):
     name = "plaint.correspondence"
     label = "correspondence"
     verbose_name = _("Correspondence")
+
+    def ready(self) -> None:
+        from plaint.cases.effects import register_handler
+        from plaint.correspondence.services import COMPLIMENT_COPY_EFFECT, compliment_copy_check, compliment_copy_send
+
+        register_handler(COMPLIMENT_COPY_EFFECT, check=compliment_copy_check)(compliment_copy_send)

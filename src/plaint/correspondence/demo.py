@@ -9,7 +9,7 @@ from typing import Any
 
 from plaint.access.models import User
 from plaint.cases.models import Case
-from plaint.correspondence.services import SENDING_ACTIONS, compliment_forward
+from plaint.correspondence.services import compliment_forward
 
 
 def _compliment_copy(*, case: Case, actor: User, on: dt.date | None = None, note: str = "", **_ignored: Any) -> Case:
@@ -18,5 +18,4 @@ def _compliment_copy(*, case: Case, actor: User, on: dt.date | None = None, note
 
 def demo_actions() -> dict[tuple[str, str], Any]:
     """The actions the demo takes through this app, by (case kind, action), for `cases.demo.demo_cases_load`."""
-    handlers = {"compliment_forward": _compliment_copy}
-    return {key: handlers[name] for key, name in SENDING_ACTIONS.items()}
+    return {("compliment", "report_shared"): _compliment_copy}

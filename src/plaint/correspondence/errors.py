@@ -14,25 +14,6 @@ class NotACompliment(Conflict):
         super().__init__(_("Only a compliment is copied to the service manager (WU-01); this case is not one."))
 
 
-class ComplimentCopyEndpoint(Conflict):
-    """`report_shared` on a compliment through the generic action: the copy has its own operation, which sends it."""
-
-    code = "use_compliment_copy"
-
-    def __init__(self, *, case_id: int) -> None:
-        path = f"/api/cases/{case_id}/compliment-copy/"
-        super().__init__(
-            lazy_format(
-                _(
-                    "A compliment's copy to the service manager is sent, not only recorded: use POST %(path)s, "
-                    "which emails the managers and records the action."
-                ),
-                path=path,
-            ),
-            extra={"use": path},
-        )
-
-
 class NoServiceManager(InvalidInput):
     """Nobody can be found to receive the copy of a compliment; says what to add."""
 

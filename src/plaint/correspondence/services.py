@@ -28,12 +28,12 @@ from django.db.models import Q
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
-from plaint.cases.models import Case, CaseEvent, PartyRole
+from plaint.cases.effects import EffectSpec, event_effects_handle
+from plaint.cases.models import Case, CaseEvent, Effect, PartyRole
 from plaint.cases.selectors import case_view
 from plaint.cases.services import authorise_act, case_act, case_record_event
 from plaint.core import clock
 from plaint.correspondence.errors import (
-    ComplimentCopyEndpoint,
     EmailNotResendable,
     NotACompliment,
     RecipientWithoutEmail,
@@ -397,14 +397,14 @@ def compliment_forward(
     on: dt.date | None = None,
     source: AuditSource | None = None,
 ) -> ComplimentForwarded:
-    """Send a copy of a compliment to the relevant service manager(s) and record it (WU-01), in one transaction.
+    """Share a compliment with its service manager(s) (WU-01) and answer with the emails that carry the copy.
 
-    The managers are found per subject of the compliment: a unit's manager (or the nearest above, WP-02), a person's
-    line manager; a subject with neither, a compliment about nobody in particular, or one about a named outsider goes
-    to the holders of the `manager` role (never to the subject themself). Refused (400) when nobody is found or a
-    manager has no email address, naming who or what to add. Then `case_act(report_shared)` (the procedure decides
-    whether it is allowed now), one email per manager in their language, and a `compliment_forwarded` record event
-    listing the recipients and the emails; all of it rolls back together. The complainant is not named in the copy.
+    The action is `report_shared`, through `case_act` like any other (the generic action does the same): the
+    procedure declares the `compliment_copy` letter for it, so the action writes a `letter.compliment_copy` effect
+    whose handler (`compliment_copy_send`, registered by this app) queues one email per manager. This operation
+    handles that effect at once, in the action's transaction, so it can answer with the emails; the job queued on
+    commit then finds it done. The managers are found before anything is written (400 when there is nobody, or a
+    manager without email address); all of it rolls back together. The complainant is not named in the copy.
     """
     authorise_act(case=case, actor=actor, source=source)
     if case.kind != "compliment":
@@ -425,34 +425,77 @@ def compliment_forward(
             note=note,
             source=source,
         )
-        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
-        event = locked.events.filter(kind="report_shared").order_by("-sequence").first()
+        event = case.events.filter(kind="report_shared").order_by("-sequence").first()
         assert event is not None
-        emails = [_queue_compliment_copy(case=locked, event=event, recipient=item, actor=actor) for item in recipients]
-        case_record_event(
+        handled = event_effects_handle(event=event)
+        sent = [item for effect in handled if effect.kind == COMPLIMENT_COPY_EFFECT for item in effect.result["emails"]]
+        emails = {email.pk: email for email in OutboundEmail.objects.filter(pk__in=[item["id"] for item in sent])}
+        by_person = {item.person.pk: item for item in recipients}
+        case.refresh_from_db()
+    return ComplimentForwarded(
+        case=case,
+        event=event,
+        emails=[emails[item["id"]] for item in sent],
+        recipients=[by_person.get(item["person"]) or _recipient(item) for item in sent],
+    )
+
+
+def _recipient(item: dict[str, Any]) -> ComplimentRecipient:
+    person = Person.objects.get(pk=item["person"])
+    return ComplimentRecipient(person=person, because=item["because"], about=[])
+
+
+#: The effect kind of WU-01's letter: the procedure's `compliment_copy`, due when a compliment's report is shared.
+COMPLIMENT_COPY_EFFECT = "letter.compliment_copy"
+
+
+def compliment_copy_check(case: Case, spec: EffectSpec) -> None:
+    """Before the action is recorded: somebody must be there to receive the copy, with an email address (400)."""
+    compliment_recipients(case=case)
+
+
+def compliment_copy_send(effect: Effect) -> dict[str, Any]:
+    """Handle a `letter.compliment_copy` effect (WU-01): one email per service manager in their language, a
+    `compliment_forwarded` record event listing the recipients and the emails (never the text), and `letter_sent`
+    for the procedure's letter with the emails that carry it, so the case no longer lists it as due.
+
+    Runs in the effect's transaction (`plaint.cases.effects`): it happens once, or not at all and is retried. The
+    letter counts as sent when its emails are queued; the outbox then delivers them, or shows them failed or
+    unconfirmed for a person to resolve."""
+    actor = effect.actor
+    if actor is None:
+        raise ValueError("A compliment's copy is sent on behalf of the person who shared it; nobody did.")
+    locked = Case.objects.select_for_update().select_related("organisation").get(pk=effect.case_id)
+    event = effect.event
+    assert event is not None
+    recipients = compliment_recipients(case=locked)
+    emails = [_queue_compliment_copy(case=locked, event=event, recipient=item, actor=actor) for item in recipients]
+    case_record_event(
+        case=locked,
+        kind="compliment_forwarded",
+        actor=actor,
+        data={
+            "event": event.sequence,
+            "effect": effect.pk,
+            "recipients": [{"person": item.person.pk, "because": item.because} for item in recipients],
+            "emails": [email.pk for email in emails],
+        },
+    )
+    letter = str(effect.payload.get("letter", "compliment_copy"))
+    if any(due.key == letter for due in case_view(case=locked).letters_due):
+        case_act(
             case=locked,
-            kind="compliment_forwarded",
             actor=actor,
-            data={
-                "event": event.sequence,
-                "recipients": [{"person": item.person.pk, "because": item.because} for item in recipients],
-                "emails": [email.pk for email in emails],
-            },
+            action="letter_sent",
+            data={"letter": letter, "emails": [email.pk for email in emails]},
+            on=event.on,
         )
-        # The copy is the letter the procedure declares for this step (WU-01's `compliment_copy`): record it as sent
-        # with the emails that carry it, so it is no longer listed as due. The outbox then delivers it, or shows it
-        # failed or unconfirmed for a person to resolve.
-        for letter in case_view(case=locked).letters_due:
-            if letter.because == "report_shared":
-                case = case_act(
-                    case=locked,
-                    actor=actor,
-                    action="letter_sent",
-                    data={"letter": letter.key, "emails": [email.pk for email in emails]},
-                    on=on,
-                    source=source,
-                )
-    return ComplimentForwarded(case=case, event=event, emails=emails, recipients=recipients)
+    return {
+        "emails": [
+            {"id": email.pk, "person": item.person.pk, "because": item.because}
+            for email, item in zip(emails, recipients, strict=True)
+        ]
+    }
 
 
 def compliment_recipients(*, case: Case) -> list[ComplimentRecipient]:
@@ -519,17 +562,6 @@ def _queue_compliment_copy(
         event=event,
         actor=actor,
     )
-
-
-#: The actions that, on a case of this kind, send something and so are done by a service here, not by `case_act`.
-SENDING_ACTIONS = {("compliment", "report_shared"): "compliment_forward"}
-
-
-def generic_action_refuse(*, case: Case, action: str) -> None:
-    """Refuse (409) an action that must send something when it is asked for as a bare record: a compliment's
-    `report_shared` is its copy to the service manager (WU-01), which `compliment_forward` sends and records."""
-    if (case.kind, action) in SENDING_ACTIONS:
-        raise ComplimentCopyEndpoint(case_id=case.pk)
 
 
 # Data protection
