@@ -7,12 +7,14 @@ terms. Due dates are worked out by hand from the seed documents and the real hol
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 import pytest
 
 from plaint.access.models import User
-from plaint.cases.models import Category
+from plaint.cases.models import Case, Category
+from plaint.cases.selectors import case_view
 from tests.api.conftest import Api, at, complaint
 from tests.cases.factories import organisation_running, person_of, staff
 from tests.organisations.factories import OrganisationFactory
@@ -24,19 +26,55 @@ LONDON = "Europe/London"
 AMSTERDAM = "Europe/Amsterdam"
 
 
+WALKS: list[Walk] = []
+
+
+@pytest.fixture(autouse=True)
+def _every_walk_writes_letter_effects():
+    """Every bundled procedure declares letters: each walk must have seen some written as effects."""
+    WALKS.clear()
+    yield
+    assert WALKS and all(walk.letter_effects for walk in WALKS)
+
+
 class Walk:
-    """One case walked through the API: each step checks the answer and remembers the case as last seen."""
+    """One case walked through the API: each step checks the answer and remembers the case as last seen.
+
+    Every step also checks the one path of effects (issue 9): each letter the step makes due is an effect of its
+    event (`letter.<key>`), and no other letter effect is written."""
 
     def __init__(self, api: Api, zone: str) -> None:
         self.api = api
         self.zone = zone
         self.case: dict[str, Any] = {}
+        self.letter_effects: list[str] = []
+        WALKS.append(self)
+
+    def _letters_before(self, day: dt.date) -> Counter[tuple[str, str, str]]:
+        if not self.case:
+            return Counter()
+        with at(day, zone=self.zone):
+            view = case_view(case=Case.objects.select_related("organisation").get(pk=self.case["id"]))
+        return Counter((letter.key, letter.because, letter.since.isoformat()) for letter in view.letters_due)
+
+    def _check_effects(self, before: Counter[tuple[str, str, str]]) -> None:
+        after = Counter((letter["key"], letter["because"], letter["since"]) for letter in self.case["letters_due"])
+        new = sorted(f"letter.{key}" for (key, _because, _since) in (after - before).elements())
+        event = self.case["events"][-1]["sequence"]
+        written = sorted(
+            effect["kind"]
+            for effect in self.case["effects"]
+            if effect["event"] == event and effect["kind"].startswith("letter.")
+        )
+        assert written == new, (self.case["events"][-1]["kind"], written, new)
+        self.letter_effects += written
 
     def register(self, day: dt.date, user: User, body: dict[str, Any]) -> dict[str, Any]:
         with at(day, zone=self.zone):
             response = self.api.as_user(user).register(body)
         assert response.status_code == 201, response.json()
         self.case = response.json()
+        self._check_effects(Counter())
         assert self.case["version"] == 1
         assert self.case["received_on"] == day.isoformat()
         return self.case
@@ -45,10 +83,12 @@ class Walk:
         self, day: dt.date, user: User, action: str, stage: str, status: str = "open", **fields: Any
     ) -> dict[str, Any]:
         before = self.case["version"]
+        letters = self._letters_before(day)
         with at(day, zone=self.zone):
             response = self.api.as_user(user).act(self.case["id"], action, {"version": before, **fields})
         assert response.status_code == 200, (action, response.json())
         self.case = response.json()
+        self._check_effects(letters)
         assert self.case["events"][-1]["kind"] == action
         assert self.case["events"][-1]["on"] == day.isoformat()
         assert (self.case["stage"], self.case["status"], self.case["version"]) == (stage, status, before + 1), action
