@@ -31,6 +31,7 @@ from rules.predicates import Predicate
 
 import plaint.procedures
 from plaint.access.audit_services import AuditSource, audit_record
+from plaint.access.roles import actor_roles, case_roles_of
 from plaint.core import clock
 from plaint.engine import EngineInputError, ProcedureError, load_directory
 from plaint.organisations.models import Membership, Organisation, Person, Role
@@ -90,11 +91,9 @@ def roles_in(*, person: Person, organisation_ids: list[int], day: dt.date) -> di
     return found
 
 
-def case_roles_of(person: Person, organisation: Organisation, day: dt.date) -> set[str]:
-    """The person's roles for a case of `organisation`: theirs there and in the firm that serves it (WV-02)."""
-    ids = [organisation.pk] + ([organisation.served_by_id] if organisation.served_by_id is not None else [])
-    found = roles_in(person=person, organisation_ids=ids, day=day)
-    return set().union(*found.values()) if found else set()
+def _case_roles(user: Any, person: Person, organisation: Organisation) -> frozenset[str]:
+    """The person's roles for a case of `organisation` (WV-02 included): the one resolver, `access.roles`."""
+    return case_roles_of(person, organisation, user=user)
 
 
 # The procedures' stages, read once per set of bundled files
@@ -179,27 +178,27 @@ def is_confidential(user: Any, case: Any) -> bool:
 @predicate
 def holds_staff_role(user: Any, case: Any) -> bool:
     """A role other than analyst in the case's organisation or the firm serving it (WV-02)."""
-    day, person = _day_and_person(user)
+    person = person_of(user)
     if person is None or case is None:
         return False
-    return bool(case_roles_of(person, case.organisation, day) & STAFF_ROLES)
+    return bool(_case_roles(user, person, case.organisation) & STAFF_ROLES)
 
 
 @predicate
 def holds_acting_role(user: Any, case: Any) -> bool:
-    day, person = _day_and_person(user)
+    person = person_of(user)
     if person is None or case is None:
         return False
-    return bool(case_roles_of(person, case.organisation, day) & ACTING_ROLES)
+    return bool(_case_roles(user, person, case.organisation) & ACTING_ROLES)
 
 
 @predicate
 def holds_stage_role(user: Any, case: Any) -> bool:
     """A role that works on the case's current stage (the procedure's handlers and actors of that stage)."""
-    day, person = _day_and_person(user)
+    person = person_of(user)
     if person is None or case is None:
         return False
-    return bool(case_roles_of(person, case.organisation, day) & stage_roles(case))
+    return bool(_case_roles(user, person, case.organisation) & stage_roles(case))
 
 
 @predicate
@@ -309,16 +308,14 @@ def works_on_cases(user: Any) -> bool:
     person = person_of(user)
     if person is None:
         return False
-    return bool(
-        Membership.objects.active_on(access_day()).filter(person=person, roles__code__in=sorted(STAFF_ROLES)).exists()
-    )
+    return any(roles & STAFF_ROLES for roles in actor_roles(user, person).own.values())
 
 
 def _organisation_roles(user: Any, organisation: Any) -> set[str]:
     person = person_of(user)
     if person is None or not isinstance(organisation, Organisation):
         return set()
-    return case_roles_of(person, organisation, access_day())
+    return set(_case_roles(user, person, organisation))
 
 
 @predicate

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
+from plaint.access.roles import actor_case_roles, actor_roles
 from plaint.access.rules import (
     ASSIGNED_PARTY_ROLES,
     STAFF_ROLES,
@@ -43,7 +44,7 @@ from plaint.cases.models import (
     SensitiveSection,
     Status,
 )
-from plaint.cases.services import _staff_roles, engine_events
+from plaint.cases.services import engine_events
 from plaint.core import clock
 from plaint.core.errors import Forbidden, NotFound
 from plaint.organisations.models import Membership, Organisation, Person
@@ -61,25 +62,6 @@ def organisation_ids_of(*, actor: User, on: dt.date | None = None) -> list[int]:
     return sorted({*own, *clients})
 
 
-def _roles_by_case_organisation(person: Person, day: dt.date) -> dict[int, set[str]]:
-    """The person's roles for cases of each organisation: their own there, plus the firm's for its clients (WV-02)."""
-    own: dict[int, set[str]] = defaultdict(set)
-    rows = (
-        Membership.objects.active_on(day)
-        .filter(person=person, roles__isnull=False)
-        .values_list("organisation_id", "roles__code")
-    )
-    for organisation_id, code in rows:
-        own[organisation_id].add(code)
-    result: dict[int, set[str]] = {key: set(value) for key, value in own.items()}
-    if own:
-        for client_id, firm_id in Organisation.objects.filter(served_by_id__in=list(own)).values_list(
-            "pk", "served_by_id"
-        ):
-            result.setdefault(client_id, set()).update(own[firm_id])
-    return result
-
-
 def _stages_q(stages: Iterable[StageKey]) -> Q:
     """Cases in one of `stages` (procedure id, version, stage key); an empty Q matching nothing when there are none."""
     grouped: dict[tuple[str, int], list[str]] = defaultdict(list)
@@ -91,7 +73,7 @@ def _stages_q(stages: Iterable[StageKey]) -> Q:
     return condition
 
 
-def _stage_role_q(roles_by_organisation: dict[int, set[str]]) -> Q:
+def _stage_role_q(roles_by_organisation: Mapping[int, frozenset[str]]) -> Q:
     """Cases whose current stage is worked on by a role the person holds in the case's organisation."""
     by_roles: dict[frozenset[str], list[int]] = defaultdict(list)
     for organisation_id, roles in roles_by_organisation.items():
@@ -176,7 +158,7 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     if person is None:
         return Case.objects.none()
     day = access_day()
-    roles_by_organisation = _roles_by_case_organisation(person, day)
+    roles_by_organisation = actor_roles(actor, person).by_case_organisation()
     staff_organisations = sorted(key for key, roles in roles_by_organisation.items() if roles & STAFF_ROLES)
     # Every part is a plain column test or a subquery that does not refer to the case row (bench/README.md): the
     # visible part then combines indexes (a BitmapOr), the conflicts are hashed once, and PostgreSQL's estimate stays
@@ -307,7 +289,7 @@ def case_permissions(*, case: Case, actor: User) -> dict[str, bool]:
 
 def case_roles(*, case: Case, actor: User) -> tuple[str, ...]:
     """The roles the actor acts in on the case: theirs in its organisation and in the firm serving it (WV-02)."""
-    return _staff_roles(case, actor)
+    return actor_case_roles(actor, case.organisation)
 
 
 def case_by_idempotency_key(*, actor: User, key: str) -> Case | None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
+from plaint.access.roles import actor_case_roles, case_roles_of
 from plaint.access.rules import access_denied
 from plaint.cases import effects
 from plaint.cases.errors import (
@@ -478,15 +479,7 @@ def _roles_for(case: Case, actor: User, on_behalf_of: str | None) -> tuple[str, 
 
 def _staff_roles(case: Case, actor: User | None) -> tuple[str, ...]:
     """The actor's roles in the case's organisation and in the organisation that serves it (WV-02)."""
-    if actor is None:
-        return ()
-    person = Person.objects.filter(user=actor).first()
-    if person is None:
-        return ("administrator",) if actor.is_superuser else ()
-    roles = roles_of(person=person, organisation=case.organisation)
-    if case.organisation.served_by_id is not None and case.organisation.served_by is not None:
-        roles |= roles_of(person=person, organisation=case.organisation.served_by)
-    return tuple(sorted(roles))
+    return actor_case_roles(actor, case.organisation)
 
 
 def _allowed_for(view: engine.CaseView, roles: Sequence[str]) -> tuple[str, ...]:
@@ -508,9 +501,7 @@ def _prepare(
         data["involved"] = involved  # the engine refuses an involved handler where routing is independent (XS-14)
         if not data.get("delegate"):
             responsible = {assignment.role for assignment in view.responsible}
-            held = roles_of(person=person, organisation=case.organisation)
-            if case.organisation.served_by is not None:  # the firm's officers handle its clients' cases (WV-02)
-                held |= roles_of(person=person, organisation=case.organisation.served_by)
+            held = case_roles_of(person, case.organisation)  # the firm's officers handle its clients' cases (WV-02)
             if responsible and not responsible & held:
                 raise InvalidInput(
                     lazy_format(
@@ -550,10 +541,7 @@ def _member(case: Case, person_id: Any, *, field: str) -> Person:
     except (TypeError, ValueError):
         raise InvalidInput(_("Name a person by their id."), errors={field: [_("Not a person id.")]}) from None
     person = Person.objects.filter(pk=pk).first()
-    organisations = [case.organisation]
-    if case.organisation.served_by is not None:
-        organisations.append(case.organisation.served_by)
-    if person is None or not any(roles_of(person=person, organisation=org) for org in organisations):
+    if person is None or not case_roles_of(person, case.organisation):
         raise InvalidInput(_("That person is not a member of this organisation."), errors={field: [_("Not a member.")]})
     return person
 
