@@ -11,9 +11,10 @@ from typing import Any
 
 from django.utils import translation
 
+from plaint import engine
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
-from plaint.cases.models import Attachment, Case, Effect, FollowUp, Party, Term, TermState
+from plaint.cases.models import Attachment, Case, Effect, FollowUp, Party, Term
 from plaint.cases.selectors import (
     case_attachments,
     case_effects,
@@ -172,9 +173,7 @@ def _term(procedure: Procedure, term: Term, *, today: dt.date) -> dict[str, Any]
     """A term as stored, except that one whose due date has passed shows as missed at once, not after the next
     hourly sweep writes it (the due date itself is always the stored one: computed once, never shifted)."""
     definition = procedure.term_by_key.get(term.key)
-    state = term.state
-    if state in (TermState.PENDING, TermState.EXTENDED) and term.due < today:
-        state = TermState.MISSED
+    state = engine.term_state_on(term.state, term.due, today, extended=term.extensions > 0)  # type: ignore[arg-type]
     return {
         "key": term.key,
         "label": _label(definition.label if definition is not None else None, term.key),

@@ -48,7 +48,7 @@ from plaint.cases.services import engine_events
 from plaint.core import clock
 from plaint.core.errors import Forbidden, NotFound
 from plaint.organisations.models import Membership, Organisation, Person
-from plaint.organisations.selectors import organisation_by_slug
+from plaint.organisations.selectors import before_today_q, organisation_by_slug
 from plaint.procedures.selectors import procedure_definition
 
 logger = logging.getLogger(__name__)
@@ -215,8 +215,9 @@ def case_list(*, actor: User, filters: CaseFilters | None = None, today: dt.date
     if filters.cause:
         cases = cases.filter(causes__code=filters.cause)
     if filters.overdue is not None:
-        day = today or clock.now().date()
-        overdue = Q(status=Status.OPEN, next_due__lt=day)
+        # Past its next due date on the case's organisation's day (never UTC's), as the case detail judges it.
+        passed = Q(next_due__lt=today) if today is not None else before_today_q("next_due")
+        overdue = Q(status=Status.OPEN) & passed
         cases = cases.filter(overdue if filters.overdue else ~overdue)
     if filters.due_before is not None:
         cases = cases.filter(next_due__lt=filters.due_before)

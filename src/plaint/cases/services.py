@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
@@ -52,7 +52,7 @@ from plaint.cases.models import (
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
-from plaint.organisations.selectors import roles_of
+from plaint.organisations.selectors import before_today_q, roles_of
 from plaint.procedures.selectors import procedure_definition, procedure_for
 
 HOLIDAYS_VERSION = package_version("holidays")
@@ -606,10 +606,9 @@ def _snapshot(
         due = term_view.due
         if row is not None and row.started_on == term_view.started_on and row.extensions == term_view.extensions:
             due = row.due  # computed once: a later holiday list or procedure change does not move it
-        state = term_view.state
-        if state in ("pending", "missed"):
-            # Judged today, not on the action's day: a back-dated action must not leave a passed term pending.
-            state = "missed" if due < today else "pending"
+        # Judged today on the stored due date, not on the action's day: a back-dated action must not leave a passed
+        # term pending (the one rule: `engine.term_state_on`).
+        state = engine.term_state_on(term_view.state, due, today, extended=term_view.extensions > 0)
         values = {
             "anchor": term_view.anchor,
             "started_on": term_view.started_on,
@@ -734,10 +733,13 @@ def case_refresh(*, case: Case, today: dt.date | None = None) -> Case:
 def cases_sweep(*, today: dt.date | None = None, batch: int = 500) -> int:
     """Mark terms missed on every open case whose next due date has passed; run periodically by the worker."""
     count = 0
-    # UTC's date is at most a day off an organisation's; case_refresh then judges each term in the case's own zone.
-    pending = Term.objects.filter(
-        state__in=[TermState.PENDING, TermState.EXTENDED], due__lt=today or clock.now().date()
+    # Each term against its own organisation's day (never UTC's); case_refresh then judges the case in that zone too.
+    passed = (
+        Q(due__lt=today)
+        if today is not None
+        else before_today_q("due", time_zone_field="case__organisation__time_zone")
     )
+    pending = Term.objects.filter(passed, state__in=[TermState.PENDING, TermState.EXTENDED])
     for case in Case.objects.filter(status="open", terms__in=pending).distinct().iterator(chunk_size=batch):
         case_refresh(case=case, today=today)
         count += 1

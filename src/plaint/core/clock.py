@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 
 def now() -> dt.datetime:
@@ -15,3 +16,14 @@ def today_in(zone: str) -> dt.date:
     from zoneinfo import ZoneInfo
 
     return now().astimezone(ZoneInfo(zone)).date()
+
+
+class _HasTimeZone(Protocol):
+    @property
+    def time_zone(self) -> str: ...
+
+
+def today_for(organisation: _HasTimeZone) -> dt.date:
+    """ "Today" for an organisation: its own day, in its time zone. Every date Plaint compares with today (a term
+    missed, a case overdue, an action's day, the day a membership counts) is the organisation's, never UTC's."""
+    return today_in(organisation.time_zone)

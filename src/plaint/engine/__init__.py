@@ -12,7 +12,17 @@ Public API:
 from plaint.engine.definition import Procedure
 from plaint.engine.errors import EngineInputError, Problem, ProcedureError
 from plaint.engine.loader import load_bytes, load_file, load_text
-from plaint.engine.machine import Assignment, CaseEvent, CaseView, Decision, LetterDue, TermView, decide, evaluate
+from plaint.engine.machine import (
+    Assignment,
+    CaseEvent,
+    CaseView,
+    Decision,
+    LetterDue,
+    TermView,
+    decide,
+    evaluate,
+    term_state_on,
+)
 from plaint.engine.messages import Message
 from plaint.engine.plan import Deadline, plan
 from plaint.engine.registry import Registry, load_directory
@@ -38,4 +48,5 @@ __all__ = [
     "load_file",
     "load_text",
     "plan",
+    "term_state_on",
 ]

@@ -328,9 +328,18 @@ def _term_view(procedure: Procedure, calendar: Calendar, term: Term, state: _Fol
         return replace(view, state="not_applicable")
     if paused_now:
         return replace(view, state="paused")
+    return replace(view, state=term_state_on("pending", due, today, extended=bool(extensions)))
+
+
+def term_state_on(state: TermState, due: date, today: date, *, extended: bool = False) -> TermState:
+    """The one rule for a missed term: a term still running (pending, extended, or judged missed before) is missed
+    once `today` is past its due date, else pending (extended if it was extended); any other state stands. The
+    engine, the stored term rows (`cases`) and the case detail all judge by this."""
+    if state not in ("pending", "extended", "missed"):
+        return state
     if today > due:
-        return replace(view, state="missed")
-    return replace(view, state="extended") if extensions else view
+        return "missed"
+    return "extended" if extended or state == "extended" else "pending"
 
 
 def _first_after(state: _Fold, events: Sequence[str], index: int) -> _Occurrence | None:

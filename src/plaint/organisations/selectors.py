@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from plaint.core import clock
 from plaint.organisations.models import Membership, Organisation, OrganisationalUnit, Person, Role
@@ -143,3 +143,28 @@ def organisation_for_procedure(*, organisation: Organisation, on: dt.date | None
 
 def organisation_by_slug(*, slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
+
+
+def todays_by_time_zone() -> dict[str, dt.date]:
+    """Today in every time zone an organisation uses (one query over the organisations' distinct zones): what a
+    question over many organisations ("overdue", "missed") compares with, each organisation with its own day."""
+    zones = Organisation.objects.order_by().values_list("time_zone", flat=True).distinct()
+    return {zone: clock.today_in(zone) for zone in zones}
+
+
+def before_today_q(field: str, *, time_zone_field: str = "organisation__time_zone") -> Q:
+    """`field < today`, today being each row's organisation's day. When every organisation's day is the same date
+    (most of the time) this is one plain comparison that an index on `field` serves; around midnight somewhere it is
+    one comparison per time zone whose date differs."""
+    days = todays_by_time_zone()
+    if not days:
+        return Q(pk__in=[])
+    if len(set(days.values())) == 1:
+        return Q(**{f"{field}__lt": next(iter(days.values()))})
+    by_day: dict[dt.date, list[str]] = {}
+    for zone, day in sorted(days.items()):
+        by_day.setdefault(day, []).append(zone)
+    condition = Q(pk__in=[])
+    for day, zones in sorted(by_day.items()):
+        condition |= Q(**{f"{time_zone_field}__in": zones, f"{field}__lt": day})
+    return condition
