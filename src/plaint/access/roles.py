@@ -2,7 +2,7 @@
 
 A person's roles for a case are the roles of their memberships in the case's organisation **and** in the firm that
 serves it (WV-02: Werk in vertrouwen's officers handle its clients' cases), each membership judged on its
-organisation's own day (`clock.today_in(organisation.time_zone)`). The predicates (`access.rules`), the visibility
+organisation's own day (`clock.today_for(organisation)`). The predicates (`access.rules`), the visibility
 filter (`cases.selectors.cases_visible_to`), the services (who may act, who may be assigned) and the presenters all ask
 here, so they cannot disagree.
 

@@ -26,9 +26,10 @@ from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.rules import access_denied
 from plaint.cases import attachment_types
+from plaint.cases.action_services import authorise_act
 from plaint.cases.attachment_types import Kind, Refused
+from plaint.cases.history_services import case_record_event
 from plaint.cases.models import Attachment, Case
-from plaint.cases.services import authorise_act, case_record_event
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, InvalidInput, NotFound, lazy_format
 

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
+from plaint.cases.action_services import authorise_act
 from plaint.cases.errors import InvalidInput
+from plaint.cases.history_services import case_record_event
 from plaint.cases.models import Case, Cause, Nature
-from plaint.cases.services import authorise_act, case_record_event, categories_by_code, classifications_by_code
+from plaint.cases.registration_services import categories_by_code, classifications_by_code
 from plaint.core.errors import Conflict
 
 

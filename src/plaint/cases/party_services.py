@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
+from plaint.cases.action_services import authorise_act
 from plaint.cases.errors import InvalidInput
+from plaint.cases.history_services import case_record_event
 from plaint.cases.models import Case, Party, PartyRole
-from plaint.cases.services import PartyInput, authorise_act, case_record_event, party_row_create
+from plaint.cases.registration_services import PartyInput, party_row_create
 from plaint.core import clock
 from plaint.core.errors import Conflict, NotFound
 
@@ -127,7 +129,7 @@ def _consent_change(
         day = given_on or withdrawn_on
         assert day is not None
         field_name = "given_on" if given_on is not None else "withdrawn_on"
-        if day > clock.today_in(locked.organisation.time_zone):
+        if day > clock.today_for(locked.organisation):
             raise InvalidInput(_("A date cannot be in the future."), errors={field_name: [_("In the future.")]})
         if given_on is not None:
             Party.objects.filter(pk=row.pk).update(consent_given_on=given_on, consent_withdrawn_on=None)

@@ -33,6 +33,7 @@ from plaint.access.rules import (
     stages_worked_by,
 )
 from plaint.cases.errors import CaseNotFound
+from plaint.cases.history_services import engine_events
 from plaint.cases.models import (
     Attachment,
     Case,
@@ -44,7 +45,6 @@ from plaint.cases.models import (
     SensitiveSection,
     Status,
 )
-from plaint.cases.services import engine_events
 from plaint.core import clock
 from plaint.core.errors import Forbidden, NotFound
 from plaint.organisations.models import Membership, Organisation, Person
@@ -271,7 +271,7 @@ def case_attachments(*, actor: User, case: Case) -> list[Attachment]:
 def case_view(*, case: Case, today: dt.date | None = None) -> engine.CaseView:
     """What the case's procedure says now: stage, terms, actions each role may take, letters due, warnings."""
     procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
-    day = today or clock.today_in(case.organisation.time_zone)
+    day = today or clock.today_for(case.organisation)
     return engine.evaluate(procedure, engine_events(case), day)
 
 

@@ -27,9 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.rules import access_denied
+from plaint.cases.action_services import authorise_act
 from plaint.cases.errors import CaseAnonymised
+from plaint.cases.history_services import case_record_event
 from plaint.cases.models import Case, CaseEvent, SensitiveSection, SensitiveSectionKind
-from plaint.cases.services import authorise_act, case_record_event
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, InvalidInput
 

@@ -15,7 +15,7 @@ from plaint.procedures.selectors import procedure_for
 
 
 def _day(organisation: Organisation, on: dt.date | None) -> dt.date:
-    return on if on is not None else clock.today_in(organisation.time_zone)
+    return on if on is not None else clock.today_for(organisation)
 
 
 def memberships_of(*, organisation: Organisation, on: dt.date | None = None) -> QuerySet[Membership]:

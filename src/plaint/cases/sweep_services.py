@@ -1,0 +1,52 @@
+"""The sweep: cases whose terms passed their due date (on their organisation's day) are re-evaluated, so the terms
+become missed; the worker runs it every hour (`cases/tasks.py`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+
+from plaint import engine
+from plaint.cases.history_services import engine_events, snapshot_write
+from plaint.cases.models import (
+    Case,
+    Term,
+    TermState,
+)
+from plaint.core import clock
+from plaint.organisations.selectors import before_today_q
+from plaint.procedures.selectors import procedure_definition
+
+# The sweep
+
+
+def case_refresh(*, case: Case, today: dt.date | None = None) -> Case:
+    """Re-evaluate a case without a new event: terms that passed their due date become missed. Idempotent."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        day = today or clock.today_for(locked.organisation)
+        procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
+        view = engine.evaluate(procedure, engine_events(locked), day)
+        # A refresh is nobody's action: it keeps the version, so nobody's open form goes stale.
+        snapshot_write(locked, procedure, view, expected_version=locked.version, bump=False)
+    case.refresh_from_db()
+    return case
+
+
+def cases_sweep(*, today: dt.date | None = None, batch: int = 500) -> int:
+    """Mark terms missed on every open case whose next due date has passed; run periodically by the worker."""
+    count = 0
+    # Each term against its own organisation's day (never UTC's); case_refresh then judges the case in that zone too.
+    passed = (
+        Q(due__lt=today)
+        if today is not None
+        else before_today_q("due", time_zone_field="case__organisation__time_zone")
+    )
+    pending = Term.objects.filter(passed, state__in=[TermState.PENDING, TermState.EXTENDED])
+    for case in Case.objects.filter(status="open", terms__in=pending).distinct().iterator(chunk_size=batch):
+        case_refresh(case=case, today=today)
+        count += 1
+    return count
