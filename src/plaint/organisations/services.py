@@ -1,4 +1,5 @@
-"""Writes of the organisations app. Every function validates (`full_clean`) before it saves.
+"""Writes of the organisations app. Every function validates (`full_clean`) before it saves, and refuses with
+Plaint's `InvalidInput` (400, the message per field), never Django's `ValidationError`.
 
 Other apps, the admin's actions and the demo loader create organisations, units, people, memberships and roles only
 through these functions.
@@ -11,8 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from plaint.core.errors import InvalidInput, full_clean_or_refuse, invalid_input_from, lazy_format
 from plaint.organisations.models import (
     ExternalBody,
     Membership,
@@ -36,7 +40,7 @@ def external_body_create(
     website: str = "",
 ) -> ExternalBody:
     body = ExternalBody(name=name, kind=kind, address=address, email=email, phone=phone, website=website)
-    body.full_clean()
+    full_clean_or_refuse(body)
     body.save()
     return body
 
@@ -75,7 +79,7 @@ def organisation_create(
         provides_complaints_service=provides_complaints_service,
         served_by=served_by,
     )
-    organisation.full_clean()
+    full_clean_or_refuse(organisation)
     organisation.save()
     organisation.external_bodies.set(list(external_bodies))
     return organisation
@@ -84,7 +88,7 @@ def organisation_create(
 def organisation_set_served_by(*, organisation: Organisation, served_by: Organisation | None) -> Organisation:
     """Make `served_by` (a complaints-officer firm) provide `organisation`'s complaints service, or stop it (WV-02)."""
     organisation.served_by = served_by
-    organisation.full_clean()
+    full_clean_or_refuse(organisation)
     organisation.save(update_fields=["served_by"])
     return organisation
 
@@ -99,14 +103,14 @@ def unit_create(
 ) -> OrganisationalUnit:
     """Add a department, location, project or team under `parent` (or directly under the organisation)."""
     unit = OrganisationalUnit(organisation=organisation, kind=kind, name=name, parent=parent, manager=manager)
-    unit.full_clean()
+    full_clean_or_refuse(unit)
     unit.save()
     return unit
 
 
 def unit_set_manager(*, unit: OrganisationalUnit, manager: Person | None) -> OrganisationalUnit:
     unit.manager = manager
-    unit.full_clean()
+    full_clean_or_refuse(unit)
     unit.save(update_fields=["manager"])
     return unit
 
@@ -120,17 +124,20 @@ def person_create(
     user: User | None = None,
 ) -> Person:
     person = Person(name=name, email=email, phone=phone, language=language, user=user)
-    person.full_clean()
+    full_clean_or_refuse(person)
     person.save()
     return person
 
 
 def login_create(*, username: str, password: str, email: str = "", language: str = "en", **fields: Any) -> User:
-    """Create a staff login whose password passes the configured validators (raises `ValidationError` if not)."""
+    """Create a staff login whose password passes the configured validators (raises `InvalidInput` if not)."""
     user = get_user_model()(username=username, email=email, language=language, is_staff=True, **fields)
-    validate_password(password, user=user)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise InvalidInput(invalid_input_from(error).detail, errors={"password": error.messages}) from error
     user.set_password(password)
-    user.full_clean()
+    full_clean_or_refuse(user)
     user.save()
     return user
 
@@ -149,7 +156,7 @@ def membership_create(
     membership = Membership(
         person=person, organisation=organisation, unit=unit, job_title=job_title, line_manager=line_manager
     )
-    membership.full_clean()
+    full_clean_or_refuse(membership)
     membership.save()
     for code in roles:
         membership_grant_role(membership=membership, role=code)
@@ -159,18 +166,28 @@ def membership_create(
 def membership_set_line_manager(*, membership: Membership, line_manager: Person | None) -> Membership:
     """Name the member's line manager: a member of the same organisation, never themself, no loops (WU-07, WU-09)."""
     membership.line_manager = line_manager
-    membership.full_clean()
+    full_clean_or_refuse(membership)
     membership.save(update_fields=["line_manager"])
     return membership
 
 
+def _role_row(role: str | Role) -> Role:
+    if isinstance(role, Role):
+        return role
+    if role not in Role.Code.values:
+        raise InvalidInput(
+            lazy_format(_("There is no role %(role)s."), role=role), errors={"role": [_("Unknown role.")]}
+        )
+    return Role.objects.get(code=role)
+
+
 def membership_grant_role(*, membership: Membership, role: str | Role) -> Role:
-    """Give the member a role; granting a role they already hold changes nothing."""
-    role_row = role if isinstance(role, Role) else Role.objects.get(code=Role.Code(role))
+    """Give the member a role; granting a role they already hold changes nothing. `InvalidInput` for an unknown one."""
+    role_row = _role_row(role)
     membership.roles.add(role_row)
     return role_row
 
 
 def membership_revoke_role(*, membership: Membership, role: str | Role) -> None:
-    role_row = role if isinstance(role, Role) else Role.objects.get(code=Role.Code(role))
+    role_row = _role_row(role)
     membership.roles.remove(role_row)

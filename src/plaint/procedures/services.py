@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from plaint.core.errors import full_clean_or_refuse
 from plaint.procedures.models import ProcedureAdoption
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def procedure_adopt(
     """Put `procedure_id` (a bundled file) in `version` in force for `organisation` from `active_from` (WP-23).
 
     An open-ended adoption that started earlier is ended the day the new one starts, so new cases get the new version
-    while cases already received keep theirs. Raises `ValidationError` for an unknown procedure or an overlap.
+    while cases already received keep theirs. Raises `InvalidInput` (400) for an unknown procedure or an overlap.
     """
     current = (
         ProcedureAdoption.objects.select_for_update()
@@ -34,7 +35,7 @@ def procedure_adopt(
     )
     if current is not None:
         current.active_until = active_from
-        current.full_clean()
+        full_clean_or_refuse(current)
         current.save(update_fields=["active_until"])
     adoption = ProcedureAdoption(
         organisation=organisation,
@@ -43,6 +44,6 @@ def procedure_adopt(
         active_from=active_from,
         active_until=active_until,
     )
-    adoption.full_clean()
+    full_clean_or_refuse(adoption)
     adoption.save()
     return adoption
