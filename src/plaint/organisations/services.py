@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from plaint.core.audit import Actor, AuditSource, audit
 from plaint.core.errors import InvalidInput, full_clean_or_refuse, invalid_input_from, lazy_format
 from plaint.organisations.models import (
     ExternalBody,
@@ -142,6 +143,31 @@ def login_create(*, username: str, password: str, email: str = "", language: str
     return user
 
 
+# Memberships and roles: who may do what. Every change is audited (docs/audit.md) in its own transaction; `actor` is
+# the user who made it (None for the system: the demo loader, a command), `source` where the request came from.
+
+_MEMBERSHIP_FIELDS = ("unit_id", "job_title", "line_manager_id", "started_on", "ended_on")
+
+
+def _membership_audit(
+    membership: Membership,
+    action: str,
+    *,
+    actor: Actor,
+    source: AuditSource | None,
+    **details: Any,
+) -> None:
+    audit(
+        actor=actor,
+        action=f"membership.{action}",
+        target_type="membership",
+        target_id=membership.pk,
+        organisation=membership.organisation,
+        details={"person": membership.person_id, **details},
+        source=source,
+    )
+
+
 @transaction.atomic
 def membership_create(
     *,
@@ -151,24 +177,63 @@ def membership_create(
     job_title: str = "",
     line_manager: Person | None = None,
     roles: Iterable[str] = (),
+    actor: Actor = None,
+    source: AuditSource | None = None,
 ) -> Membership:
     """Make `person` a member of `organisation`, with the roles named by their codes (`Role.Code`)."""
     membership = Membership(
         person=person, organisation=organisation, unit=unit, job_title=job_title, line_manager=line_manager
     )
+    return membership_save(membership=membership, roles=roles, actor=actor, source=source)
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    membership: Membership,
+    roles: Iterable[str | Role] | None = None,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Membership:
+    """Validate and save a new or changed membership (the admin passes the one its form filled in); with `roles`,
+    the member then holds exactly those. Audited: `membership.created` or `membership.changed` (the fields)."""
+    before = (
+        Membership.objects.filter(pk=membership.pk).values(*_MEMBERSHIP_FIELDS).first()
+        if membership.pk is not None
+        else None
+    )
     full_clean_or_refuse(membership)
     membership.save()
-    for code in roles:
-        membership_grant_role(membership=membership, role=code)
+    if before is None:
+        fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) not in (None, "")]
+        _membership_audit(membership, "created", actor=actor, source=source, fields=fields)
+    else:
+        fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) != before[field]]
+        if fields:
+            _membership_audit(membership, "changed", actor=actor, source=source, fields=fields)
+    if roles is not None:
+        membership_set_roles(membership=membership, roles=roles, actor=actor, source=source)
     return membership
 
 
-def membership_set_line_manager(*, membership: Membership, line_manager: Person | None) -> Membership:
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor: Actor = None, source: AuditSource | None = None) -> None:
+    """End a membership by removing it, with its roles. Audited: `membership.deleted` (with the roles it held)."""
+    roles = sorted(membership.roles.values_list("code", flat=True))
+    _membership_audit(membership, "deleted", actor=actor, source=source, roles=roles)
+    membership.delete()
+
+
+def membership_set_line_manager(
+    *,
+    membership: Membership,
+    line_manager: Person | None,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Membership:
     """Name the member's line manager: a member of the same organisation, never themself, no loops (WU-07, WU-09)."""
     membership.line_manager = line_manager
-    full_clean_or_refuse(membership)
-    membership.save(update_fields=["line_manager"])
-    return membership
+    return membership_save(membership=membership, actor=actor, source=source)
 
 
 def _role_row(role: str | Role) -> Role:
@@ -181,13 +246,50 @@ def _role_row(role: str | Role) -> Role:
     return Role.objects.get(code=role)
 
 
-def membership_grant_role(*, membership: Membership, role: str | Role) -> Role:
-    """Give the member a role; granting a role they already hold changes nothing. `InvalidInput` for an unknown one."""
+@transaction.atomic
+def membership_grant_role(
+    *,
+    membership: Membership,
+    role: str | Role,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Role:
+    """Give the member a role; granting a role they already hold changes nothing. `InvalidInput` for an unknown one.
+    Audited: `membership.role_granted`."""
     role_row = _role_row(role)
-    membership.roles.add(role_row)
+    if not membership.roles.filter(pk=role_row.pk).exists():
+        membership.roles.add(role_row)
+        _membership_audit(membership, "role_granted", actor=actor, source=source, role=role_row.code)
     return role_row
 
 
-def membership_revoke_role(*, membership: Membership, role: str | Role) -> None:
+@transaction.atomic
+def membership_revoke_role(
+    *,
+    membership: Membership,
+    role: str | Role,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> None:
+    """Take a role from the member (nothing when they do not hold it). Audited: `membership.role_revoked`."""
     role_row = _role_row(role)
-    membership.roles.remove(role_row)
+    if membership.roles.filter(pk=role_row.pk).exists():
+        membership.roles.remove(role_row)
+        _membership_audit(membership, "role_revoked", actor=actor, source=source, role=role_row.code)
+
+
+@transaction.atomic
+def membership_set_roles(
+    *,
+    membership: Membership,
+    roles: Iterable[str | Role],
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> None:
+    """Make the member hold exactly `roles`: each grant and each revocation is its own audit record."""
+    wanted = {_role_row(role).code: _role_row(role) for role in roles}
+    held = {role.code: role for role in membership.roles.all()}
+    for code in sorted(held.keys() - wanted.keys()):
+        membership_revoke_role(membership=membership, role=held[code], actor=actor, source=source)
+    for code in sorted(wanted.keys() - held.keys()):
+        membership_grant_role(membership=membership, role=wanted[code], actor=actor, source=source)
