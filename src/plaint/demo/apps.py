@@ -8,4 +8,3 @@ class DemoConfig(AppConfig):
 
     name = "plaint.demo"
     label = "demo"
-    verbose_name = "Demo"
