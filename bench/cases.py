@@ -48,7 +48,7 @@ from plaint.core import clock  # noqa: E402
 from plaint.demo import cases as demo  # noqa: E402
 from plaint.demo.data import username_for  # noqa: E402
 from plaint.demo.loader import demo_load  # noqa: E402
-from plaint.engine import paths  # noqa: E402
+from plaint.engine import paths as engine_paths  # noqa: E402
 from plaint.organisations import services as org_services  # noqa: E402
 from plaint.organisations.models import Membership, Organisation  # noqa: E402
 from plaint.organisations.selectors import people_with_role  # noqa: E402
@@ -88,13 +88,13 @@ def templates_for(org: demo._Organisation, today: dt.date) -> list[Template]:
     """Every demo scenario of the organisation's procedure as a template, dated from a reference receipt."""
     procedure = org.procedure
     roles = set(org.people)
-    paths = {kind.kind: paths.procedure_paths(procedure, kind.kind, roles) for kind in procedure.accepts.kinds}
+    paths = {kind.kind: engine_paths.procedure_paths(procedure, kind.kind, roles) for kind in procedure.accepts.kinds}
     result: list[Template] = []
     reference = today - dt.timedelta(days=800)
     for index, scenario in enumerate(demo.scenarios(paths, procedure)):
         if scenario.wanted not in ("on_time", "closed"):
             continue  # the age of each loaded case decides whether it is on time, due soon or overdue
-        path = demo._vary(procedure, paths.start_stage(procedure, scenario.kind), list(scenario.path), index)
+        path = demo._vary(procedure, engine_paths.start_stage(procedure, scenario.kind), list(scenario.path), index)
         timeline = demo.Timeline.build(procedure, scenario.kind, path, roles, gap=2, handler_for=lambda responsible: 1)
         dated = timeline.dated(reference)
         last = dated[-1][1] if dated else reference
@@ -439,8 +439,8 @@ def measure_writes(plans: list[OrgPlan], registrations: int, seed: int) -> tuple
         org = demo._Organisation(plan.organisation, clock.today_in(plan.organisation.time_zone))
         view = case_view(case=case)
         for event in ("acknowledged", *demo.EVERYDAY, *view.allowed_actions()):
-            who = paths.who_takes(view, event, set(org.people))
-            if who is None or who in paths.PARTIES or event in paths.NOT_SEARCHED:
+            who = engine_paths.who_takes(view, event, set(org.people))
+            if who is None or who in engine_paths.PARTIES or event in engine_paths.NOT_SEARCHED:
                 continue
             data: dict[str, Any] = {}
             if event == "handler_assigned":
@@ -448,7 +448,7 @@ def measure_writes(plans: list[OrgPlan], registrations: int, seed: int) -> tuple
                 if handler is None:
                     continue
                 data = {"handler": handler}
-            definition = paths.action_definition(plan.procedure, view.stage, event)
+            definition = engine_paths.action_definition(plan.procedure, view.stage, event)
             if definition is not None and definition.outcomes:
                 data["outcome"] = definition.outcomes[0]
             actor, _party = org.user_for(who)
