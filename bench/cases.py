@@ -7,7 +7,7 @@
    extra handlers per organisation, so the load spreads over people as a real installation does.
 2. Bulk-loads N cases (COPY on PostgreSQL, bulk_create elsewhere) spread over the organisations with a procedure,
    received over three years. Each case follows a template: a path through its procedure found by the engine
-   (`plaint.cases.demo`), with its events, and terms and snapshots as the engine computes them, shifted to the case's
+   (`plaint.demo.cases`), with its events, and terms and snapshots as the engine computes them, shifted to the case's
    day of receipt; old cases are mostly closed, recent ones in every stage. Then ANALYZE.
 3. Measures registration through `case_register`, an everyday `case_act`, the inbox, overdue, handler inbox and
    detail selectors (median and p95 over repeated runs), and prints EXPLAIN ANALYZE of the list queries.
@@ -41,14 +41,15 @@ from django.db import connection, models  # noqa: E402
 
 from plaint import engine  # noqa: E402
 from plaint.access.models import User  # noqa: E402
-from plaint.cases import demo  # noqa: E402
 from plaint.cases.models import Case, CaseEvent, Party, ReferenceSequence, Term  # noqa: E402
 from plaint.cases.selectors import CaseFilters, case_detail, case_list, case_view, cases_overdue  # noqa: E402
 from plaint.cases.services import PartyInput, Registration, case_act, case_register  # noqa: E402
 from plaint.core import clock  # noqa: E402
+from plaint.demo import cases as demo  # noqa: E402
+from plaint.demo.data import username_for  # noqa: E402
+from plaint.demo.loader import demo_load  # noqa: E402
+from plaint.engine import paths as engine_paths  # noqa: E402
 from plaint.organisations import services as org_services  # noqa: E402
-from plaint.organisations.demo.data import username_for  # noqa: E402
-from plaint.organisations.demo.loader import demo_load  # noqa: E402
 from plaint.organisations.models import Membership, Organisation  # noqa: E402
 from plaint.organisations.selectors import people_with_role  # noqa: E402
 
@@ -87,13 +88,13 @@ def templates_for(org: demo._Organisation, today: dt.date) -> list[Template]:
     """Every demo scenario of the organisation's procedure as a template, dated from a reference receipt."""
     procedure = org.procedure
     roles = set(org.people)
-    paths = {kind.kind: demo.procedure_paths(procedure, kind.kind, roles) for kind in procedure.accepts.kinds}
+    paths = {kind.kind: engine_paths.procedure_paths(procedure, kind.kind, roles) for kind in procedure.accepts.kinds}
     result: list[Template] = []
     reference = today - dt.timedelta(days=800)
     for index, scenario in enumerate(demo.scenarios(paths, procedure)):
         if scenario.wanted not in ("on_time", "closed"):
             continue  # the age of each loaded case decides whether it is on time, due soon or overdue
-        path = demo._vary(procedure, demo._start(procedure, scenario.kind), list(scenario.path), index)
+        path = demo._vary(procedure, engine_paths.start_stage(procedure, scenario.kind), list(scenario.path), index)
         timeline = demo.Timeline.build(procedure, scenario.kind, path, roles, gap=2, handler_for=lambda responsible: 1)
         dated = timeline.dated(reference)
         last = dated[-1][1] if dated else reference
@@ -438,8 +439,8 @@ def measure_writes(plans: list[OrgPlan], registrations: int, seed: int) -> tuple
         org = demo._Organisation(plan.organisation, clock.today_in(plan.organisation.time_zone))
         view = case_view(case=case)
         for event in ("acknowledged", *demo.EVERYDAY, *view.allowed_actions()):
-            who = demo._who(view, event, set(org.people))
-            if who is None or who in demo.PARTIES or event in demo.NOT_SEARCHED:
+            who = engine_paths.who_takes(view, event, set(org.people))
+            if who is None or who in engine_paths.PARTIES or event in engine_paths.NOT_SEARCHED:
                 continue
             data: dict[str, Any] = {}
             if event == "handler_assigned":
@@ -447,7 +448,7 @@ def measure_writes(plans: list[OrgPlan], registrations: int, seed: int) -> tuple
                 if handler is None:
                     continue
                 data = {"handler": handler}
-            definition = demo._action(plan.procedure, view.stage, event)
+            definition = engine_paths.action_definition(plan.procedure, view.stage, event)
             if definition is not None and definition.outcomes:
                 data["outcome"] = definition.outcomes[0]
             actor, _party = org.user_for(who)

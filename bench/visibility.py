@@ -38,8 +38,8 @@ from plaint.access.models import User
 from plaint.api.pagination import COUNT_CAP
 from plaint.cases.models import Case, Party
 from plaint.cases.selectors import case_list, cases_visible_to
+from plaint.demo.data import username_for
 from plaint.organisations import services as org_services
-from plaint.organisations.demo.data import username_for
 from plaint.organisations.models import Membership, Organisation, OrganisationalUnit, Person
 
 PAGE = 50  # the API's CasePagination.page_size

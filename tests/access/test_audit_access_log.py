@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plaint.access.audit_selectors import case_access_log
+from plaint.cases.audit_selectors import case_access_log
 from plaint.core.errors import Forbidden, NotFound
 from tests.access.audit_support import record
 from tests.cases.factories import organisation_running, register, staff

@@ -7,8 +7,13 @@ from typing import Any
 
 from plaint.access.models import User
 from plaint.cases.models import Case
-from plaint.cases.services import PartyInput, Registration, case_register
+from plaint.cases.selectors import case_view
+from plaint.cases.services import PartyInput, Registration, case_act, case_register
+from plaint.core import clock
+from plaint.engine import case_path
+from plaint.engine.paths import PARTIES, step_data, who_takes
 from plaint.organisations.models import Organisation, Person
+from plaint.procedures.selectors import procedure_definition, procedure_for
 from tests.organisations.factories import AdoptionFactory, MembershipFactory, OrganisationFactory, PersonFactory
 
 
@@ -52,3 +57,25 @@ def register(
         **fields,
     )
     return case_register(organisation=organisation, registration=registration, actor=actor)
+
+
+def case_in_stage(organisation: Organisation, stage: str, *, status: str = "open", kind: str = "complaint") -> Case:
+    """A case of `organisation` brought to `stage` (and `status`: "open", "closed" or "closed-<outcome>") by the
+    shortest run of actions its procedure allows (`engine.case_path`), each taken through `case_act` by a member
+    holding the role that may take it, or recorded by intake staff on a party's behalf."""
+    adoption = procedure_for(organisation=organisation, on=clock.today_in(organisation.time_zone))
+    assert adoption is not None, f"{organisation} runs no procedure"
+    procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
+    intake = staff(organisation, "intake_staff")
+    case = register(organisation, intake, kind=kind)
+    actors: dict[str, User] = {}
+    for step in case_path(procedure, stage, kind=kind, status=status):
+        who = who_takes(case_view(case=case), step.event, procedure.roles)
+        assert who is not None, f"nobody may take {step.event}"
+        if who in PARTIES:
+            actor, on_behalf_of = intake, who
+        else:
+            actor, on_behalf_of = actors.setdefault(who, staff(organisation, who)), None
+        data = step_data(step, handler=person_of(actor).pk)
+        case = case_act(case=case, actor=actor, action=step.event, data=data, on_behalf_of=on_behalf_of)
+    return case

@@ -1,4 +1,5 @@
-"""Validation of organisations, units and memberships, as the admin and every service apply it."""
+"""Validation of organisations, units and memberships, as the admin and every service apply it: the services refuse
+with Plaint's `InvalidInput` (400), the models' `full_clean` with Django's `ValidationError` (for the admin's forms)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from plaint.core.errors import InvalidInput
 from plaint.organisations import services
 from plaint.organisations.models import OrganisationalUnit
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, PersonFactory, UnitFactory
@@ -47,18 +49,18 @@ def test_organisation_create_defaults_supported_languages_to_the_default_languag
 )
 def test_organisation_rejects_invalid_values(field, value):
     # Given one wrong value, when the organisation is created, then validation names that field
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         _create(**{field: value})
-    assert field in error.value.message_dict
+    assert field in error.value.errors
 
 
 def test_reference_prefix_is_unique():
     # Given an organisation with prefix XS
     _create()
     # when another takes the same prefix, then it is refused
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         _create(slug="other", name="Other")
-    assert "reference_prefix" in error.value.message_dict
+    assert "reference_prefix" in error.value.errors
 
 
 def test_served_by_must_provide_the_complaints_service():
@@ -66,9 +68,9 @@ def test_served_by_must_provide_the_complaints_service():
     ordinary = OrganisationFactory()
     client = OrganisationFactory()
     # when a client names it, then that is refused; a provider is accepted (WV-02)
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.organisation_set_served_by(organisation=client, served_by=ordinary)
-    assert "served_by" in error.value.message_dict
+    assert "served_by" in error.value.errors
     firm = OrganisationFactory(provider=True)
     services.organisation_set_served_by(organisation=client, served_by=firm)
     assert list(firm.clients.all()) == [client]
@@ -80,9 +82,9 @@ def test_an_organisation_cannot_serve_itself_nor_be_a_served_provider():
     other_firm = OrganisationFactory(provider=True)
     OrganisationFactory(served_by=firm)
     # when it names itself, or another firm, as its provider, then both are refused
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.organisation_set_served_by(organisation=firm, served_by=firm)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.organisation_set_served_by(organisation=firm, served_by=other_firm)
 
 
@@ -91,9 +93,9 @@ def test_wp02_unit_parent_must_be_in_the_same_organisation():
     foreign = UnitFactory()
     organisation = OrganisationFactory()
     # when a team of this organisation is put under it, then that is refused
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.unit_create(organisation=organisation, kind="team", name="Team", parent=foreign)
-    assert "parent" in error.value.message_dict
+    assert "parent" in error.value.errors
 
 
 def test_wp02_unit_tree_has_no_cycles():
@@ -121,9 +123,9 @@ def test_unit_manager_must_be_a_member():
     unit = UnitFactory()
     outsider = PersonFactory()
     # when they are made its manager, then that is refused
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.unit_set_manager(unit=unit, manager=outsider)
-    assert "manager" in error.value.message_dict
+    assert "manager" in error.value.errors
 
 
 def test_wu07_line_manager_must_be_a_colleague_and_not_oneself():
@@ -133,9 +135,9 @@ def test_wu07_line_manager_must_be_a_colleague_and_not_oneself():
     stranger = MembershipFactory().person
     # when the line manager is set to the member themself or to the stranger, then it is refused
     for wrong in (membership.person, stranger):
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(InvalidInput) as error:
             services.membership_set_line_manager(membership=membership, line_manager=wrong)
-        assert "line_manager" in error.value.message_dict
+        assert "line_manager" in error.value.errors
     # and a colleague is accepted
     services.membership_set_line_manager(membership=membership, line_manager=colleague)
     membership.refresh_from_db()
@@ -150,24 +152,24 @@ def test_wu07_line_management_has_no_loops():
     services.membership_set_line_manager(membership=a, line_manager=b.person)
     services.membership_set_line_manager(membership=b, line_manager=c.person)
     # when C would be managed by A, then that is refused
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.membership_set_line_manager(membership=c, line_manager=a.person)
-    assert "line_manager" in error.value.message_dict
+    assert "line_manager" in error.value.errors
 
 
 def test_membership_is_unique_per_person_and_organisation():
     # Given a membership, when the same person joins the same organisation again, then it is refused
     membership = MembershipFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.membership_create(person=membership.person, organisation=membership.organisation)
 
 
 def test_membership_unit_must_be_of_the_same_organisation():
     # Given a unit of another organisation, when a membership names it, then it is refused
     person = PersonFactory()
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(InvalidInput) as error:
         services.membership_create(person=person, organisation=OrganisationFactory(), unit=UnitFactory())
-    assert "unit" in error.value.message_dict
+    assert "unit" in error.value.errors
 
 
 def test_roles_are_seeded_and_granting_twice_changes_nothing():
@@ -180,7 +182,7 @@ def test_roles_are_seeded_and_granting_twice_changes_nothing():
     services.membership_revoke_role(membership=membership, role="handler")
     assert not membership.roles.exists()
     # and an unknown role code is refused
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidInput):
         services.membership_grant_role(membership=membership, role="king")
 
 

@@ -9,8 +9,12 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from plaint.access import audit_signals
+        from plaint.access.audit_services import audit_record, audit_source_from_request
+        from plaint.core.audit import audit_trail_install
 
         audit_signals.connect()  # logins, failed logins and logouts into the audit trail
+        # The apps below this one (organisations, procedures) record their configuration changes through core.audit.
+        audit_trail_install(record=audit_record, source_from_request=audit_source_from_request)
 
         from django.db.models.signals import m2m_changed, post_delete, post_save
 

@@ -1,43 +1,17 @@
-"""Reading the audit trail: who looked at a case (for its organisation's administrators), and verifying the chain."""
+"""Reading the audit trail: verifying the chain. (Who looked at a case is `plaint.cases.audit_selectors`.)"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Max
 
-from plaint.access.models import User
 from plaint.access.models_audit import GENESIS_HASH, AuditChainHead, AuditRecord
-from plaint.core.errors import Forbidden, NotFound
-from plaint.organisations.models import Organisation, Person
-from plaint.organisations.selectors import roles_of
+from plaint.organisations.models import Organisation
 
 #: Problems kept in a report; beyond this they are only counted (the scan itself runs in constant memory).
 MAX_PROBLEMS = 10_000
-
-
-def case_access_log(*, actor: User, case_id: int) -> QuerySet[AuditRecord]:
-    """Everything recorded about a case and its documents (who looked, who changed what), newest first.
-
-    Only for an administrator of the case's organisation and for superusers: `NotFound` when the actor cannot see
-    the case at all, `Forbidden` when they can but do not administer its organisation.
-    """
-    from plaint.cases.selectors import cases_visible_to  # cases depends on access, not the other way round
-
-    case = cases_visible_to(actor=actor).select_related("organisation").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(_("There is no such case, or you may not see it."))
-    if not actor.is_superuser:
-        person = Person.objects.filter(user=actor).first()
-        if person is None or "administrator" not in roles_of(person=person, organisation=case.organisation):
-            raise Forbidden(_("Only an administrator of the case's organisation may see who looked at it."))
-    return (
-        AuditRecord.objects.filter(Q(case_id=case.pk) | Q(target_type="case", target_id=str(case.pk)))
-        .select_related("actor")
-        .order_by("-sequence")
-    )
 
 
 @dataclass(frozen=True)

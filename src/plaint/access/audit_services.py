@@ -10,7 +10,6 @@ import ipaddress
 import json
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from plaint.access.models_audit import (
     record_hash,
 )
 from plaint.core import clock
+from plaint.core.audit import AuditSource as AuditSource  # defined in core, so apps below access can pass one
 from plaint.organisations.models import Organisation
 
 #: Longest string accepted in `details`: ids, codes and field names fit; free text (descriptions, letters) does not.
@@ -45,15 +45,6 @@ class AuditOutsideTransaction(AuditTrailError):
 
 class AuditDetailsInvalid(AuditTrailError):
     """`details` holds something the audit trail must not keep (free text, floats, deep structures)."""
-
-
-@dataclass(frozen=True)
-class AuditSource:
-    """Where an action came from: the client's address, its user agent and the request's id."""
-
-    ip_address: str | None = None
-    user_agent: str = ""
-    request_id: str = ""
 
 
 def audit_record(

@@ -38,7 +38,8 @@ from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from plaint.access import mfa
+from plaint.access import mfa, security_services
+from plaint.access.audit_services import audit_source_from_request
 from plaint.access.auth_forms import (
     AccessiblePasswordResetForm,
     AccessibleSetPasswordForm,
@@ -185,7 +186,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
     device = mfa.totp_device_for_enrolment(user)
     form = EnrolmentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        codes = mfa.totp_enrolment_confirm(device, form.cleaned_data["code"])
+        codes = security_services.second_factor_enrol(
+            user=user, device=device, code=form.cleaned_data["code"], source=audit_source_from_request(request)
+        )
         if codes is not None:
             _complete_login(request, user, data, TOTPDevice.objects.get(pk=device.pk))
             request.session[NEW_RECOVERY_CODES_SESSION_KEY] = codes
@@ -214,7 +217,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     """Replace the recovery codes (the old ones stop working) and show the new ones once."""
-    request.session[NEW_RECOVERY_CODES_SESSION_KEY] = mfa.recovery_codes_replace(user_id=request.user.pk)
+    request.session[NEW_RECOVERY_CODES_SESSION_KEY] = security_services.recovery_codes_renew(
+        user=request.user,  # type: ignore[arg-type]  # login_required
+        source=audit_source_from_request(request),
+    )
     return redirect(_with_next(reverse("accounts:recovery-codes"), _next_url(request)))
 
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from plaint.access import mfa
 from plaint.access.audit_services import audit_source_from_request
+from plaint.access.security_services import api_token_issue, api_token_revoke
 from plaint.api.action_serializers import ACTIONS, ActionInput
 from plaint.api.errors import error_responses
 from plaint.api.pagination import CasePagination
@@ -344,7 +344,7 @@ class TokenView(LanguageMixin, APIView):
             )
         if not mfa.verify_second_factor(user, code):
             raise serializers.ValidationError({"code": [_("This code is not valid.")]})
-        token, _created = Token.objects.get_or_create(user=user)
+        token = api_token_issue(user=user, source=audit_source_from_request(request))
         return Response(TokenOutput({"token": token.key}).data)
 
     @extend_schema(
@@ -357,5 +357,5 @@ class TokenView(LanguageMixin, APIView):
     def delete(self, request: Request) -> Response:
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        Token.objects.filter(user=request.user).delete()
+        api_token_revoke(user=request.user, source=audit_source_from_request(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Model
 from django.utils import translation
 from django.utils.functional import lazy
 
@@ -62,3 +64,25 @@ _lazy_interpolate = lazy(_interpolate, str)
 def lazy_format(text: Any, **params: Any) -> Any:
     """`gettext_lazy("… %(name)s …")` filled in when read, so it renders in the language active then."""
     return _lazy_interpolate(text, params)
+
+
+def invalid_input_from(error: ValidationError) -> InvalidInput:
+    """Django's `ValidationError` (a model's `clean()`, a password validator) as Plaint's refusal: the first message
+    as the detail (still lazy, so it renders in the language active when read) and every message per field."""
+    if hasattr(error, "error_dict"):
+        errors: dict[str, list[str]] = error.message_dict
+        first = next(item for items in error.error_dict.values() for item in items)
+    else:
+        errors = {NON_FIELD_ERRORS: error.messages}
+        first = error.error_list[0]
+    detail = lazy_format(first.message, **first.params) if first.params else first.message
+    return InvalidInput(detail, errors=errors)
+
+
+def full_clean_or_refuse(instance: Model, **kwargs: Any) -> None:
+    """`instance.full_clean(**kwargs)` for a service: a domain refusal raises `InvalidInput` (400), not Django's
+    `ValidationError`. Model `clean()` methods keep raising `ValidationError`, which the admin's forms show."""
+    try:
+        instance.full_clean(**kwargs)
+    except ValidationError as error:
+        raise invalid_input_from(error) from error

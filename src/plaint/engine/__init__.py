@@ -7,6 +7,8 @@ Public API:
 * `evaluate(procedure, events, today)` → `CaseView`; `decide(procedure, events, action, actor_roles, today, data)` →
   `Decision`; events are `CaseEvent(kind, at, actor, data)`.
 * `plan(procedure, received, given)` → the `Deadline`s of a case on the latest-allowed path.
+* `procedure_paths(procedure, kind, roles)` → the shortest run of actions (`Step`s) to each stage;
+  `case_path(procedure, stage)` → the run to one stage, a "case in stage X" factory for tests (`engine.paths`).
 """
 
 from plaint.engine.definition import Procedure
@@ -24,6 +26,7 @@ from plaint.engine.machine import (
     term_state_on,
 )
 from plaint.engine.messages import Message
+from plaint.engine.paths import Step, case_path, procedure_paths
 from plaint.engine.plan import Deadline, plan
 from plaint.engine.registry import Registry, load_directory
 
@@ -40,7 +43,9 @@ __all__ = [
     "Procedure",
     "ProcedureError",
     "Registry",
+    "Step",
     "TermView",
+    "case_path",
     "decide",
     "evaluate",
     "load_bytes",
@@ -48,5 +53,6 @@ __all__ = [
     "load_file",
     "load_text",
     "plan",
+    "procedure_paths",
     "term_state_on",
 ]

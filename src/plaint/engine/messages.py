@@ -323,7 +323,10 @@ class Message:
         hint = ""
         if suggestion:
             hint = f"; did you mean {suggestion!r}?" if lang == "en" else f"; bedoelt u {suggestion!r}?"
-        return template(self.code, lang).format(hint=hint, **params)
+        text = template(self.code, lang)
+        if "clauses" in params and not params["clauses"]:
+            text = text.replace(" ({clauses})", "")  # a rule that cites no clause: no empty brackets
+        return text.format(hint=hint, **params)
 
     def __str__(self) -> str:
         return self.text("en")

@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from plaint.core.audit import audit_source
+from plaint.organisations import services
 from plaint.organisations.models import (
     ExternalBody,
     Language,
@@ -115,6 +117,26 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     autocomplete_fields = ["user"]
     inlines = [MembershipInline]
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Memberships and their roles change through the audited services, as everywhere else."""
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        _memberships_save(request, formset)
+
+
+def _memberships_save(request: HttpRequest, formset: Any) -> None:
+    actor, source = request.user, audit_source(request)
+    formset.save(commit=False)  # fills the instances from the forms; the services save them
+    for membership in formset.deleted_objects:
+        services.membership_delete(membership=membership, actor=actor, source=source)
+    for inline_form in formset.forms:
+        if inline_form in formset.deleted_forms or not inline_form.has_changed():
+            continue
+        services.membership_save(
+            membership=inline_form.instance, roles=inline_form.cleaned_data.get("roles", []), actor=actor, source=source
+        )
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
@@ -131,6 +153,27 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     @admin.display(description=_("roles"))
     def role_list(self, obj: Membership) -> str:
         return ", ".join(str(role) for role in obj.roles.all())
+
+    # Writes go through the audited services (docs/audit.md): the membership, then its roles.
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        services.membership_save(membership=obj, actor=request.user, source=audit_source(request))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        services.membership_set_roles(
+            membership=form.instance,
+            roles=form.cleaned_data.get("roles", []),
+            actor=request.user,
+            source=audit_source(request),
+        )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        services.membership_delete(membership=obj, actor=request.user, source=audit_source(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset:
+            self.delete_model(request, membership)
 
 
 @admin.register(Role)

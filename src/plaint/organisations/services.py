@@ -1,4 +1,5 @@
-"""Writes of the organisations app. Every function validates (`full_clean`) before it saves.
+"""Writes of the organisations app. Every function validates (`full_clean`) before it saves, and refuses with
+Plaint's `InvalidInput` (400, the message per field), never Django's `ValidationError`.
 
 Other apps, the admin's actions and the demo loader create organisations, units, people, memberships and roles only
 through these functions.
@@ -11,8 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from plaint.core.audit import Actor, AuditSource, audit
+from plaint.core.errors import InvalidInput, full_clean_or_refuse, invalid_input_from, lazy_format
 from plaint.organisations.models import (
     ExternalBody,
     Membership,
@@ -36,7 +41,7 @@ def external_body_create(
     website: str = "",
 ) -> ExternalBody:
     body = ExternalBody(name=name, kind=kind, address=address, email=email, phone=phone, website=website)
-    body.full_clean()
+    full_clean_or_refuse(body)
     body.save()
     return body
 
@@ -75,7 +80,7 @@ def organisation_create(
         provides_complaints_service=provides_complaints_service,
         served_by=served_by,
     )
-    organisation.full_clean()
+    full_clean_or_refuse(organisation)
     organisation.save()
     organisation.external_bodies.set(list(external_bodies))
     return organisation
@@ -84,7 +89,7 @@ def organisation_create(
 def organisation_set_served_by(*, organisation: Organisation, served_by: Organisation | None) -> Organisation:
     """Make `served_by` (a complaints-officer firm) provide `organisation`'s complaints service, or stop it (WV-02)."""
     organisation.served_by = served_by
-    organisation.full_clean()
+    full_clean_or_refuse(organisation)
     organisation.save(update_fields=["served_by"])
     return organisation
 
@@ -99,14 +104,14 @@ def unit_create(
 ) -> OrganisationalUnit:
     """Add a department, location, project or team under `parent` (or directly under the organisation)."""
     unit = OrganisationalUnit(organisation=organisation, kind=kind, name=name, parent=parent, manager=manager)
-    unit.full_clean()
+    full_clean_or_refuse(unit)
     unit.save()
     return unit
 
 
 def unit_set_manager(*, unit: OrganisationalUnit, manager: Person | None) -> OrganisationalUnit:
     unit.manager = manager
-    unit.full_clean()
+    full_clean_or_refuse(unit)
     unit.save(update_fields=["manager"])
     return unit
 
@@ -120,19 +125,47 @@ def person_create(
     user: User | None = None,
 ) -> Person:
     person = Person(name=name, email=email, phone=phone, language=language, user=user)
-    person.full_clean()
+    full_clean_or_refuse(person)
     person.save()
     return person
 
 
 def login_create(*, username: str, password: str, email: str = "", language: str = "en", **fields: Any) -> User:
-    """Create a staff login whose password passes the configured validators (raises `ValidationError` if not)."""
+    """Create a staff login whose password passes the configured validators (raises `InvalidInput` if not)."""
     user = get_user_model()(username=username, email=email, language=language, is_staff=True, **fields)
-    validate_password(password, user=user)
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise InvalidInput(invalid_input_from(error).detail, errors={"password": error.messages}) from error
     user.set_password(password)
-    user.full_clean()
+    full_clean_or_refuse(user)
     user.save()
     return user
+
+
+# Memberships and roles: who may do what. Every change is audited (docs/audit.md) in its own transaction; `actor` is
+# the user who made it (None for the system: the demo loader, a command), `source` where the request came from.
+
+_MEMBERSHIP_FIELDS = ("unit_id", "job_title", "line_manager_id", "started_on", "ended_on")
+
+
+def _membership_audit(
+    membership: Membership,
+    action: str,
+    *,
+    actor: Actor,
+    source: AuditSource | None,
+    **details: Any,
+) -> None:
+    audit(
+        actor=actor,
+        action=f"membership.{action}",
+        target_type="membership",
+        target_id=membership.pk,
+        organisation=membership.organisation,
+        details={"person": membership.person_id, **details},
+        source=source,
+    )
 
 
 @transaction.atomic
@@ -144,33 +177,119 @@ def membership_create(
     job_title: str = "",
     line_manager: Person | None = None,
     roles: Iterable[str] = (),
+    actor: Actor = None,
+    source: AuditSource | None = None,
 ) -> Membership:
     """Make `person` a member of `organisation`, with the roles named by their codes (`Role.Code`)."""
     membership = Membership(
         person=person, organisation=organisation, unit=unit, job_title=job_title, line_manager=line_manager
     )
-    membership.full_clean()
+    return membership_save(membership=membership, roles=roles, actor=actor, source=source)
+
+
+@transaction.atomic
+def membership_save(
+    *,
+    membership: Membership,
+    roles: Iterable[str | Role] | None = None,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Membership:
+    """Validate and save a new or changed membership (the admin passes the one its form filled in); with `roles`,
+    the member then holds exactly those. Audited: `membership.created` or `membership.changed` (the fields)."""
+    before = (
+        Membership.objects.filter(pk=membership.pk).values(*_MEMBERSHIP_FIELDS).first()
+        if membership.pk is not None
+        else None
+    )
+    full_clean_or_refuse(membership)
     membership.save()
-    for code in roles:
-        membership_grant_role(membership=membership, role=code)
+    if before is None:
+        fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) not in (None, "")]
+        _membership_audit(membership, "created", actor=actor, source=source, fields=fields)
+    else:
+        fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) != before[field]]
+        if fields:
+            _membership_audit(membership, "changed", actor=actor, source=source, fields=fields)
+    if roles is not None:
+        membership_set_roles(membership=membership, roles=roles, actor=actor, source=source)
     return membership
 
 
-def membership_set_line_manager(*, membership: Membership, line_manager: Person | None) -> Membership:
+@transaction.atomic
+def membership_delete(*, membership: Membership, actor: Actor = None, source: AuditSource | None = None) -> None:
+    """End a membership by removing it, with its roles. Audited: `membership.deleted` (with the roles it held)."""
+    roles = sorted(membership.roles.values_list("code", flat=True))
+    _membership_audit(membership, "deleted", actor=actor, source=source, roles=roles)
+    membership.delete()
+
+
+def membership_set_line_manager(
+    *,
+    membership: Membership,
+    line_manager: Person | None,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Membership:
     """Name the member's line manager: a member of the same organisation, never themself, no loops (WU-07, WU-09)."""
     membership.line_manager = line_manager
-    membership.full_clean()
-    membership.save(update_fields=["line_manager"])
-    return membership
+    return membership_save(membership=membership, actor=actor, source=source)
 
 
-def membership_grant_role(*, membership: Membership, role: str | Role) -> Role:
-    """Give the member a role; granting a role they already hold changes nothing."""
-    role_row = role if isinstance(role, Role) else Role.objects.get(code=Role.Code(role))
-    membership.roles.add(role_row)
+def _role_row(role: str | Role) -> Role:
+    if isinstance(role, Role):
+        return role
+    if role not in Role.Code.values:
+        raise InvalidInput(
+            lazy_format(_("There is no role %(role)s."), role=role), errors={"role": [_("Unknown role.")]}
+        )
+    return Role.objects.get(code=role)
+
+
+@transaction.atomic
+def membership_grant_role(
+    *,
+    membership: Membership,
+    role: str | Role,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> Role:
+    """Give the member a role; granting a role they already hold changes nothing. `InvalidInput` for an unknown one.
+    Audited: `membership.role_granted`."""
+    role_row = _role_row(role)
+    if not membership.roles.filter(pk=role_row.pk).exists():
+        membership.roles.add(role_row)
+        _membership_audit(membership, "role_granted", actor=actor, source=source, role=role_row.code)
     return role_row
 
 
-def membership_revoke_role(*, membership: Membership, role: str | Role) -> None:
-    role_row = role if isinstance(role, Role) else Role.objects.get(code=Role.Code(role))
-    membership.roles.remove(role_row)
+@transaction.atomic
+def membership_revoke_role(
+    *,
+    membership: Membership,
+    role: str | Role,
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> None:
+    """Take a role from the member (nothing when they do not hold it). Audited: `membership.role_revoked`."""
+    role_row = _role_row(role)
+    if membership.roles.filter(pk=role_row.pk).exists():
+        membership.roles.remove(role_row)
+        _membership_audit(membership, "role_revoked", actor=actor, source=source, role=role_row.code)
+
+
+@transaction.atomic
+def membership_set_roles(
+    *,
+    membership: Membership,
+    roles: Iterable[str | Role],
+    actor: Actor = None,
+    source: AuditSource | None = None,
+) -> None:
+    """Make the member hold exactly `roles`: each grant and each revocation is its own audit record."""
+    wanted = {_role_row(role).code: _role_row(role) for role in roles}
+    held = {role.code: role for role in membership.roles.all()}
+    for code in sorted(held.keys() - wanted.keys()):
+        membership_revoke_role(membership=membership, role=held[code], actor=actor, source=source)
+    for code in sorted(wanted.keys() - held.keys()):
+        membership_grant_role(membership=membership, role=wanted[code], actor=actor, source=source)

@@ -3,26 +3,33 @@
 Anonymising keeps what statistics need (kind, channel, categories, stage, outcome, dates, terms, the kinds and dates
 of events) and replaces everything that says who someone is, or what they said, with `ANONYMISED`. It is refused for
 an open case and for one on legal hold (409), and doing it twice changes nothing. Every anonymisation, document
-deletion and legal hold writes an audit record in the same transaction (docs/audit.md).
+deletion and legal hold writes an audit record in the same transaction (docs/audit.md). This app decides who may and
+when; the case's own rows are changed only through `plaint.cases.retention_services`, the emails through
+`plaint.correspondence.services`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import audit_record
 from plaint.access.models import User
-from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, SensitiveSection, Status
+from plaint.cases.models import Case, Status
+from plaint.cases.retention_services import (
+    ANONYMISED,
+    case_documents_erase,
+    case_legal_hold_write,
+    case_lock,
+    case_personal_data_erase,
+)
 from plaint.core import clock
 from plaint.core.errors import Forbidden, InvalidInput, PlaintError
 from plaint.correspondence.services import case_emails_anonymise
@@ -31,31 +38,6 @@ from plaint.organisations.selectors import roles_of
 from plaint.privacy.errors import CaseOnLegalHold, CaseStillOpen, NoIdentification, ReasonRequired
 from plaint.privacy.models import DataSubjectRequest, RequestKind, RequestStatus
 from plaint.privacy.selectors import cases_due_for_retention, subject_data, subject_find
-
-#: What replaces a name, a contact or a free text. Stored data, not interface text: the same in every language.
-ANONYMISED = "[anonymised]"
-
-#: Keys of an event's data that hold codes, dates and ids, never free text: kept by anonymisation.
-KEPT_EVENT_DATA = frozenset(
-    {
-        "kind",
-        "channel",
-        "facts",
-        "outcome",
-        "complainant_group",
-        "incident_date",
-        "awareness_date",
-        "term",
-        "by",
-        "letter",
-        "follow_up",
-        "follow_up_on",
-        "owner",
-        "handler",
-        "delegate",
-        "involved",
-    }
-)
 
 Trigger = Literal["retention", "subject_request", "manual"]
 
@@ -100,10 +82,6 @@ def _audit(
     )
 
 
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
-
-
 def _refuse_unless_closed_and_free(case: Case) -> None:
     if case.status != Status.CLOSED:
         raise CaseStillOpen(case.reference)
@@ -118,10 +96,9 @@ def case_legal_hold_set(*, case: Case, actor: User | None, reason: str) -> Case:
     """Keep the case as it is (a claim, an investigation, the ombudsman): no retention, no erasure while held."""
     reason = _reason(reason)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_lock(case=case)
         _require_privacy_officer(actor, locked.organisation)
-        if not (locked.legal_hold and locked.legal_hold_reason == reason):
-            Case.objects.filter(pk=locked.pk).update(legal_hold=True, legal_hold_reason=reason)
+        if case_legal_hold_write(case=locked, held=True, reason=reason):
             _audit(
                 actor=actor,
                 action="case.legal_hold_set",
@@ -138,10 +115,9 @@ def case_legal_hold_release(*, case: Case, actor: User | None, reason: str) -> C
     """End the hold; `legal_hold_reason` then says why it ended. Retention applies again at the next sweep."""
     reason = _reason(reason)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_lock(case=case)
         _require_privacy_officer(actor, locked.organisation)
-        if locked.legal_hold:
-            Case.objects.filter(pk=locked.pk).update(legal_hold=False, legal_hold_reason=reason)
+        if locked.legal_hold and case_legal_hold_write(case=locked, held=False, reason=reason):
             _audit(
                 actor=actor,
                 action="case.legal_hold_released",
@@ -155,43 +131,6 @@ def case_legal_hold_release(*, case: Case, actor: User | None, reason: str) -> C
 
 
 # Anonymisation and documents
-
-
-def _scrubbed(value: Any) -> Any:
-    """A free-text value with every string replaced by the marker (numbers, booleans and None stay)."""
-    if isinstance(value, str):
-        return ANONYMISED if value else value
-    if isinstance(value, Mapping):
-        return {key: _scrubbed(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrubbed(item) for item in value]
-    return value
-
-
-def _scrubbed_event_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value if key in KEPT_EVENT_DATA else _scrubbed(value) for key, value in data.items()}
-
-
-def _delete_documents(case: Case) -> int:
-    """Delete the case's attachment rows now and their files once the transaction commits (a rollback keeps both)."""
-    attachments = list(Attachment.objects.filter(case=case).only("pk", "file"))
-    names = [attachment.file.name for attachment in attachments if attachment.file.name]
-    Attachment.objects.filter(pk__in=[attachment.pk for attachment in attachments]).delete()
-
-    def remove_files() -> None:
-        for name in names:
-            default_storage.delete(name)
-
-    if names:
-        transaction.on_commit(remove_files)
-    return len(attachments)
-
-
-def _delete_sensitive_sections(case: Case) -> int:
-    """Delete the case's sensitive sections (medical information, interview records: WA-11) with its documents, so
-    that they never outlive them; the history keeps only that they were added (ids and kinds)."""
-    deleted, _by_model = SensitiveSection.objects.filter(case=case).delete()
-    return deleted
 
 
 def case_anonymise(
@@ -210,34 +149,13 @@ def case_anonymise(
     """
     _reason(reason)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_lock(case=case)
         _require_privacy_officer(actor, locked.organisation)
         _refuse_unless_closed_and_free(locked)
         if locked.anonymised_on is not None:
             return locked
-        today = clock.today_in(locked.organisation.time_zone)
-        parties = Party.objects.filter(case=locked).update(
-            name=ANONYMISED, email="", phone="", address="", authorisation="", person=None
-        )
-        events = 0
-        for event in CaseEvent.objects.filter(case=locked).only("pk", "data", "note"):
-            data = _scrubbed_event_data(event.data or {})
-            note = ANONYMISED if event.note else ""
-            if data != event.data or note != event.note:
-                # The one edit of the append-only history: erasing personal data (GDPR art. 17), never its course.
-                CaseEvent.objects.filter(pk=event.pk).update(data=data, note=note)
-                events += 1
-        FollowUp.objects.filter(case=locked).update(description=ANONYMISED)
-        documents = _delete_documents(locked)
-        sensitive_sections = _delete_sensitive_sections(locked)
+        erased = case_personal_data_erase(case=locked, today=clock.today_in(locked.organisation.time_zone))
         emails = case_emails_anonymise(case=locked, marker=ANONYMISED)
-        Case.objects.filter(pk=locked.pk).update(
-            summary=ANONYMISED if locked.summary else "",
-            description=ANONYMISED,
-            anonymised_on=today,
-            documents_deleted_on=locked.documents_deleted_on or today,
-            version=F("version") + 1,
-        )
         _audit(
             actor=actor,
             action="case.anonymised",
@@ -247,10 +165,10 @@ def case_anonymise(
             details={
                 "trigger": trigger,
                 "request": request.pk if request is not None else None,
-                "parties": parties,
-                "events": events,
-                "documents": documents,
-                "sensitive_sections": sensitive_sections,
+                "parties": erased.parties,
+                "events": erased.events,
+                "documents": erased.documents,
+                "sensitive_sections": erased.sensitive_sections,
                 "emails": emails,
             },
         )
@@ -262,27 +180,23 @@ def case_documents_delete(*, case: Case, actor: User | None, reason: str, trigge
     """Delete a closed case's documents (the procedure's `delete_documents_after`). Refused like anonymisation."""
     _reason(reason)
     with transaction.atomic():
-        locked = _locked(case)
+        locked = case_lock(case=case)
         _require_privacy_officer(actor, locked.organisation)
         _refuse_unless_closed_and_free(locked)
-        if (
-            locked.documents_deleted_on is not None
-            and not locked.attachments.exists()
-            and not locked.sensitive_sections.exists()
-        ):
+        erased = case_documents_erase(case=locked, today=clock.today_in(locked.organisation.time_zone))
+        if erased is None:
             return locked
-        documents = _delete_documents(locked)
-        sensitive_sections = _delete_sensitive_sections(locked)
-        Case.objects.filter(pk=locked.pk).update(
-            documents_deleted_on=locked.documents_deleted_on or clock.today_in(locked.organisation.time_zone)
-        )
         _audit(
             actor=actor,
             action="case.documents_deleted",
             case=locked,
             target_type="case",
             target_id=locked.pk,
-            details={"trigger": trigger, "documents": documents, "sensitive_sections": sensitive_sections},
+            details={
+                "trigger": trigger,
+                "documents": erased.documents,
+                "sensitive_sections": erased.sensitive_sections,
+            },
         )
     case.refresh_from_db()
     return case

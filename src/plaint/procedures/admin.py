@@ -4,8 +4,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from plaint.core.audit import audit_source
+from plaint.procedures import services
 from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
 
 
@@ -36,3 +40,15 @@ class ProcedureAdoptionAdmin(admin.ModelAdmin[ProcedureAdoption]):
         (None, {"fields": ["organisation", "procedure_id", "version"]}),
         (_("In force"), {"fields": ["active_from", "active_until"]}),
     ]
+
+    # Writes go through the audited services (docs/audit.md).
+    def save_model(self, request: HttpRequest, obj: ProcedureAdoption, form: Any, change: bool) -> None:
+        saved = services.procedure_adoption_save(adoption=obj, actor=request.user, source=audit_source(request))
+        obj.pk = saved.pk  # the admin's next page (and its message) names the saved adoption
+
+    def delete_model(self, request: HttpRequest, obj: ProcedureAdoption) -> None:
+        services.procedure_adoption_delete(adoption=obj, actor=request.user, source=audit_source(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProcedureAdoption]) -> None:
+        for adoption in queryset:
+            self.delete_model(request, adoption)

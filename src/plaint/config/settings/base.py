@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plaint.privacy",
     "plaint.correspondence",
     "plaint.api",
+    "plaint.demo",  # `plaint demo load`: imported by no other app
 ]
 AUTH_USER_MODEL = "access.User"
 

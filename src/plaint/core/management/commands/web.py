@@ -85,8 +85,8 @@ def serve(*, bind: str, workers: int, threads: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from plaint.config.wsgi import application
+            from django.core.servers.basehttp import get_internal_wsgi_application
 
-            return application
+            return get_internal_wsgi_application()  # settings.WSGI_APPLICATION: plaint.config.wsgi.application
 
     PlaintWeb(prog="plaint web").run()

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +27,11 @@ from django.db import transaction
 from plaint import engine
 from plaint.access.models import User
 from plaint.cases.classification_services import case_classify
-from plaint.cases.demo_stories import (
+from plaint.cases.models import Case, Category, Cause, Status
+from plaint.cases.services import PartyInput, Registration, case_act, case_register, cases_sweep
+from plaint.core import clock
+from plaint.demo.data import username_for
+from plaint.demo.stories import (
     CATEGORIES,
     CAUSES,
     COMPLAINANTS,
@@ -39,34 +42,20 @@ from plaint.cases.demo_stories import (
     STORIES,
     Story,
 )
-from plaint.cases.models import Case, Category, Cause, Status
-from plaint.cases.services import PartyInput, Registration, case_act, case_register, cases_sweep
-from plaint.core import clock
-from plaint.organisations.demo.data import username_for
+from plaint.engine.paths import (
+    BASE_DAY,
+    PARTIES,
+    Step,
+    action_definition,
+    procedure_paths,
+    start_stage,
+    step_data,
+    who_takes,
+)
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
 from plaint.organisations.selectors import people_with_role, roles_of
 from plaint.procedures.selectors import procedure_definition, procedure_for
 
-BASE_DAY = dt.date(2024, 1, 8)  # a Monday: paths are searched with every event on this day
-PARTIES = ("complainant", "subject", "external_body")
-#: Events a party normally takes (staff record them on the party's behalf) when the procedure lets the party.
-PARTY_FIRST = frozenset(
-    {
-        "withdrawn",
-        "formal_requested",
-        "review_requested",
-        "escalated",
-        "external_filed",
-        "external_admissibility_decided",
-        "external_hearing_held",
-        "external_decided",
-        "meeting_declined",
-    }
-)
-#: Never part of a searched path: built in, or not a step forward.
-NOT_SEARCHED = frozenset(
-    {"received", "term_extended", "letter_sent", "withdrawn", "paused", "resumed", "reopened", "measure_completed"}
-)
 #: The everyday actions added to a path wherever the procedure allows them, once per stage visit.
 EVERYDAY = (
     "acknowledged",
@@ -79,28 +68,8 @@ EVERYDAY = (
     "meeting_held",
     "report_shared",
 )
-OUTCOMES = (
-    "well_founded",
-    "partly_well_founded",
-    "unfounded",
-    "agreement",
-    "resolved",
-    "unresolved",
-    "upheld",
-    "changed",
-    "admissible",
-    "not_admissible",
-    "noted",
-    "withdrawn",
-)
 JUDGEMENTS = ("well_founded", "partly_well_founded", "unfounded")
 DUE_SOON_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Step:
-    event: str
-    outcome: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,91 +82,11 @@ class Planned:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-# Paths through a procedure
-
-
-def _useful(procedure: engine.Procedure) -> frozenset[str]:
-    """Events that move a case on (change its stage or status) or that such an event waits for."""
-    actions = [*procedure.actions, *(action for stage in procedure.stages for action in stage.actions)]
-    moving = {action.event for action in actions if action.goes_to or action.closes or action.then}
-    waited = {event for action in actions for event in action.after}
-    return frozenset((moving | waited) - NOT_SEARCHED)
-
-
-def _data(step: Step, handler: int | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {"outcome": step.outcome} if step.outcome else {}
-    if step.event == "handler_assigned":
-        data.update(handler=handler or 0, involved=False)
-    if step.event in ("measure_recorded", "agreement_recorded"):
-        data["description"] = "-"
-    return data
-
-
-def _who(view: engine.CaseView, event: str, roles: Iterable[str]) -> str | None:
-    """Who takes `event` now: a party for the events parties take, else the first staff role the demo has."""
-    allowed = [who for who, events in view.allowed.items() if event in events]
-    parties = [who for who in allowed if who in PARTIES]
-    staff = [who for who in allowed if who in roles]
-    if event in PARTY_FIRST and parties:
-        return parties[0]
-    return staff[0] if staff else (parties[0] if parties else None)
-
-
-def procedure_paths(
-    procedure: engine.Procedure, kind: str, roles: Iterable[str], facts: dict[str, Any] | None = None
-) -> dict[tuple[str, str], list[Step]]:
-    """The shortest run of actions from receipt to each (stage, status) a case of `kind` can reach.
-
-    Closed cases are also found per outcome, as (stage, "closed-<outcome>").
-    """
-    roles = tuple(roles)
-    useful = _useful(procedure)
-    start = [engine.CaseEvent("received", BASE_DAY, None, {"kind": kind, "facts": facts or {}})]
-    queue: deque[tuple[list[engine.CaseEvent], list[Step]]] = deque([(start, [])])
-    seen: set[Any] = set()
-    found: dict[tuple[str, str], list[Step]] = {}
-    while queue:
-        events, steps = queue.popleft()
-        view = engine.evaluate(procedure, events, BASE_DAY)
-        key = (view.stage, view.status, view.outcome, frozenset((e.kind, e.outcome) for e in events))
-        if key in seen or len(steps) > 12:
-            continue
-        seen.add(key)
-        if view.stage is not None:
-            found.setdefault((view.stage, view.status), steps)
-            if view.status == "closed":
-                found.setdefault((view.stage, f"closed-{view.outcome}"), steps)
-        for event in view.allowed_actions():
-            who = _who(view, event, roles)
-            if event not in useful or who is None:
-                continue
-            definition = _action(procedure, view.stage, event)
-            for outcome in sorted(definition.outcomes if definition else (), key=OUTCOMES.index) or [None]:
-                step = Step(event, outcome)
-                decision = engine.decide(procedure, events, event, (who,), BASE_DAY, _data(step))
-                if decision.accepted and decision.event is not None:
-                    queue.append(([*events, decision.event], [*steps, step]))
-    return found
-
-
-def _action(procedure: engine.Procedure, stage: str | None, event: str) -> Any:
-    definition = procedure.stage_by_key.get(stage) if stage else None
-    for action in [*(definition.actions if definition else ()), *procedure.actions]:
-        if action.event == event:
-            return action
-    return None
-
-
-def _start(procedure: engine.Procedure, kind: str) -> str:
-    spec = procedure.kind_by_name.get(kind)
-    return (spec.starts_at if spec is not None else None) or procedure.stages[0].key
-
-
 def _vary(procedure: engine.Procedure, stage: str | None, path: list[Step], seed: int) -> list[Step]:
     """Realistic outcomes: a judgement varies per scenario; a case closed and then taken further was unresolved."""
     varied: list[Step] = []
     for index, step in enumerate(path):
-        definition = _action(procedure, stage, step.event)
+        definition = action_definition(procedure, stage, step.event)
         options = definition.outcomes if definition is not None else ()
         outcome = step.outcome
         continues = index + 1 < len(path)
@@ -269,10 +158,10 @@ class Timeline:
         def attempt(step: Step, handler: int | None = None) -> bool:
             nonlocal offset
             view = engine.evaluate(procedure, history, BASE_DAY)
-            who = _who(view, step.event, roles)
+            who = who_takes(view, step.event, roles)
             if who is None:
                 return False
-            data = _data(step, handler)
+            data = step_data(step, handler)
             decision = engine.decide(procedure, history, step.event, (who,), BASE_DAY, data)
             if not decision.accepted or decision.event is None:
                 return False
@@ -548,7 +437,7 @@ def _story_and_timeline(org: _Organisation, scenario: Scenario, index: int) -> t
             "category": [],
             **facts,
         }
-        path = _vary(org.procedure, _start(org.procedure, scenario.kind), list(scenario.path), index)
+        path = _vary(org.procedure, start_stage(org.procedure, scenario.kind), list(scenario.path), index)
         try:
             timeline = Timeline.build(
                 org.procedure,
@@ -558,7 +447,7 @@ def _story_and_timeline(org: _Organisation, scenario: Scenario, index: int) -> t
                 facts=facts,
                 gap=1 + index % 3,
                 # an overdue case in the first stage is one nobody has looked at yet
-                everyday=scenario.wanted != "overdue" or scenario.stage != _start(org.procedure, scenario.kind),
+                everyday=scenario.wanted != "overdue" or scenario.stage != start_stage(org.procedure, scenario.kind),
                 handler_for=org.handler_for(involved),
             )
         except ValueError as error:
@@ -654,8 +543,8 @@ def demo_cases_load(
         facts: dict[str, Any] = {"subject_role": [], "involved": []}
         paths = {kind: procedure_paths(org.procedure, kind, set(org.people), {"kind": kind, **facts}) for kind in kinds}
         planned = scenarios(paths, org.procedure)
-        first = _start(org.procedure, "complaint")
-        withdrawn = _action(org.procedure, first, "withdrawn")
+        first = start_stage(org.procedure, "complaint")
+        withdrawn = action_definition(org.procedure, first, "withdrawn")
         if withdrawn is not None:
             outcome = withdrawn.outcomes[0] if withdrawn.outcomes else None
             planned.append(

@@ -17,5 +17,5 @@ def _compliment_copy(*, case: Case, actor: User, on: dt.date | None = None, note
 
 
 def demo_actions() -> dict[tuple[str, str], Any]:
-    """The actions the demo takes through this app, by (case kind, action), for `cases.demo.demo_cases_load`."""
+    """The actions the demo takes through this app, by (case kind, action), for `plaint.demo.cases.demo_cases_load`."""
     return {("compliment", "report_shared"): _compliment_copy}

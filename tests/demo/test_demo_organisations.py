@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plaint.access.models import User
+from plaint.demo import data
 from plaint.organisations import selectors
-from plaint.organisations.demo import data
 from plaint.organisations.models import ExternalBody, Membership, Organisation, OrganisationalUnit, Person, Role
 from plaint.procedures.models import ProcedureAdoption
 from plaint.procedures.selectors import procedure_for

@@ -16,8 +16,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from plaint.demo import data
 from plaint.organisations import services
-from plaint.organisations.demo import data
 from plaint.organisations.models import ExternalBody, Membership, Organisation, OrganisationalUnit, Person
 from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
 from plaint.procedures.services import procedure_adopt

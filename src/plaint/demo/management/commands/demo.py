@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from plaint.organisations.demo import data
-from plaint.organisations.demo.loader import demo_load
+from plaint.demo import data
+from plaint.demo.loader import demo_load
 
 
 class Command(BaseCommand):
@@ -24,8 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] != "load":  # pragma: no cover - argparse rejects other values
             raise CommandError(f"unknown action {options['action']}")
-        from plaint.cases.demo import demo_cases_load
-        from plaint.correspondence.demo import demo_actions
+        from plaint.demo.cases import demo_cases_load
+        from plaint.demo.correspondence import demo_actions
 
         result = demo_load()
         cases = demo_cases_load(actions=demo_actions())
