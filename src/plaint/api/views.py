@@ -353,7 +353,7 @@ class TokenView(LanguageMixin, APIView):
         operation_id="auth_token_revoke",
         summary="Revoke your API token",
         request=None,
-        responses={204: None, **error_responses(401, 403)},
+        responses={204: None, **error_responses(401, 403, 429)},
         tags=["auth"],
     )
     def delete(self, request: Request) -> Response:

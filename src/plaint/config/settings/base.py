@@ -162,6 +162,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "plaint.api.errors.exception_handler",
+    # JSON bounded in size and depth (plaint.api.fields); forms and files as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "plaint.api.fields.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Plaint API",
@@ -173,6 +179,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field name (`kind`) is used by others too: named here, not by a hash.
+    # Ids in paths (plaint.api.urls.IdConverter) as they are checked.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "plaint.engine.vocabulary.KINDS",
         "SensitiveSectionKindEnum": "plaint.cases.models.SensitiveSectionKind",
