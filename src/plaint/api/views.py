@@ -38,8 +38,8 @@ from plaint.api.serializers import (
 )
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.party_services import party_consent_record, party_consent_withdraw
-from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list, case_party
-from plaint.cases.services import case_act, case_register
+from plaint.cases.selectors import case_detail, case_list, case_party
+from plaint.cases.services import case_act, case_register_once
 from plaint.correspondence.services import generic_action_refuse
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -47,7 +47,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     description=str(
-        _("Send the same key when retrying: the case is created once (201), a retry answers 200 with that case.")
+        _(
+            "Send the same key when retrying: the case is created once (201), a retry answers 200 with that case; "
+            "the same key with a different request is a 409 (idempotency_key_reused)."
+        )
     ),
 )
 
@@ -138,18 +141,17 @@ class CaseRegisterView(ApiView):
             raise serializers.ValidationError({"Idempotency-Key": [_("At most 128 characters.")]})
         serializer = CaseRegisterInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        if key is not None:
-            existing = case_by_idempotency_key(actor=request.user, key=key)  # type: ignore[arg-type]
-            if existing is not None:
-                return detail_response(request, existing.pk)
-        case = case_register(
+        # The service decides whether this is a retry (200), a first request (201) or the key reused for another
+        # request (409), also when retries race each other.
+        registered = case_register_once(
             organisation=serializer.validated_data["organisation"],
             registration=serializer.registration(),
             actor=request.user,  # type: ignore[arg-type]
             idempotency_key=key,
             source=audit_source_from_request(request),
         )
-        return detail_response(request, case.pk, status_code=status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if registered.created else status.HTTP_200_OK
+        return detail_response(request, registered.case.pk, status_code=code)
 
 
 class CasesView(CaseListView, CaseRegisterView):
