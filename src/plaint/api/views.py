@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -311,6 +313,21 @@ class TokenThrottle(AnonRateThrottle):
     rate = "20/minute"
 
 
+def refuse_if_locked_out(request: Request, username: str) -> None:
+    """429 like the login page's lockout (django-axes: AXES_FAILURE_LIMIT failures for this username from this
+    address), the same whether or not the account exists, with the seconds to wait."""
+    django_request = request._request
+    AxesProxyHandler.update_request(django_request)
+    if AxesProxyHandler.is_locked(django_request, {"username": username}):
+        seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        raise exceptions.Throttled(
+            wait=seconds,
+            detail=_("Too many attempts: wait %(minutes)s minutes, or ask an administrator.")
+            % {"minutes": seconds // 60},
+            code="locked_out",
+        )
+
+
 class TokenView(LanguageMixin, APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
@@ -333,8 +350,12 @@ class TokenView(LanguageMixin, APIView):
     def post(self, request: Request) -> Response:
         given = TokenInput(data=request.data)
         given.is_valid(raise_exception=True)
+        username = str(given.validated_data.get("username", ""))
+        refuse_if_locked_out(request, username)
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        if not credentials.is_valid():
+            refuse_if_locked_out(request, username)  # this failure may be the one that locks the account out
+            raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
         # The second factor is required everywhere (plaint.access.mfa), so a token too needs one.
         if not mfa.has_second_factor(user):

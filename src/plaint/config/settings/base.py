@@ -223,6 +223,11 @@ AXES_LOCKOUT_CALLABLE = "plaint.access.auth_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plaint.access.middleware.client_ip_address"
 # Reverse proxies in front of Plaint that append to X-Forwarded-For: the lockout's address is the one they saw.
 PLAINT_PROXY_COUNT = _positive_int("PLAINT_PROXY_COUNT", 0, minimum=0)
+
+# The audit trail's keys (current first) and where its checkpoints go: outside the database (docs/audit.md).
+PLAINT_AUDIT_KEYS = config.audit_keys(DATA_DIR)
+PLAINT_AUDIT_CHECKPOINT_DIR = config.env.str("PLAINT_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))
+PLAINT_AUDIT_CHECKPOINT_EMAIL = config.env.list("PLAINT_AUDIT_CHECKPOINT_EMAIL", default=[])
 OTP_TOTP_ISSUER = "Plaint"
 
 # Case attachments (docs/cases.md): the largest file, the most per case, and the kinds accepted, judged by content.
