@@ -15,6 +15,12 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _audit_checkpoints_of_this_test(settings, tmp_path):
+    """Each test writes (and `plaint audit verify` reads) its own audit checkpoints, never another test's."""
+    settings.PLAINT_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+
+
 @pytest.fixture
 def admin_client(client, admin_user):
     """pytest-django's `admin_client`, with the second factor passed: the admin (and everything else) treats a

@@ -85,3 +85,39 @@ def test_the_lockout_page_is_dutch_on_the_dutch_site(client, settings):
     response = client.post("/nl/accounts/login/", {"username": "nobody", "password": "wrong"})
     assert response.status_code == 429
     assert "Te veel pogingen" in response.content.decode()
+
+
+def token_request(client, username: str, password: str):
+    body = {"username": username, "password": password}
+    return client.post("/api/auth/token/", body, content_type="application/json")
+
+
+def test_the_token_endpoint_answers_a_locked_out_account_with_429_in_json(client, settings):
+    # Given an account with an authenticator app
+    user = User.objects.create_user(username="handler", password=PASSWORD, is_staff=True)
+    totp_device(user)
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        # when its password is guessed wrong five times through the API
+        answers = [
+            client.post(
+                "/api/auth/token/", {"username": "handler", "password": "wrong"}, content_type="application/json"
+            )
+            for _ in range(5)
+        ]
+        # then the first four are refused as invalid, and the fifth locks it out like the login page: 429, in JSON
+        assert [answer.status_code for answer in answers] == [400, 400, 400, 400, 429]
+        # and the right password during the lockout is refused the same way, with when to try again
+        right = token_request(client, "handler", PASSWORD)
+        assert right.status_code == 429
+        body = right.json()
+        assert (body["code"], body["errors"], body["retry_after"]) == ("locked_out", {}, 30 * 60)
+        assert right["Retry-After"] == str(30 * 60)
+        # as the login page does for an unknown account
+        unknown = [
+            client.post(
+                "/api/auth/token/", {"username": "nobody", "password": "wrong"}, content_type="application/json"
+            )
+            for _ in range(5)
+        ]
+        assert unknown[-1].status_code == 429
+        assert unknown[-1].json() == body

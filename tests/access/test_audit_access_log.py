@@ -23,10 +23,10 @@ def setting():
     # the handler read the case, then a document of it; someone else read another case
     record(actor=handler, organisation=organisation, target_id=case.pk, reference=case.reference)
     record(
-        "document.viewed",
+        "case.attachment.read",
         actor=handler,
         organisation=organisation,
-        target_type="document",
+        target_type="attachment",
         target_id=7,
         case_id=case.pk,
     )
@@ -40,7 +40,7 @@ def test_the_organisations_administrator_sees_who_looked_newest_first(setting):
     log = list(case_access_log(actor=administrator, case_id=case.pk))
     # then the reads of the case and of its documents are listed, newest first, and no other case's
     assert [(row.action, row.actor_id) for row in log[:2]] == [
-        ("document.viewed", handler.pk),
+        ("case.attachment.read", handler.pk),
         ("case.viewed", handler.pk),
     ]
     assert all(row.case_id == case.pk for row in log)

@@ -12,7 +12,7 @@ from django.db import connection
 
 from plaint.access.audit_selectors import audit_verify
 from plaint.access.audit_services import AuditDetailsInvalid, AuditSource, audit_record
-from plaint.access.models_audit import GENESIS_HASH, AuditRecord, canonical_fields, record_hash
+from plaint.access.models_audit import GENESIS_HASH, AuditRecord, canonical_fields, current_audit_key, record_hash
 from tests.access.audit_support import TABLE, behind_the_applications_back, record
 from tests.organisations.factories import OrganisationFactory, UserFactory
 
@@ -54,7 +54,10 @@ def test_records_form_one_gap_free_chain():
     assert [row.sequence for row in stored] == list(range(1, 121))
     assert stored[0].previous_hash == GENESIS_HASH
     assert all(later.previous_hash == earlier.hash for earlier, later in itertools.pairwise(stored))
-    assert all(row.hash == record_hash(canonical_fields(row), row.previous_hash) for row in stored)
+    # keyed with the audit key, which is not in the database
+    key_id, key = current_audit_key()
+    assert all(row.key_id == key_id for row in stored)
+    assert all(row.hash == record_hash(canonical_fields(row), row.previous_hash, key=key) for row in stored)
     assert [row.hash for row in stored] == [row.hash for row in records]
     # and the verification agrees
     assert verify() == (["audit trail intact: 120 records"], 0)
@@ -128,17 +131,29 @@ def test_an_altered_hash_is_reported_and_breaks_the_next_link():
 
 
 def test_a_record_rewritten_with_a_fresh_hash_breaks_the_next_link():
-    # Given someone who changed a record and recomputed its own hash (but not the rest of the chain)
+    # Given someone with the audit key who changed a record and recomputed its own hash (but not the rest of the chain)
     some_records(6)
     row = AuditRecord.objects.get(sequence=3)
     row.action = "case.nothing_to_see"
-    forged = record_hash(canonical_fields(row), row.previous_hash)
+    forged = record_hash(canonical_fields(row), row.previous_hash, key=current_audit_key()[1])
     behind_the_applications_back(
         f"UPDATE {TABLE} SET action = %s, hash = %s WHERE sequence = 3",
         [row.action, forged],
     )
     # then the next record no longer links to it
     assert verify() == (["record 4: previous hash does not match record 3 (chain broken)"], 1)
+
+
+def test_a_record_rewritten_without_the_key_is_altered():
+    # Given someone without the audit key who changed a record and recomputed its hash as plain SHA-256
+    some_records(6)
+    row = AuditRecord.objects.get(sequence=3)
+    row.action = "case.nothing_to_see"
+    forged = record_hash(canonical_fields(row), row.previous_hash)
+    behind_the_applications_back(f"UPDATE {TABLE} SET action = %s, hash = %s WHERE sequence = 3", [row.action, forged])
+    # then the record itself is found altered
+    lines, code = verify()
+    assert (lines[0], code) == ("record 3: hash does not match its content (altered)", 1)
 
 
 def test_deleted_records_show_as_gaps():
@@ -158,7 +173,7 @@ def test_records_deleted_at_the_end_show_as_a_gap():
 
 
 def test_an_inserted_record_is_reported_even_with_a_correct_hash():
-    # Given a record slipped in at the end with a hash computed exactly as the application would
+    # Given a record slipped in at the end with a hash computed exactly as the application would (with its key)
     records = some_records(3)
     forged = AuditRecord(
         sequence=4,
@@ -167,14 +182,24 @@ def test_an_inserted_record_is_reported_even_with_a_correct_hash():
         target_type="case",
         target_id="1",
         previous_hash=records[-1].hash,
+        key_id=current_audit_key()[0],
     )
     forged.hash = forged.computed_hash()
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE} (sequence, at, actor_description, action, target_type, target_id, reference,"
-            " details, user_agent, request_id, previous_hash, hash)"
-            " VALUES (%s, %s, '', %s, %s, %s, '', '{}', '', '', %s, %s)",
-            [4, forged.at, forged.action, forged.target_type, forged.target_id, forged.previous_hash, forged.hash],
+            " details, user_agent, request_id, previous_hash, hash, key_id)"
+            " VALUES (%s, %s, '', %s, %s, %s, '', '{}', '', '', %s, %s, %s)",
+            [
+                4,
+                forged.at,
+                forged.action,
+                forged.target_type,
+                forged.target_id,
+                forged.previous_hash,
+                forged.hash,
+                forged.key_id,
+            ],
         )
     # then the verification knows it was not appended by the application
     assert verify() == (["record 4: not part of the chain (inserted behind the application's back)"], 1)

@@ -132,3 +132,15 @@ def test_production_cookies_are_secure(tmp_path):
     # and Django's deployment checks have nothing to say
     check = plaint("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_x_forwarded_proto_is_trusted_only_behind_a_declared_proxy(tmp_path):
+    code = "from django.conf import settings; print(getattr(settings, 'SECURE_PROXY_SSL_HEADER', None))"
+    base = {"PLAINT_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(60), "ALLOWED_HOSTS": "plaint.example.org"}
+    # Given the production profile without a proxy, then a client's X-Forwarded-Proto means nothing
+    alone = plaint("shell", "-c", code, env=child_env(tmp_path, **base))
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.strip().splitlines()[-1] == "None"
+    # and behind one declared proxy, the proxy's header says whether the request was HTTPS
+    behind = plaint("shell", "-c", code, env=child_env(tmp_path, **base, PLAINT_PROXY_COUNT="1"))
+    assert behind.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')"

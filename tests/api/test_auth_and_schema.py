@@ -151,3 +151,49 @@ def test_two_threads_acting_on_the_same_version_exactly_one_succeeds(api):
     case.refresh_from_db()
     assert case.version == 2
     assert list(case.events.values_list("kind", flat=True)) == ["received", "acknowledged"]
+
+
+PARALLEL_RETRIES = 20
+
+
+@pytest.mark.usefixtures("audit_transactional_db")  # registrations write audit records: flushed by the fixture
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite serialises every write transaction itself; threads sharing its in-memory test database only lock",
+)
+def test_twenty_parallel_registrations_with_one_key_create_one_case():
+    # Given a client that sends one registration twenty times at once, each with the same Idempotency-Key
+    xs = organisation_running("xs2more")
+    intake = staff(xs, "intake_staff")
+    start = threading.Barrier(PARALLEL_RETRIES)
+    answers: list[tuple[int, int | None]] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        from rest_framework.test import APIClient
+
+        client = APIClient()
+        client.force_authenticate(intake)
+        try:
+            start.wait()
+            response = client.post("/api/cases/", complaint(xs.slug), format="json", HTTP_IDEMPOTENCY_KEY="form-7")
+            answers.append((response.status_code, response.json().get("id")))
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # When all twenty arrive together, each in its own request, transaction and database connection
+    threads = [threading.Thread(target=send) for _ in range(PARALLEL_RETRIES)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    # Then one case exists, exactly one caller was told 201 Created, and the others 200 with that same case
+    assert errors == []
+    case = Case.objects.get()
+    statuses = sorted(status for status, _id in answers)
+    assert statuses == [200] * (PARALLEL_RETRIES - 1) + [201]
+    assert {case_id for _status, case_id in answers} == {case.pk}
+    # and its registration was recorded once
+    assert list(case.events.values_list("kind", flat=True)) == ["received"]

@@ -87,6 +87,31 @@ def test_idempotency_key_creates_one_case(api, xs, intake):
     assert Case.objects.count() == 2
 
 
+def test_idempotency_key_reused_for_another_request_is_a_409(api, xs, intake):
+    # Given a registration sent with an Idempotency-Key
+    with at(MARCH_3):
+        first = api.as_user(intake).register(complaint(xs.slug), HTTP_IDEMPOTENCY_KEY="form-42")
+        # When the client sends a different request with the same key (another description, another summary)
+        other = api.register(complaint(xs.slug, description="Something else."), HTTP_IDEMPOTENCY_KEY="form-42")
+        summary = api.register(complaint(xs.slug, summary="Another"), HTTP_IDEMPOTENCY_KEY="form-42")
+    # Then it is told the key was used for another request, and no second case exists
+    assert first.status_code == 201
+    assert (other.status_code, other.json()["code"]) == (409, "idempotency_key_reused")
+    assert (summary.status_code, summary.json()["code"]) == (409, "idempotency_key_reused")
+    assert Case.objects.count() == 1
+
+
+def test_idempotency_keys_are_per_user(api, xs, intake):
+    # Given a colleague who happens to use the same key
+    colleague = staff(xs, "intake_staff")
+    with at(MARCH_3):
+        mine = api.as_user(intake).register(complaint(xs.slug), HTTP_IDEMPOTENCY_KEY="form-1")
+        theirs = api.as_user(colleague).register(complaint(xs.slug), HTTP_IDEMPOTENCY_KEY="form-1")
+    # Then each registered their own case
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert mine.json()["id"] != theirs.json()["id"]
+
+
 def test_idempotency_key_is_at_most_128_characters(api, xs, intake):
     with at(MARCH_3):
         response = api.as_user(intake).register(complaint(xs.slug), HTTP_IDEMPOTENCY_KEY="k" * 129)

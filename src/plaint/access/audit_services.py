@@ -17,6 +17,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
+from plaint.access.audit_actions import is_catalogued
 from plaint.access.middleware import client_ip_address
 from plaint.access.models import User
 from plaint.access.models_audit import (
@@ -25,6 +26,7 @@ from plaint.access.models_audit import (
     AuditRecord,
     AuditTrailError,
     canonical_fields,
+    current_audit_key,
     record_hash,
 )
 from plaint.core import clock
@@ -71,6 +73,11 @@ def audit_record(
         )
     if not action or len(action) > 100:
         raise AuditDetailsInvalid(f"An action is a short dotted name such as case.viewed, not {action!r}.")
+    if not is_catalogued(action):
+        raise AuditDetailsInvalid(
+            f"Audit action {action!r} is not in the catalogue: add it to plaint.access.audit_actions.AUDIT_ACTIONS "
+            "(and run `plaint audit actions` for docs/audit.md)."
+        )
     clean_details = _checked_details(details or {})
     source = source or AuditSource()
     user = actor if isinstance(actor, User) else None
@@ -100,7 +107,8 @@ def audit_record(
         request_id=source.request_id[:64],
         previous_hash=head.last_hash,
     )
-    record.hash = record_hash(canonical_fields(record), record.previous_hash)
+    record.key_id, key = current_audit_key()
+    record.hash = record_hash(canonical_fields(record), record.previous_hash, key=key)
     record.save()
     AuditChainHead.objects.filter(pk=_HEAD_ID).update(last_sequence=record.sequence, last_hash=record.hash)
     return record

@@ -1,7 +1,9 @@
 """The audit trail: who did or saw what, when, from where (NEN 7513, OWASP ASVS V7). Append-only and hash-chained.
 
-Each `AuditRecord` carries the SHA-256 of a canonical JSON of its own fields and of the previous record's hash, so a
-record changed, removed or slipped in behind the application's back breaks the chain (`plaint audit verify`).
+Each `AuditRecord` carries an HMAC-SHA-256, keyed with the audit key (`PLAINT_AUDIT_KEY`, never in the database), of
+a canonical JSON of its own fields and of the previous record's hash, so a record changed, removed or slipped in
+behind the application's back breaks the chain (`plaint audit verify`), and nobody without the key can recompute it.
+Records written before the key existed (no `key_id`) carry a plain SHA-256.
 `AuditChainHead` is one row holding the last sequence number and hash: appenders lock it, so the sequence has no gaps
 and no duplicates. Write through `plaint.access.audit_services.audit_record`, never here directly.
 """
@@ -10,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -91,6 +95,13 @@ class AuditRecord(models.Model):
     request_id = models.CharField(_("request id"), max_length=64, blank=True, editable=False)
     previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, editable=False)
+    key_id = models.CharField(
+        _("key"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        help_text=_("Which audit key signed the record; empty for records from before the trail was keyed."),
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -119,9 +130,15 @@ class AuditRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse("deleting a record")
 
-    def computed_hash(self) -> str:
-        """The hash this record must carry, from its fields as stored and its previous hash."""
-        return record_hash(canonical_fields(self), self.previous_hash)
+    def computed_hash(self) -> str | None:
+        """The hash this record must carry, from its fields as stored and its previous hash (keyed with the audit key
+        it names); None when that key is not among the configured ones."""
+        if not self.key_id:
+            return record_hash(canonical_fields(self), self.previous_hash)
+        key = audit_keyring().get(self.key_id)
+        if key is None:
+            return None
+        return record_hash(canonical_fields(self), self.previous_hash, key=key)
 
 
 class AuditChainHead(models.Model):
@@ -142,8 +159,9 @@ def _timestamp(moment: dt.datetime) -> str:
 
 
 def canonical_fields(record: AuditRecord) -> dict[str, Any]:
-    """Every field the hash covers (all but the hash itself), in JSON types."""
-    return {
+    """Every field the hash covers (all but the hash itself), in JSON types; `key_id` only when there is one, so
+    records from before the trail was keyed keep their hashes."""
+    fields = {
         "sequence": record.sequence,
         "at": _timestamp(record.at),
         "actor": record.actor_id,
@@ -159,15 +177,41 @@ def canonical_fields(record: AuditRecord) -> dict[str, Any]:
         "user_agent": record.user_agent,
         "request_id": record.request_id,
     }
+    if record.key_id:
+        fields["key_id"] = record.key_id
+    return fields
 
 
-def record_hash(fields: dict[str, Any], previous_hash: str) -> str:
-    """SHA-256 (hex) over the canonical JSON of the fields plus the previous hash: sorted keys, no spaces, UTF-8."""
-    payload = json.dumps(
-        {**fields, "previous_hash": previous_hash},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+def canonical_json(value: dict[str, Any]) -> bytes:
+    """Sorted keys, no spaces, UTF-8."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def record_hash(fields: dict[str, Any], previous_hash: str, *, key: bytes | None = None) -> str:
+    """HMAC-SHA-256 with `key` (hex) over the canonical JSON of the fields plus the previous hash; without a key a
+    plain SHA-256 (the records from before the trail was keyed)."""
+    payload = canonical_json({**fields, "previous_hash": previous_hash})
+    if key is None:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def key_id_of(secret: str) -> str:
+    """A short public name of an audit key (not the key: a hash of it), stored with each record it signs."""
+    return hashlib.sha256(b"plaint-audit-key-id\x00" + secret.encode()).hexdigest()[:16]
+
+
+@lru_cache(maxsize=8)
+def _keyring(secrets: tuple[str, ...]) -> dict[str, bytes]:
+    return {key_id_of(secret): secret.encode() for secret in secrets}
+
+
+def audit_keyring() -> dict[str, bytes]:
+    """Every configured audit key by its id: the current one and those kept after a rotation."""
+    return _keyring(tuple(settings.PLAINT_AUDIT_KEYS))
+
+
+def current_audit_key() -> tuple[str, bytes]:
+    """The id and the key new records and checkpoints are signed with (the first of `PLAINT_AUDIT_KEYS`)."""
+    secret = settings.PLAINT_AUDIT_KEYS[0]
+    return key_id_of(secret), secret.encode()

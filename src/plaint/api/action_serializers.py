@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from plaint.api.fields import MAX_ID, BoundedDateField, id_field
 from plaint.engine import vocabulary
 from plaint.engine.calendar import Duration
 
@@ -25,8 +26,10 @@ BASE_FIELDS = ("version", "on", "note", "on_behalf_of")
 
 
 class ActionInput(serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=0, help_text=_("The case version you saw; 409 when it changed since."))
-    on = serializers.DateField(required=False, help_text=_("The day it happened; default today. Never in the future."))
+    version = serializers.IntegerField(
+        min_value=0, max_value=MAX_ID, help_text=_("The case version you saw; 409 when it changed since.")
+    )
+    on = BoundedDateField(required=False, help_text=_("The day it happened; default today. Never in the future."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     on_behalf_of = serializers.ChoiceField(
         choices=vocabulary.PARTIES,
@@ -83,7 +86,7 @@ class ReviewDecidedInput(_OutcomeWithReasons):
 class HandlerAssignedInput(ActionInput):
     """Register the handler (XS-04), or the employee management delegates the handling to (XS-19)."""
 
-    handler = serializers.IntegerField(min_value=1, help_text=_("Person id."))
+    handler = id_field(help_text=_("Person id."))
     delegate = serializers.BooleanField(
         required=False, default=False, help_text=_("Delegate the handling; management stays responsible (XS-19).")
     )
@@ -108,8 +111,8 @@ class TermExtendedInput(ActionInput):
 
 class _FollowUpRecorded(ActionInput):
     description = serializers.CharField()
-    owner = serializers.IntegerField(required=False, min_value=1, help_text=_("Person id of who sees to it."))
-    follow_up_on = serializers.DateField(required=False, allow_null=True)
+    owner = id_field(required=False, help_text=_("Person id of who sees to it."))
+    follow_up_on = BoundedDateField(required=False, allow_null=True)
 
 
 class AgreementRecordedInput(_FollowUpRecorded):
@@ -121,7 +124,7 @@ class MeasureRecordedInput(_FollowUpRecorded):
 
 
 class MeasureCompletedInput(ActionInput):
-    follow_up = serializers.IntegerField(min_value=1, help_text=_("The id of the agreement or measure kept."))
+    follow_up = id_field(help_text=_("The id of the agreement or measure kept."))
 
 
 class DelayExplainedInput(ActionInput):
@@ -136,7 +139,7 @@ MeetingPlannedInput: type[ActionInput] = type(
     {
         "__doc__": "A meeting by appointment (WA-05).",
         "__module__": __name__,
-        "meeting_date": serializers.DateField(),
+        "meeting_date": BoundedDateField(),
         # `with` is a Python keyword, so this class is built with type().
         "with": serializers.CharField(required=False, allow_blank=True, help_text=_("Who the meeting is with.")),
     },

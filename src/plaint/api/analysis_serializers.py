@@ -12,7 +12,7 @@ from plaint.cases.models import Status
 from plaint.cases.selectors import AnonymisedFilters
 from plaint.engine import vocabulary
 
-MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^(19|[2-8][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"  # 1900-01 to 8999-12
 
 
 def _month(value: str | None) -> dt.date | None:

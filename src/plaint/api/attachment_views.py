@@ -150,7 +150,7 @@ class AttachmentContentView(ApiView):
             )
         ),
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, "*/*"): OpenApiResponse(
                 OpenApiTypes.BINARY,
                 description=str(_("The file; Content-Type is the document's own (application/pdf, image/jpeg, …).")),
             ),

@@ -2,7 +2,12 @@
 
 `exception_handler` (settings `REST_FRAMEWORK["EXCEPTION_HANDLER"]`) turns Plaint's own errors (services raise
 `PlaintError`, with its status) and Django REST framework's (validation, authentication, permission, not found,
-throttling, malformed JSON) into that shape, rendered in the request's language. Anything else is a bug and stays a 500.
+throttling, malformed JSON) into that shape, rendered in the request's language. A Django `ValidationError` that
+reaches a view (a model's or a form's check) is a 400 and a body over the size limit a 413, in the same shape.
+
+Answers Django gives before or after a view (no such address, a malformed request, a crash) are JSON under `/api/`
+too: `plaint.config.urls` names `page_not_found`, `bad_request`, `permission_denied` and `server_error` below as its
+handlers, and they hand every other path to Django's own pages. Anything else is a bug and stays a 500 (in JSON).
 """
 
 from __future__ import annotations
@@ -12,14 +17,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from plaint.api.fields import RequestTooLarge
 from plaint.core.errors import PlaintError
 
 INVALID_INPUT = _("The input is not valid; see the errors per field.")
@@ -30,7 +40,13 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         set_rollback()
         body = {"code": exc.code, "detail": str(exc.detail), "errors": flatten(exc.errors), **jsonable(exc.extra)}
         return Response(body, status=exc.status)
-    if isinstance(exc, Http404):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -61,6 +77,50 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
     set_rollback()
     body = {"code": code, "detail": str(detail), "errors": errors, **extra}
     return Response(body, status=exc.status_code, headers=headers)
+
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def _json_error(request: HttpRequest, status: int, code: str, detail: Any) -> JsonResponse:
+    translation.activate(translation.get_language_from_request(request))
+    response = JsonResponse({"code": code, "detail": str(detail), "errors": {}}, status=status)
+    response.headers["Content-Language"] = translation.get_language()
+    return response
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler404`: no such address (or a path parameter out of range) under /api/ is a 404 in the error shape."""
+    if _is_api(request):
+        return _json_error(request, 404, "not_found", exceptions.NotFound.default_detail)
+    return defaults.page_not_found(request, exception)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler400`: a request Django refused before the view (a body over the size limit: 413)."""
+    if _is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _json_error(request, 413, RequestTooLarge.default_code, RequestTooLarge.default_detail)
+        return _json_error(request, 400, "bad_request", exceptions.ParseError.default_detail)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """`handler403`: the CSRF check and other refusals Django makes outside DRF."""
+    if _is_api(request):
+        return _json_error(request, 403, "permission_denied", exceptions.PermissionDenied.default_detail)
+    return defaults.permission_denied(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """`handler500`: a bug. Under /api/ still JSON, so a client never has to parse a page."""
+    if _is_api(request):
+        return _json_error(request, 500, "error", _("Something went wrong on our side; it has been logged."))
+    return defaults.server_error(request)
 
 
 def flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -13,7 +13,10 @@ from typing import Any, cast
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 #: The most cases the case list counts (and pages through); beyond it `count_exact` is false.
@@ -45,6 +48,14 @@ class PagePagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int | None:
+        """`page_size` as the schema says: a whole number of at least 1 (400 otherwise, where DRF would ignore it);
+        above 200 it is 200."""
+        given = request.query_params.get(self.page_size_query_param)
+        if given is not None and not (given.isascii() and given.isdigit() and int(given) >= 1):
+            raise serializers.ValidationError({self.page_size_query_param: [_("A whole number of at least 1.")]})
+        return super().get_page_size(request)
 
 
 class CasePagination(PagePagination):

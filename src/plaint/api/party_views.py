@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
+from plaint.api.fields import id_field
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
 from plaint.cases.models import PartyRole
@@ -23,10 +24,8 @@ from plaint.cases.services import PartyInput
 
 class PartyAddInput(serializers.Serializer[Any]):
     role = serializers.ChoiceField(choices=[(role, PartyRole(role).label) for role in PARTIES_ADDED_LATER])
-    person = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("A person known to Plaint (an employee, an external expert).")
-    )
-    unit = serializers.IntegerField(required=False, min_value=1, help_text=_("A unit of the case's organisation."))
+    person = id_field(required=False, help_text=_("A person known to Plaint (an employee, an external expert)."))
+    unit = id_field(required=False, help_text=_("A unit of the case's organisation."))
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from plaint.api.fields import id_field
 from plaint.cases.models import SensitiveSection, SensitiveSectionKind
 
 
@@ -16,10 +17,9 @@ class SensitiveSectionInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=SensitiveSectionKind.choices)
     title = serializers.CharField(max_length=200)
     text = serializers.CharField()
-    event = serializers.IntegerField(
+    event = id_field(
         required=False,
         allow_null=True,
-        min_value=1,
         help_text=_("The sequence number of the event it belongs to in the case's history, if any."),
     )
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from plaint.api.fields import BoundedDateField, BoundedDateTimeField, id_field
 from plaint.api.sensitive_serializers import SensitiveSummaryOutput
 from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
 from plaint.cases.selectors import CaseFilters, organisations_for_registration
@@ -24,9 +25,7 @@ LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 
 
 class ComplainantInput(serializers.Serializer[Any]):
-    person = serializers.IntegerField(
-        required=False, help_text=_("A person of the organisation (an internal complaint).")
-    )
+    person = id_field(required=False, help_text=_("A person of the organisation (an internal complaint)."))
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -46,8 +45,8 @@ class ComplainantInput(serializers.Serializer[Any]):
 
 
 class SubjectInput(serializers.Serializer[Any]):
-    person = serializers.IntegerField(required=False, help_text=_("The employee the complaint is about."))
-    unit = serializers.IntegerField(required=False, help_text=_("The team, department, location or project."))
+    person = id_field(required=False, help_text=_("The employee the complaint is about."))
+    unit = id_field(required=False, help_text=_("The team, department, location or project."))
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -73,7 +72,7 @@ class RepresentativeInput(serializers.Serializer[Any]):
     authorisation = serializers.CharField(
         required=False, allow_blank=True, help_text=_("How the complainant authorised the representative (WA-09).")
     )
-    consent_given_on = serializers.DateField(required=False, allow_null=True)
+    consent_given_on = BoundedDateField(required=False, allow_null=True)
 
 
 class CaseRegisterInput(serializers.Serializer[Any]):
@@ -82,11 +81,11 @@ class CaseRegisterInput(serializers.Serializer[Any]):
     channel = serializers.ChoiceField(choices=vocabulary.CHANNELS)
     description = serializers.CharField()
     summary = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    received_at = serializers.DateTimeField(
+    received_at = BoundedDateTimeField(
         required=False, help_text=_("When the organisation received it; default now. Never in the future.")
     )
     language = serializers.ChoiceField(choices=LANGUAGES, required=False)
-    incident_date = serializers.DateField(required=False, allow_null=True)
+    incident_date = BoundedDateField(required=False, allow_null=True)
     nature = serializers.ChoiceField(choices=Nature.choices, required=False, allow_blank=True)
     categories = serializers.ListField(child=serializers.SlugField(), required=False)
     complainant = ComplainantInput()
@@ -166,13 +165,11 @@ class CaseFiltersInput(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=vocabulary.KINDS, required=False)
     stage = serializers.RegexField(r"^[a-z][a-z0-9_]*$", max_length=64, required=False, help_text=_("Stage key."))
     status = serializers.ChoiceField(choices=Status.choices, required=False)
-    handler = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Person id of the handler or delegate.")
-    )
+    handler = id_field(required=False, help_text=_("Person id of the handler or delegate."))
     category = serializers.SlugField(required=False, help_text=_("Category code."))
     cause = serializers.SlugField(required=False, help_text=_("Cause code."))
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
-    due_before = serializers.DateField(required=False, help_text=_("Next due date before this day."))
+    due_before = BoundedDateField(required=False, help_text=_("Next due date before this day."))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields) - set(self.PAGING))
@@ -384,10 +381,10 @@ class TokenOutput(serializers.Serializer[Any]):
 class ConsentInput(serializers.Serializer[Any]):
     """The complainant's written consent for a representative or surviving relative (WA-10)."""
 
-    given_on = serializers.DateField(help_text=_("The date of the written consent; not in the future."))
+    given_on = BoundedDateField(help_text=_("The date of the written consent; not in the future."))
 
 
 class ConsentWithdrawalInput(serializers.Serializer[Any]):
     """The complainant withdrew the consent: nothing more about them goes to the representative."""
 
-    withdrawn_on = serializers.DateField(help_text=_("The day the consent was withdrawn; not in the future."))
+    withdrawn_on = BoundedDateField(help_text=_("The day the consent was withdrawn; not in the future."))

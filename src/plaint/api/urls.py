@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from plaint.api import (
@@ -15,6 +15,25 @@ from plaint.api import (
     views,
 )
 from plaint.api.action_serializers import ACTION_INPUTS
+from plaint.api.fields import MAX_ID
+
+
+class IdConverter:
+    """A row id in a path: 1 to the largest id the database stores; anything else is no address (a JSON 404)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "api"
 
@@ -34,58 +53,58 @@ urlpatterns = [
         name="anonymised-cases-csv",
     ),
     path("cases/", views.CasesView.as_view(), name="cases"),
-    path("cases/<int:case_id>/", views.CaseDetailView.as_view(), name="case"),
+    path("cases/<id:case_id>/", views.CaseDetailView.as_view(), name="case"),
     path(
-        "cases/<int:case_id>/attachments/",
+        "cases/<id:case_id>/attachments/",
         attachment_views.AttachmentsView.as_view(),
         name="case-attachments",
     ),
     path(
-        "cases/<int:case_id>/attachments/<int:attachment_id>/content/",
+        "cases/<id:case_id>/attachments/<id:attachment_id>/content/",
         attachment_views.AttachmentContentView.as_view(),
         name="case-attachment-content",
     ),
     path(
-        "cases/<int:case_id>/attachments/<int:attachment_id>/removal/",
+        "cases/<id:case_id>/attachments/<id:attachment_id>/removal/",
         attachment_views.AttachmentRemoveView.as_view(),
         name="case-attachment-removal",
     ),
     path(
-        "cases/<int:case_id>/sensitive-sections/",
+        "cases/<id:case_id>/sensitive-sections/",
         sensitive_views.SensitiveSectionsView.as_view(),
         name="case-sensitive-sections",
     ),
     path(
-        "cases/<int:case_id>/classification/",
+        "cases/<id:case_id>/classification/",
         classification_views.ClassificationView.as_view(),
         name="case-classification",
     ),
-    path("cases/<int:case_id>/parties/", party_views.PartyAddView.as_view(), name="case-parties"),
+    path("cases/<id:case_id>/parties/", party_views.PartyAddView.as_view(), name="case-parties"),
     path(
-        "cases/<int:case_id>/parties/<int:party_id>/consent/",
+        "cases/<id:case_id>/parties/<id:party_id>/consent/",
         views.ConsentRecordView.as_view(),
         name="case-party-consent",
     ),
     path(
-        "cases/<int:case_id>/parties/<int:party_id>/consent/withdrawal/",
+        "cases/<id:case_id>/parties/<id:party_id>/consent/withdrawal/",
         views.ConsentWithdrawView.as_view(),
         name="case-party-consent-withdrawal",
     ),
     path(
-        "cases/<int:case_id>/compliment-copy/",
+        "cases/<id:case_id>/compliment-copy/",
         correspondence_views.ComplimentCopyView.as_view(),
         name="case-compliment-copy",
     ),
     *(
         path(
-            f"cases/<int:case_id>/actions/{action}/",
+            f"cases/<id:case_id>/actions/{action}/",
             views.action_view(action, serializer).as_view(),
             name=f"case-{action.replace('_', '-')}",
         )
         for action, serializer in ACTION_INPUTS.items()
     ),
     path(
-        "cases/<int:case_id>/actions/<str:action>/",
+        "cases/<id:case_id>/actions/<str:action>/",
         views.UnknownActionView.as_view(),
         name="case-unknown-action",
     ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -38,15 +40,18 @@ from plaint.api.serializers import (
 )
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.party_services import party_consent_record, party_consent_withdraw
-from plaint.cases.selectors import case_by_idempotency_key, case_detail, case_list, case_party
-from plaint.cases.services import case_act, case_register
+from plaint.cases.selectors import case_detail, case_list, case_party
+from plaint.cases.services import case_act, case_register_once
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
     str,
     OpenApiParameter.HEADER,
     description=str(
-        _("Send the same key when retrying: the case is created once (201), a retry answers 200 with that case.")
+        _(
+            "Send the same key when retrying: the case is created once (201), a retry answers 200 with that case; "
+            "the same key with a different request is a 409 (idempotency_key_reused)."
+        )
     ),
 )
 
@@ -137,18 +142,17 @@ class CaseRegisterView(ApiView):
             raise serializers.ValidationError({"Idempotency-Key": [_("At most 128 characters.")]})
         serializer = CaseRegisterInput(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        if key is not None:
-            existing = case_by_idempotency_key(actor=request.user, key=key)  # type: ignore[arg-type]
-            if existing is not None:
-                return detail_response(request, existing.pk)
-        case = case_register(
+        # The service decides whether this is a retry (200), a first request (201) or the key reused for another
+        # request (409), also when retries race each other.
+        registered = case_register_once(
             organisation=serializer.validated_data["organisation"],
             registration=serializer.registration(),
             actor=request.user,  # type: ignore[arg-type]
             idempotency_key=key,
             source=audit_source_from_request(request),
         )
-        return detail_response(request, case.pk, status_code=status.HTTP_201_CREATED)
+        code = status.HTTP_201_CREATED if registered.created else status.HTTP_200_OK
+        return detail_response(request, registered.case.pk, status_code=code)
 
 
 class CasesView(CaseListView, CaseRegisterView):
@@ -307,6 +311,21 @@ class TokenThrottle(AnonRateThrottle):
     rate = "20/minute"
 
 
+def refuse_if_locked_out(request: Request, username: str) -> None:
+    """429 like the login page's lockout (django-axes: AXES_FAILURE_LIMIT failures for this username from this
+    address), the same whether or not the account exists, with the seconds to wait."""
+    django_request = request._request
+    AxesProxyHandler.update_request(django_request)
+    if AxesProxyHandler.is_locked(django_request, {"username": username}):
+        seconds = int(settings.AXES_COOLOFF_TIME.total_seconds())
+        raise exceptions.Throttled(
+            wait=seconds,
+            detail=_("Too many attempts: wait %(minutes)s minutes, or ask an administrator.")
+            % {"minutes": seconds // 60},
+            code="locked_out",
+        )
+
+
 class TokenView(LanguageMixin, APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
@@ -329,8 +348,12 @@ class TokenView(LanguageMixin, APIView):
     def post(self, request: Request) -> Response:
         given = TokenInput(data=request.data)
         given.is_valid(raise_exception=True)
+        username = str(given.validated_data.get("username", ""))
+        refuse_if_locked_out(request, username)
         credentials = AuthTokenSerializer(data=request.data, context={"request": request})
-        credentials.is_valid(raise_exception=True)
+        if not credentials.is_valid():
+            refuse_if_locked_out(request, username)  # this failure may be the one that locks the account out
+            raise serializers.ValidationError(credentials.errors)
         user = credentials.validated_data["user"]
         # The second factor is required everywhere (plaint.access.mfa), so a token too needs one.
         if not mfa.has_second_factor(user):
@@ -351,7 +374,7 @@ class TokenView(LanguageMixin, APIView):
         operation_id="auth_token_revoke",
         summary="Revoke your API token",
         request=None,
-        responses={204: None, **error_responses(401, 403)},
+        responses={204: None, **error_responses(401, 403, 429)},
         tags=["auth"],
     )
     def delete(self, request: Request) -> Response:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
@@ -102,20 +102,45 @@ def case_register(
     A staff member needs `cases.register_case` for the organisation (403 otherwise); `actor=None` is the public
     (intake forms) or the system. The registration is recorded in the audit trail (`case.registered`).
     """
+    return case_register_once(
+        organisation=organisation,
+        registration=registration,
+        actor=actor,
+        idempotency_key=idempotency_key,
+        source=source,
+    ).case
+
+
+class Registered(NamedTuple):
+    case: Case
+    created: bool  # False: a retry with the same idempotency key, answered with the case it created
+
+
+def case_register_once(
+    *,
+    organisation: Organisation,
+    registration: Registration,
+    actor: User | None,
+    idempotency_key: str | None = None,
+    source: AuditSource | None = None,
+) -> Registered:
+    """`case_register`, saying whether this call created the case or found the one an earlier call with the same
+    idempotency key created (also when both ran at once: the unique key decides). The same key with a different
+    request raises `IdempotencyKeyReused` (409)."""
     if actor is not None and not actor.has_perm("cases.register_case", organisation):
         access_denied(actor=actor, permission="cases.register_case", organisation=organisation, source=source)
         raise Forbidden(_("You may not register cases for this organisation."))
     if idempotency_key and actor is not None:
         existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return _same_request(existing, organisation, registration)
+            return Registered(_same_request(existing, organisation, registration), created=False)
     try:
-        return _register(organisation, registration, actor, idempotency_key, source)
+        return Registered(_register(organisation, registration, actor, idempotency_key, source), created=True)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _same_request(existing, organisation, registration)
+                return Registered(_same_request(existing, organisation, registration), created=False)
         raise
 
 
@@ -126,6 +151,9 @@ def _same_request(existing: Case, organisation: Organisation, registration: Regi
         and existing.kind == registration.kind
         and existing.channel == registration.channel
         and existing.description == registration.description
+        and existing.summary == registration.summary
+        and existing.incident_date == registration.incident_date
+        and (registration.received_at is None or existing.received_at == registration.received_at)
     )
     if not same:
         raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different request."))

@@ -96,6 +96,28 @@ def secret_key(production: bool, directory: Path) -> str:
     return str(key_file.read_text().strip())
 
 
+def audit_keys(directory: Path) -> list[str]:
+    """The audit trail's keys, the current one first (docs/audit.md): `PLAINT_AUDIT_KEY`, else the file named by
+    `PLAINT_AUDIT_KEY_FILE` (default `audit_key` in the data directory, beside the secret key's), made once when
+    missing. `PLAINT_AUDIT_OLD_KEYS` (comma-separated) keeps earlier keys after a rotation, to verify older records."""
+    value = str(env.str("PLAINT_AUDIT_KEY", default=""))
+    if not value:
+        key_file = Path(env.str("PLAINT_AUDIT_KEY_FILE", default=str(directory / "audit_key")))
+        try:
+            if not key_file.exists():
+                key_file.parent.mkdir(parents=True, exist_ok=True)
+                key_file.write_text(secrets.token_urlsafe(48))
+                key_file.chmod(0o600)
+            value = key_file.read_text().strip()
+        except OSError as error:
+            raise ConfigError(f"PLAINT_AUDIT_KEY_FILE: cannot read or create {key_file}: {error.strerror}") from error
+    old = [str(key).strip() for key in env.list("PLAINT_AUDIT_OLD_KEYS", default=[]) if str(key).strip()]
+    for name, key in [("PLAINT_AUDIT_KEY", value), *(("PLAINT_AUDIT_OLD_KEYS", key) for key in old)]:
+        if len(key) < 32:
+            raise ConfigError(f"{name}: an audit key has at least 32 characters")
+    return [value, *old]
+
+
 def port() -> int:
     try:
         value: int = env.int("PORT", default=8000)

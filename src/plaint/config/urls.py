@@ -18,3 +18,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Under /api/ Django's own error pages are JSON in the API's error shape (plaint.api.errors); elsewhere Django's pages.
+handler400 = "plaint.api.errors.bad_request"
+handler403 = "plaint.api.errors.permission_denied"
+handler404 = "plaint.api.errors.page_not_found"
+handler500 = "plaint.api.errors.server_error"

@@ -163,6 +163,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "plaint.api.errors.exception_handler",
+    # JSON bounded in size and depth (plaint.api.fields); forms and files as DRF parses them.
+    "DEFAULT_PARSER_CLASSES": [
+        "plaint.api.fields.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Plaint API",
@@ -174,6 +180,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Choice sets whose field name (`kind`) is used by others too: named here, not by a hash.
+    # Ids in paths (plaint.api.urls.IdConverter) as they are checked.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}},
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "plaint.engine.vocabulary.KINDS",
         "SensitiveSectionKindEnum": "plaint.cases.models.SensitiveSectionKind",
@@ -216,6 +224,11 @@ AXES_LOCKOUT_CALLABLE = "plaint.access.auth_views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "plaint.access.middleware.client_ip_address"
 # Reverse proxies in front of Plaint that append to X-Forwarded-For: the lockout's address is the one they saw.
 PLAINT_PROXY_COUNT = _positive_int("PLAINT_PROXY_COUNT", 0, minimum=0)
+
+# The audit trail's keys (current first) and where its checkpoints go: outside the database (docs/audit.md).
+PLAINT_AUDIT_KEYS = config.audit_keys(DATA_DIR)
+PLAINT_AUDIT_CHECKPOINT_DIR = config.env.str("PLAINT_AUDIT_CHECKPOINT_DIR", default=str(DATA_DIR / "audit-checkpoints"))
+PLAINT_AUDIT_CHECKPOINT_EMAIL = config.env.list("PLAINT_AUDIT_CHECKPOINT_EMAIL", default=[])
 OTP_TOTP_ISSUER = "Plaint"
 
 # Case attachments (docs/cases.md): the largest file, the most per case, and the kinds accepted, judged by content.

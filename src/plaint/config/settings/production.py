@@ -6,7 +6,9 @@ from plaint.config import env as config
 from plaint.config.settings.base import *  # noqa: F403
 
 DEBUG = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# A client could send X-Forwarded-Proto itself: it is believed only when PLAINT_PROXY_COUNT says a proxy sets it.
+if PLAINT_PROXY_COUNT:  # noqa: F405
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = config.env.bool("SECURE_SSL_REDIRECT", default=True)
 # Load balancers probe the web processes directly over plain HTTP; answer them instead of redirecting to https.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

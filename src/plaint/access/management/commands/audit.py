@@ -1,17 +1,21 @@
-"""`plaint audit verify [--organisation SLUG]`: check the audit trail's hash chain.
+"""`plaint audit verify [--organisation SLUG] [--checkpoint FILE | --no-checkpoint]` and `plaint audit checkpoint`.
 
-Exit 0 with "audit trail intact: N records"; exit 1 with one line per break (altered record, gap, broken link,
-inserted record); exit 2 for bad input. `-v 2` also prints the last record's hash, to write down elsewhere: a chain
-rewritten from that point on would then no longer end in it.
+`verify` checks the audit trail's keyed hash chain, and the trail against the latest checkpoint (written outside the
+database by `checkpoint`, daily by the worker): exit 0 with "audit trail intact: N records"; exit 1 with one line per
+break (altered record, gap, broken link, inserted record, tail cut, rewritten since the checkpoint); exit 2 for bad
+input. `-v 2` also prints the last record's hash. `checkpoint` writes the head down (file, log, mail) and prints it.
 """
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from plaint.access.audit_actions import catalogue_markdown
+from plaint.access.audit_checkpoints import audit_checkpoint_write, checkpoint_file, latest_checkpoint
 from plaint.access.audit_selectors import audit_verify
 from plaint.organisations.models import Organisation
 
@@ -20,19 +24,42 @@ class Command(BaseCommand):
     help = "Check the audit trail: every record unchanged, none missing, the hash chain unbroken."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="verify")
-        verify = subcommands.add_parser("verify", help="verify the hash chain")
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="verify|checkpoint|actions")
+        verify = subcommands.add_parser("verify", help="verify the hash chain (and against the latest checkpoint)")
         verify.add_argument("--organisation", metavar="SLUG", help="report on one organisation's records only")
+        verify.add_argument(
+            "--checkpoint", metavar="FILE", help="a checkpoints file (default: PLAINT_AUDIT_CHECKPOINT_DIR's)"
+        )
+        verify.add_argument("--no-checkpoint", action="store_true", help="check the chain only")
+        subcommands.add_parser("checkpoint", help="write the chain's head down outside the database")
+        subcommands.add_parser("actions", help="print the catalogue of audit actions (the table in docs/audit.md)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "actions":
+            self.stdout.write(catalogue_markdown())
+            return
+        if options["subcommand"] == "checkpoint":
+            written = audit_checkpoint_write()
+            self.stdout.write(f"audit checkpoint at record {written.sequence} written to {checkpoint_file()}")
+            if options["verbosity"] >= 2:
+                self.stdout.write(written.line)
+            return
+        checkpoint = None
+        if not options.get("no_checkpoint"):
+            given = options.get("checkpoint")
+            if given and not Path(given).is_file():
+                raise CommandError(f"no checkpoints file {given}", returncode=2)
+            checkpoint = latest_checkpoint(Path(given) if given else None)
         organisation = None
         if options.get("organisation"):
             organisation = Organisation.objects.filter(slug=options["organisation"]).first()
             if organisation is None:
                 raise CommandError(f"no organisation with slug {options['organisation']!r}", returncode=2)
-        report = audit_verify(organisation=organisation)
+        report = audit_verify(organisation=organisation, checkpoint=checkpoint)
         if report.intact:
             self.stdout.write(f"audit trail intact: {report.records} records")
+            if checkpoint is not None:
+                self.stdout.write(f"matches the checkpoint of {checkpoint.at} (record {checkpoint.sequence})")
             if options["verbosity"] >= 2:
                 self.stdout.write(f"last record: {report.last_sequence}, hash {report.last_hash}")
             return

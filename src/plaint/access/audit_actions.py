@@ -1,0 +1,61 @@
+"""The one catalogue of audit actions: every `action` the audit trail may hold, with what it records.
+
+`audit_record` refuses an action that is not here (`AuditDetailsInvalid`), so a new kind of record is added here first,
+and docs/audit.md shows this table (`plaint audit actions` prints it; `tests/access/test_audit_actions.py` checks the
+page against it). `case.action.<event>` stands for one action per event of the procedures' vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from plaint.engine import vocabulary
+
+CASE_ACTION_PREFIX: Final = "case.action."
+
+#: action → what a record of it says happened (or was seen).
+AUDIT_ACTIONS: Final[dict[str, str]] = {
+    "login.succeeded": "a user signed in (both factors)",
+    "login.failed": "a sign-in failed; the name tried only as a keyed hash",
+    "logout": "a user signed out",
+    "access.denied": "a user was refused something their roles do not allow",
+    "case.registered": "a case was registered",
+    "case.viewed": "a case's detail was read",
+    CASE_ACTION_PREFIX + "<event>": "an action of the procedure was recorded on a case (one per event kind)",
+    "case.classified": "a case's categories or causes were set",
+    "case.party.added": "a party was added to a case",
+    "case.consent.recorded": "a representative's written consent was recorded",
+    "case.consent.withdrawn": "a representative's consent was withdrawn",
+    "case.sensitive.added": "a sensitive section was added to a case",
+    "case.sensitive.viewed": "a case's sensitive sections were read",
+    "case.attachment.added": "a document was added to a case",
+    "case.attachment.read": "a document was downloaded",
+    "case.attachment.removed": "a document added by mistake was removed",
+    "cases.anonymised.read": "an analyst read an organisation's anonymised cases",
+    "case.legal_hold_set": "a legal hold was put on a case",
+    "case.legal_hold_released": "a legal hold was released",
+    "case.anonymised": "a case was anonymised at the end of its retention",
+    "case.documents_deleted": "a case's documents were deleted at the end of their retention",
+    "privacy.subject_exported": "a data subject's data were exported",
+    "privacy.subject_erased": "a data subject's data were erased",
+    "email.sent": "an email left the outbox",
+    "email.failed": "an email could not be sent (SMTP code, permanent or not)",
+    "email.unconfirmed": "the worker stopped while sending an email; not sent again automatically",
+    "email.resend_requested": "staff asked for an unconfirmed or failed email to be sent again",
+}
+
+
+def is_catalogued(action: str) -> bool:
+    """Whether `action` is in the catalogue (a `case.action.<event>` for an event of the vocabulary counts)."""
+    if action in AUDIT_ACTIONS:
+        return action != CASE_ACTION_PREFIX + "<event>"
+    if action.startswith(CASE_ACTION_PREFIX):
+        return action.removeprefix(CASE_ACTION_PREFIX) in vocabulary.EVENTS
+    return False
+
+
+def catalogue_markdown() -> str:
+    """The catalogue as the table in docs/audit.md."""
+    rows = ["| action | records that |", "|---|---|"]
+    rows += [f"| `{action}` | {meaning} |" for action, meaning in AUDIT_ACTIONS.items()]
+    return "\n".join(rows)
