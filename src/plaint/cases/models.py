@@ -149,6 +149,15 @@ class Case(models.Model):
         verbose_name=_("delegate"),
         help_text=_("The employee management delegated the actual handling to; management stays responsible (XS-19)."),
     )
+    commissioning_party = models.CharField(
+        _("commissioning party"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation that commissioned the complainant's trajectory (a municipality, UWV), where the "
+            "procedure has one; it receives the quarterly anonymised registration (WP-22)."
+        ),
+    )
     # Snapshots of the engine's view, written with every event.
     stage = models.CharField(_("stage"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)

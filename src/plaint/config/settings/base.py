@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plaint.cases",
     "plaint.privacy",
     "plaint.correspondence",
+    "plaint.reporting",
     "plaint.api",
 ]
 AUTH_USER_MODEL = "access.User"
