@@ -14,7 +14,7 @@ from plaint.engine.calendar import Calendar
 from plaint.reporting.calendar_services import working_days_ensure
 from plaint.reporting.periods import year
 from plaint.reporting.selectors import Scope, analysis, analysis_calendar
-from tests.reporting.world import AS_OF, World, build, generated_specs
+from tests.reporting.world import AS_OF, Spec, World, build, generated_specs
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clause("XS-20", "XS-22", "WU-15", "WA-13")]
 

@@ -61,10 +61,7 @@ def generated_specs(*, year: int, count: int, seed: int = 0) -> list[Spec]:
         kind = "compliment" if j % 10 == 0 else "suggestion" if j % 10 == 5 else "complaint"
         closed = j % 7 != 6
         closed_on = received + dt.timedelta(days=j % 20 + 1) if closed else None
-        if kind == "complaint":
-            outcome = OUTCOMES[j % 6] if closed else ""
-        else:
-            outcome = "noted" if closed else ""
+        outcome = "" if not closed else OUTCOMES[j % 6] if kind == "complaint" else "noted"
         spec = Spec(
             index=i,
             kind=kind,
