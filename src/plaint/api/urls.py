@@ -9,6 +9,7 @@ from plaint.api import (
     analysis_views,
     attachment_views,
     classification_views,
+    commissioning_views,
     correspondence_views,
     party_views,
     sensitive_views,
@@ -59,6 +60,11 @@ urlpatterns = [
         "cases/<int:case_id>/classification/",
         classification_views.ClassificationView.as_view(),
         name="case-classification",
+    ),
+    path(
+        "cases/<int:case_id>/commissioning-party/",
+        commissioning_views.CommissioningPartyView.as_view(),
+        name="case-commissioning-party",
     ),
     path("cases/<int:case_id>/parties/", party_views.PartyAddView.as_view(), name="case-parties"),
     path(
