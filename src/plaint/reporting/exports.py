@@ -24,7 +24,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _EPOCH = dt.datetime(2000, 1, 1)  # noqa: DTZ001 - XlsxWriter wants a naive datetime
 
 
-class _NoFetching(URLFetcher):  # type: ignore[misc]
+class _NoFetching(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> Any:
         raise ValueError(f"A report loads no external resources ({url[:40]}).")
 

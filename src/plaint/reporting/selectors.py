@@ -558,3 +558,19 @@ def registration(*, organisation: Organisation, period: Period, commissioner: st
 
 def _month(value: dt.date | dt.datetime | None) -> str:
     return "" if value is None else value.strftime("%Y-%m")
+
+
+# The improvement register (XS-17, XS-20, WU-15, WA-13)
+
+
+def improvements_of(*, actor: User | None, organisation: Organisation, status: str | None = None) -> QuerySet[Any]:
+    """The organisation's improvement register, soonest due first, for those who may see its figures."""
+    from plaint.reporting.models import Improvement
+
+    if actor is not None and not actor.has_perm("cases.view_anonymised", organisation):
+        access_denied(actor=actor, permission="cases.view_anonymised", organisation=organisation)
+        raise Forbidden(_("No such organisation, or you may not see its figures."))
+    rows = Improvement.objects.filter(organisation=organisation).select_related("owner", "report")
+    if status:
+        rows = rows.filter(status=status)
+    return rows.prefetch_related("cases").order_by("due_on", "id")
