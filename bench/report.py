@@ -31,6 +31,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from django.db import connection, reset_queries
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
 import cases as loader  # sets up Django
@@ -42,8 +43,9 @@ from plaint.reporting.services import ReportRequest, report_figures
 MARK = "bench-report"  # the code prefix of the categories and causes this script adds
 
 
-def classify() -> None:
-    """Categories, causes and subject units for the loaded cases, in three INSERT … SELECT statements."""
+def classify(after: int = 0) -> None:
+    """Categories, causes and subject units for the cases loaded after id `after`, in three INSERT … SELECT
+    statements per organisation."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for organisation in Organisation.objects.order_by("id"):
@@ -70,28 +72,25 @@ def classify() -> None:
             cause_array = "ARRAY[" + ",".join(map(str, causes)) + "]"
             cursor.execute(
                 f"""INSERT INTO cases_case_categories (case_id, category_id)
-                SELECT c.id, ({category_array})[1 + c.id % 6] FROM cases_case c
-                WHERE c.organisation_id = %s AND c.id % 20 <> 0
-                AND NOT EXISTS (SELECT 1 FROM cases_case_categories x WHERE x.case_id = c.id)""",
-                [organisation.pk],
+                SELECT c.id, ({category_array})[1 + c.id %% 6] FROM cases_case c
+                WHERE c.organisation_id = %s AND c.id > %s AND c.id %% 20 <> 0""",
+                [organisation.pk, after],
             )
             cursor.execute(
                 f"""INSERT INTO cases_case_causes (case_id, cause_id)
-                SELECT c.id, ({cause_array})[1 + (c.id / 7) % 4] FROM cases_case c
-                WHERE c.organisation_id = %s AND c.status = 'closed'
-                AND NOT EXISTS (SELECT 1 FROM cases_case_causes x WHERE x.case_id = c.id)""",
-                [organisation.pk],
+                SELECT c.id, ({cause_array})[1 + (c.id / 7) %% 4] FROM cases_case c
+                WHERE c.organisation_id = %s AND c.id > %s AND c.status = 'closed'""",
+                [organisation.pk, after],
             )
             if units:
                 unit_array = "ARRAY[" + ",".join(map(str, units)) + "]"
                 cursor.execute(
                     f"""INSERT INTO cases_party (case_id, role, unit_id, name, email, phone, address, "group",
                         internal, involved, authorisation)
-                    SELECT c.id, 'subject', ({unit_array})[1 + (c.id / 3) % {len(units)}], '', '', '', '', %s,
+                    SELECT c.id, 'subject', ({unit_array})[1 + (c.id / 3) %% {len(units)}], '', '', '', '', %s,
                         false, false, ''
-                    FROM cases_case c WHERE c.organisation_id = %s AND c.id % 5 < 3
-                    AND NOT EXISTS (SELECT 1 FROM cases_party p WHERE p.case_id = c.id AND p."group" = %s)""",
-                    [MARK, organisation.pk, MARK],
+                    FROM cases_case c WHERE c.organisation_id = %s AND c.id > %s AND c.id %% 5 < 3""",
+                    [MARK, organisation.pk, after],
                 )
         cursor.execute("ANALYZE")
     print(f"Classified in {time.perf_counter() - started:.1f} s")
@@ -141,17 +140,22 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=dt.date.today().year - 1)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--only", help="organisation slugs, comma-separated")
+    parser.add_argument("--classify", action="store_true", help="classify every case (--load classifies its own)")
     parser.add_argument("--json")
     args = parser.parse_args()
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()")
         version = cursor.fetchone()[0]
     print(f"Database: {version.split(' on ')[0]}; {os.cpu_count()} CPUs")
+    after = Case.objects.aggregate(top=Max("id"))["top"] or 0
     if args.load:
         plans = loader.ensure_people(args.handlers)
         print(f"Loading {args.load:,} cases")
         seconds = loader.bulk_load(plans, args.load, args.seed + Case.objects.count())
         print(f"Loaded in {seconds:.0f} s")
+    if args.load:
+        classify(after)
+    elif args.classify:
         classify()
     total = Case.objects.count()
     print(f"{total:,} cases in the database; the annual analysis of {args.year}, {args.runs} runs each")

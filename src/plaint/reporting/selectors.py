@@ -245,7 +245,7 @@ def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None) -> di
         "handling": _handling(scope, cases, calendar),
         "terms": _terms(scope),
         "extensions": _extensions(scope),
-        "escalations": _escalations(scope, cases),
+        "escalations": _escalations(scope),
         "follow_ups": _follow_ups(scope, today),
         "compliments": _compliments(received_ids),
         "recurring": _recurring(received_ids),
@@ -357,21 +357,23 @@ def _extensions(scope: Scope) -> list[dict[str, Any]]:
     return [{"term": row["term"] or "", "reason": row["reason"] or "", "count": row["count"]} for row in rows]
 
 
-def _escalations(scope: Scope, cases: QuerySet[Case]) -> list[dict[str, Any]]:
+def _escalations(scope: Scope) -> list[dict[str, Any]]:
+    """Cases escalated in the period, per level, with their outcome now: one query over the few escalation events."""
     period = scope.period
-    result = []
-    for name, kind in ESCALATIONS.items():
-        events = CaseEvent.objects.filter(scope.q("case__"), kind=kind, on__range=(period.start, period.end))
-        escalated = cases.filter(pk__in=events.values("case_id"))
-        results = escalated.values("outcome").annotate(count=Count("pk")).order_by("-count", "outcome")
-        result.append(
-            {
-                "level": name,
-                "count": events.values("case_id").distinct().count(),
-                "results": [{"key": row["outcome"] or "", "count": row["count"]} for row in results],
-            }
-        )
-    return result
+    levels = {kind: name for name, kind in ESCALATIONS.items()}
+    rows = (
+        CaseEvent.objects.filter(scope.q("case__"), kind__in=list(levels), on__range=(period.start, period.end))
+        .values("kind", "case__outcome")
+        .annotate(cases=Count("case_id", distinct=True))
+        .order_by("kind", "-cases", "case__outcome")
+    )
+    results: dict[str, list[dict[str, Any]]] = {name: [] for name in ESCALATIONS}
+    for row in rows:
+        results[levels[row["kind"]]].append({"key": row["case__outcome"] or "", "count": row["cases"]})
+    return [
+        {"level": name, "count": sum(item["count"] for item in items), "results": items}
+        for name, items in results.items()
+    ]
 
 
 def _follow_ups(scope: Scope, today: dt.date) -> list[dict[str, Any]]:
