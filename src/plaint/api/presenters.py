@@ -71,6 +71,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "nature": case.nature,
         "categories": sorted(category.code for category in case.categories.all()),
         "causes": sorted(cause.code for cause in case.causes.all()),
+        "commissioning_party": case.commissioning_party,
         "confidentiality": case.confidentiality,
         "handler": _person(case.handler),
         "delegate": _person(case.delegate),

@@ -320,6 +320,7 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     nature = serializers.CharField()
     categories = serializers.ListField(child=serializers.CharField())
     causes = serializers.ListField(child=serializers.CharField())
+    commissioning_party = serializers.CharField()
     confidentiality = serializers.CharField()
     handler = PersonOutput(allow_null=True)
     delegate = PersonOutput(allow_null=True)

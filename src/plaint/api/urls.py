@@ -9,7 +9,9 @@ from plaint.api import (
     analysis_views,
     attachment_views,
     classification_views,
+    commissioning_views,
     correspondence_views,
+    improvement_views,
     party_views,
     sensitive_views,
     views,
@@ -52,6 +54,11 @@ urlpatterns = [
         analysis_views.AnonymisedCasesCsvView.as_view(),
         name="anonymised-cases-csv",
     ),
+    path(
+        "organisations/<slug:slug>/improvements/",
+        improvement_views.ImprovementsView.as_view(),
+        name="improvements",
+    ),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<id:case_id>/", views.CaseDetailView.as_view(), name="case"),
     path(
@@ -78,6 +85,11 @@ urlpatterns = [
         "cases/<id:case_id>/classification/",
         classification_views.ClassificationView.as_view(),
         name="case-classification",
+    ),
+    path(
+        "cases/<id:case_id>/commissioning-party/",
+        commissioning_views.CommissioningPartyView.as_view(),
+        name="case-commissioning-party",
     ),
     path("cases/<id:case_id>/parties/", party_views.PartyAddView.as_view(), name="case-parties"),
     path(

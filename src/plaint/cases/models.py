@@ -149,6 +149,15 @@ class Case(models.Model):
         verbose_name=_("delegate"),
         help_text=_("The employee management delegated the actual handling to; management stays responsible (XS-19)."),
     )
+    commissioning_party = models.CharField(
+        _("commissioning party"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation that commissioned the complainant's trajectory (a municipality, UWV), where the "
+            "procedure has one; it receives the quarterly anonymised registration (WP-22)."
+        ),
+    )
     # Snapshots of the engine's view, written with every event.
     stage = models.CharField(_("stage"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
@@ -274,6 +283,10 @@ class Party(models.Model):
         return self.unit.name if self.unit is not None else ""
 
 
+#: Events the analyses count by day (escalations and extensions: docs/reporting.md), indexed apart.
+REPORTED_EVENTS = ("escalated", "review_requested", "external_filed", "term_extended")
+
+
 class CaseEvent(models.Model):
     """One thing that happened in a case. Append-only: corrections are new events."""
 
@@ -294,6 +307,15 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="case_event_sequence_unique")]
+        indexes = [
+            # The analyses' escalations and extensions (plaint.reporting): the few events of these kinds by day,
+            # without reading every event of the organisation. Partial, so that other events cost nothing more.
+            models.Index(
+                fields=["kind", "on"],
+                condition=models.Q(kind__in=REPORTED_EVENTS),
+                name="case_event_reported",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.kind}"

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plaint.cases",
     "plaint.privacy",
     "plaint.correspondence",
+    "plaint.reporting",
     "plaint.api",
     "plaint.demo",  # `plaint demo load`: imported by no other app
 ]

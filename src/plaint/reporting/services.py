@@ -1,0 +1,126 @@
+"""Making reports (stored, audited, regenerable), the improvement register's follow-up and the scheduled reports.
+
+A report's figures are computed once (`selectors`), stored with the report, and rendered from what was stored: the
+same report renders to the same bytes again (`report_regenerate`), whatever happened to the cases since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from plaint.access.audit_services import audit_record
+from plaint.access.models import User
+from plaint.cases.models import Case
+from plaint.core import clock
+from plaint.organisations.models import Organisation
+from plaint.reporting import exports
+from plaint.reporting.calendar_services import working_days_ensure
+from plaint.reporting.models import GeneratedReport, ReportKind
+from plaint.reporting.periods import Period
+from plaint.reporting.selectors import (
+    Scope,
+    analysis,
+    analysis_bundle_clients,
+    analysis_calendar,
+    registration,
+)
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    kind: str  # annual | quarterly
+    organisation: Organisation
+    period: Period
+    language: str = "en"
+    format: str = "pdf"
+    commissioner: str | None = None
+    duty: str = ""
+
+
+def report_figures(*, actor: User | None, request: ReportRequest, today: dt.date | None = None) -> dict[str, Any]:
+    """Every figure a report shows, as plain data (what is stored with it)."""
+    organisation, period = request.organisation, request.period
+    base = {
+        "kind": request.kind,
+        "organisation": {"slug": organisation.slug, "name": organisation.name},
+        "period": period.as_dict(),
+        "commissioner": request.commissioner,
+        "language": request.language,
+    }
+    if request.kind == ReportKind.QUARTERLY:
+        current = registration(organisation=organisation, period=period, commissioner=request.commissioner)
+        return base | {"current": current}
+    previous = period.previous()
+    rules = analysis_calendar(organisation=organisation, on=period.end)
+    today = today or clock.today_in(organisation.time_zone)
+    # Cases close after their period ends: the table reaches a year past today.
+    key = working_days_ensure(rules=rules, first=previous.start, last=max(period.end, today) + dt.timedelta(days=366))
+
+    def one(target: Organisation, scope_period: Period) -> dict[str, Any]:
+        scope = Scope(organisation=target, period=scope_period, commissioner=request.commissioner)
+        return analysis(scope=scope, calendar=key, today=today)
+
+    procedures = sorted(
+        {
+            (procedure_id, version)
+            for procedure_id, version in Case.objects.filter(organisation=organisation)
+            .values_list("procedure_id", "procedure_version")
+            .distinct()
+        }
+    )
+    clients = [one(client, period) for client in analysis_bundle_clients(actor=actor, firm=organisation)]
+    return base | {
+        "previous_period": previous.as_dict(),
+        "procedures": [list(item) for item in procedures],
+        "current": one(organisation, period),
+        "previous": one(organisation, previous),
+        "clients": clients,
+    }
+
+
+def report_make(
+    *, actor: User | None, request: ReportRequest, today: dt.date | None = None
+) -> tuple[GeneratedReport, bytes]:
+    """Compute, render, store and audit a report; return it and its file."""
+    figures = report_figures(actor=actor, request=request, today=today)
+    content = exports.render(figures, fmt=request.format, language=request.language)
+    with transaction.atomic():
+        report = GeneratedReport.objects.create(
+            kind=request.kind,
+            organisation=request.organisation,
+            period_start=request.period.start,
+            period_end=request.period.end,
+            language=request.language,
+            format=request.format,
+            commissioner=request.commissioner or "",
+            duty=request.duty,
+            figures=figures,
+            sha256=hashlib.sha256(content).hexdigest(),
+            created_by=actor,
+            created_at=clock.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="reporting.report_made",
+            target_type="report",
+            target_id=report.pk,
+            organisation=request.organisation,
+            details={
+                "kind": request.kind,
+                "period": request.period.label,
+                "format": request.format,
+                "language": request.language,
+                "commissioner": "yes" if request.commissioner else "",
+            },
+        )
+    return report, content
+
+
+def report_regenerate(*, report: GeneratedReport) -> bytes:
+    """The report's file again, from its stored figures: byte for byte the file first handed out."""
+    return exports.render(report.figures, fmt=report.format, language=report.language)
