@@ -149,7 +149,7 @@ def login_create(*, username: str, password: str, email: str = "", language: str
 _MEMBERSHIP_FIELDS = ("unit_id", "job_title", "line_manager_id", "started_on", "ended_on")
 
 
-def _membership_audit(
+def _audit(
     membership: Membership,
     action: str,
     *,
@@ -159,7 +159,7 @@ def _membership_audit(
 ) -> None:
     audit(
         actor=actor,
-        action=f"membership.{action}",
+        action=action,
         target_type="membership",
         target_id=membership.pk,
         organisation=membership.organisation,
@@ -206,11 +206,11 @@ def membership_save(
     membership.save()
     if before is None:
         fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) not in (None, "")]
-        _membership_audit(membership, "created", actor=actor, source=source, fields=fields)
+        _audit(membership, "membership.created", actor=actor, source=source, fields=fields)
     else:
         fields = [field for field in _MEMBERSHIP_FIELDS if getattr(membership, field) != before[field]]
         if fields:
-            _membership_audit(membership, "changed", actor=actor, source=source, fields=fields)
+            _audit(membership, "membership.changed", actor=actor, source=source, fields=fields)
     if roles is not None:
         membership_set_roles(membership=membership, roles=roles, actor=actor, source=source)
     return membership
@@ -220,7 +220,7 @@ def membership_save(
 def membership_delete(*, membership: Membership, actor: Actor = None, source: AuditSource | None = None) -> None:
     """End a membership by removing it, with its roles. Audited: `membership.deleted` (with the roles it held)."""
     roles = sorted(membership.roles.values_list("code", flat=True))
-    _membership_audit(membership, "deleted", actor=actor, source=source, roles=roles)
+    _audit(membership, "membership.deleted", actor=actor, source=source, roles=roles)
     membership.delete()
 
 
@@ -259,7 +259,7 @@ def membership_grant_role(
     role_row = _role_row(role)
     if not membership.roles.filter(pk=role_row.pk).exists():
         membership.roles.add(role_row)
-        _membership_audit(membership, "role_granted", actor=actor, source=source, role=role_row.code)
+        _audit(membership, "membership.role_granted", actor=actor, source=source, role=role_row.code)
     return role_row
 
 
@@ -275,7 +275,7 @@ def membership_revoke_role(
     role_row = _role_row(role)
     if membership.roles.filter(pk=role_row.pk).exists():
         membership.roles.remove(role_row)
-        _membership_audit(membership, "role_revoked", actor=actor, source=source, role=role_row.code)
+        _audit(membership, "membership.role_revoked", actor=actor, source=source, role=role_row.code)
 
 
 @transaction.atomic

@@ -32,7 +32,7 @@ def _audit(
 ) -> None:
     audit(
         actor=actor,
-        action=f"procedure.{action}",
+        action=action,
         target_type="procedure_adoption",
         target_id=adoption.pk,
         organisation=adoption.organisation,
@@ -72,7 +72,7 @@ def procedure_adopt(
         current.active_until = active_from
         full_clean_or_refuse(current)
         current.save(update_fields=["active_until"])
-        _audit(current, "adoption_changed", actor=actor, source=source, fields=["active_until"])
+        _audit(current, "procedure.adoption_changed", actor=actor, source=source, fields=["active_until"])
     adoption = ProcedureAdoption(
         organisation=organisation,
         procedure_id=procedure_id,
@@ -82,7 +82,7 @@ def procedure_adopt(
     )
     full_clean_or_refuse(adoption)
     adoption.save()
-    _audit(adoption, "adopted", actor=actor, source=source)
+    _audit(adoption, "procedure.adopted", actor=actor, source=source)
     return adoption
 
 
@@ -107,7 +107,7 @@ def procedure_adoption_save(
     adoption.save()
     fields = [field for field in (*_FIELDS, "organisation_id") if getattr(adoption, field) != before.get(field)]
     if fields:
-        _audit(adoption, "adoption_changed", actor=actor, source=source, fields=fields)
+        _audit(adoption, "procedure.adoption_changed", actor=actor, source=source, fields=fields)
     return adoption
 
 
@@ -116,5 +116,5 @@ def procedure_adoption_delete(
     *, adoption: ProcedureAdoption, actor: Actor = None, source: AuditSource | None = None
 ) -> None:
     """Remove an adoption (one entered by mistake; cases received under it keep their procedure version)."""
-    _audit(adoption, "adoption_deleted", actor=actor, source=source)
+    _audit(adoption, "procedure.adoption_deleted", actor=actor, source=source)
     adoption.delete()
