@@ -1,6 +1,12 @@
 """Shared fixtures. Each app's factories live beside its tests (tests/<app>/factories.py)."""
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests fail for a wrong answer only, never for the wall clock: on a loaded machine (two cores shared by many
+# processes) generating a calendar can take longer than hypothesis's default 200 ms deadline or its too-slow check.
+settings.register_profile("plaint", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("plaint")
 
 
 @pytest.fixture(autouse=True)
