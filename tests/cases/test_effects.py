@@ -16,8 +16,10 @@ from plaint.cases import effects
 from plaint.cases.models import Case, Category, Effect, EffectState
 from plaint.cases.services import case_act
 from tests.access.audit_support import audit_transactional_db  # noqa: F401 - a fixture
+from tests.access.helpers import login_verified
 from tests.api.conftest import Api
 from tests.cases.factories import organisation_running, person_of, register, staff
+from tests.organisations.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +266,31 @@ def test_two_workers_running_the_same_job_at_once_handle_it_once(xs, calls):
     effect.refresh_from_db()
     assert (effect.state, effect.attempts) == (EffectState.DONE, 1)
     assert _handled_rows(effect) == 1 and len(calls) == 1
+
+
+def test_a_failed_effect_is_listed_in_the_admin_and_tried_again_by_a_person(
+    xs, calls, client, django_capture_on_commit_callbacks
+):
+    # Given an effect that failed for good (its handler failed six times)
+    calls.fail = ConnectionError("down")
+    with time_machine.travel(MONDAY, tick=False):
+        case, effect = _acknowledged(xs)
+    Effect.objects.filter(pk=effect.pk).update(state=EffectState.FAILED, attempts=6, last_error="ConnectionError: down")
+    admin = UserFactory(is_superuser=True)
+    login_verified(client, admin)
+    # then the administrator sees it in the list of failed effects, in English and Dutch
+    listing = client.get("/admin/cases/effect/?state__exact=failed")
+    assert listing.status_code == 200 and case.reference in listing.text and KIND in listing.text
+    assert client.get("/nl/admin/cases/effect/").status_code == 200
+    # When the cause is fixed and they try it again
+    calls.fail = None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/cases/effect/", {"action": "try_again", "_selected_action": [effect.pk]}, follow=True
+        )
+    # then it is handled (the job queued on commit), and the decision is on record
+    assert "1 effect will be tried again." in response.text
+    effect.refresh_from_db()
+    assert (effect.state, effect.attempts) == (EffectState.DONE, 1)
+    record = AuditRecord.objects.get(action="case.effect.retry_requested")
+    assert record.actor_id == admin.pk and record.details == {"effect": effect.pk, "kind": KIND}

@@ -160,3 +160,44 @@ def test_anonymising_the_case_blanks_its_emails_and_stops_those_still_waiting(un
     assert (email.subject, email.body_text, email.body_html) == (ANONYMISED, ANONYMISED, "")
     assert email.status == EmailStatus.FAILED and email.last_error == "case anonymised"
     assert email.recipient_email == "lena@union.example"
+
+
+@pytest.mark.clause("WU-01")
+def test_the_copy_is_an_effect_of_the_action_retried_until_it_can_be_sent(union, smtp):
+    """One path (issue 9): `case_act(report_shared)` by any caller writes the letter's effect; its handler sends the
+    copy once, and a failure between the action and the job leaves it visible and retried."""
+    import datetime as dt
+
+    import time_machine
+
+    from plaint.cases.effects import effects_sweep
+    from plaint.cases.models import Effect
+    from plaint.core import clock
+
+    # Given a compliment whose copy is shared through the plain action, the job not yet run
+    case = union.compliment(union.about_worker())
+    case_act(case=case, actor=union.desk, action="report_shared")
+    effect = Effect.objects.get(case=case, kind="letter.compliment_copy")
+    assert effect.state == "pending" and effect.event.kind == "report_shared"
+    # and the line manager's email address removed before the worker gets to it
+    lena = person_of(union.line_manager)
+    lena.email, address = "", lena.email
+    lena.save()
+    # When the sweep handles it, then it fails: nothing is queued, the effect shows why and waits for a retry
+    effects_sweep()
+    effect.refresh_from_db()
+    assert (effect.state, effect.attempts) == ("pending", 1) and "Lena Line" in effect.last_error
+    assert OutboundEmail.objects.count() == 0
+    assert not CaseEvent.objects.filter(case=case, kind="compliment_forwarded").exists()
+    # When the address is back and the retry is due
+    lena.email = address
+    lena.save()
+    with time_machine.travel(clock.now() + dt.timedelta(minutes=2), tick=False):
+        effects_sweep()
+        effects_sweep()
+    # then the copy is queued once, the letter recorded as sent, and the effect done
+    effect.refresh_from_db()
+    assert (effect.state, effect.attempts) == ("done", 2)
+    assert [email.recipient_email for email in OutboundEmail.objects.all()] == ["lena@union.example"]
+    kinds = list(CaseEvent.objects.filter(case=case).order_by("sequence").values_list("kind", flat=True))
+    assert kinds[-3:] == ["report_shared", "compliment_forwarded", "letter_sent"]

@@ -1,8 +1,8 @@
 """`POST /api/cases/{id}/compliment-copy/`: send a compliment's copy to the service manager(s) and record it (WU-01).
 
-Thin: validate, call `correspondence.services.compliment_forward`, answer with the case and the emails queued. The
-generic `report_shared` action refuses a compliment with 409 pointing here (`generic_action_refuse`), so the copy
-is never only recorded without being sent.
+Thin: validate, call `correspondence.services.compliment_forward`, answer with the case and the emails queued. It is
+the same action as the generic `report_shared` (whose `letter.compliment_copy` effect sends the copy: one path, issue
+9), handled at once so that the answer can list the emails.
 """
 
 from __future__ import annotations

@@ -8,10 +8,13 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plaint.access.audit_services import audit_source_from_request
+from plaint.cases.effects import effect_retry
 from plaint.cases.errors import CaseNotFound
-from plaint.cases.models import Case, CaseEvent, Category, Cause, FollowUp, Party, Term
+from plaint.cases.models import Case, CaseEvent, Category, Cause, Effect, EffectState, FollowUp, Party, Term
 from plaint.cases.selectors import case_read, cases_visible_to
 
 
@@ -103,3 +106,38 @@ class CaseAdmin(admin.ModelAdmin[Case]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Case | None = None) -> bool:
         return False
+
+
+@admin.register(Effect)
+class EffectAdmin(admin.ModelAdmin[Effect]):
+    """What cases' events set in motion, read-only: keep an eye on `failed` (and on `waiting_for_handler`, which a
+    release with the kind's handler will take up). A failed one can be tried again once its cause is fixed."""
+
+    list_display = ("created_at", "kind", "case", "state", "attempts", "next_attempt_at", "handled_at")
+    list_filter = ("state", "kind")
+    search_fields = ("case__reference", "kind")
+    date_hierarchy = "created_at"
+    list_select_related = ("case",)
+    readonly_fields = [field.name for field in Effect._meta.fields]
+    actions = ["try_again"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_retry_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("cases.retry_effect")
+
+    @admin.action(description=_("Try again (failed effects, once their cause is fixed)"), permissions=["retry"])
+    def try_again(self, request: HttpRequest, queryset: QuerySet[Effect]) -> None:
+        source = audit_source_from_request(request)
+        count = 0
+        for effect in queryset.filter(state=EffectState.FAILED).select_related("case__organisation"):
+            count += effect_retry(effect=effect, actor=request.user, source=source)  # type: ignore[arg-type]
+        message = ngettext("%(count)d effect will be tried again.", "%(count)d effects will be tried again.", count)
+        self.message_user(request, message % {"count": count})

@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from plaint import engine
-from plaint.access.audit_services import audit_record
+from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.cases.models import Case, CaseEvent, Effect, EffectState
 from plaint.core import clock
@@ -233,6 +233,29 @@ def _audit(effect: Effect, action: str, details: dict[str, Any]) -> None:
         reference=effect.case.reference,
         details=details,
     )
+
+
+def effect_retry(*, effect: Effect, actor: User, source: AuditSource | None = None) -> bool:
+    """A person's decision to try a failed effect again (the admin's "Try again", after fixing what made it fail):
+    it becomes pending with a fresh set of attempts, and a job is queued. False for an effect that is not failed."""
+    with transaction.atomic():
+        updated = Effect.objects.filter(pk=effect.pk, state=EffectState.FAILED).update(
+            state=EffectState.PENDING, attempts=0, next_attempt_at=None
+        )
+        if not updated:
+            return False
+        audit_record(
+            actor=actor,
+            action="case.effect.retry_requested",
+            target_type="case",
+            target_id=effect.case_id,
+            organisation=effect.case.organisation,
+            reference=effect.case.reference,
+            details={"effect": effect.pk, "kind": effect.kind},
+            source=source,
+        )
+        _enqueue_on_commit([effect.pk])
+    return True
 
 
 def effects_handle(*, effect_ids: Iterable[int]) -> list[Effect]:

@@ -515,6 +515,7 @@ class Effect(models.Model):
         verbose_name = _("effect")
         verbose_name_plural = _("effects")
         ordering = ("pk",)
+        permissions = [("retry_effect", _("Can try a failed effect again"))]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="effect_due")]
 
     def __str__(self) -> str:

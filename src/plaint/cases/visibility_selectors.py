@@ -1,0 +1,223 @@
+"""Who sees which case. `cases_visible_to` is the one place that decides it, as one database filter; it states the
+rules of `plaint.access.rules` (docs/access.md) in SQL, and a test keeps the two in agreement. `case_detail` and
+`case_visible` give one case or an audited 404; `case_read` records the read before the case is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from plaint.access.audit_services import AuditSource, audit_record
+from plaint.access.models import User
+from plaint.access.roles import actor_case_roles, actor_roles
+from plaint.access.rules import (
+    ASSIGNED_PARTY_ROLES,
+    STAFF_ROLES,
+    StageKey,
+    access_day,
+    access_denied,
+    person_of,
+    stage_table,
+    stages_worked_by,
+)
+from plaint.cases.errors import CaseNotFound
+from plaint.cases.models import (
+    Case,
+    Confidentiality,
+    Party,
+    PartyRole,
+)
+from plaint.core import clock
+from plaint.organisations.models import Membership, Organisation, Person
+
+logger = logging.getLogger(__name__)
+
+
+def organisation_ids_of(*, actor: User, on: dt.date | None = None) -> list[int]:
+    """The organisations whose cases the actor may see: their own, and the clients of a firm they work for."""
+    day = on or clock.now().date()
+    own = list(Membership.objects.active_on(day).filter(person__user=actor).values_list("organisation_id", flat=True))
+    clients = Organisation.objects.filter(served_by_id__in=own).values_list("pk", flat=True)
+    return sorted({*own, *clients})
+
+
+def _stages_q(stages: Iterable[StageKey]) -> Q:
+    """Cases in one of `stages` (procedure id, version, stage key); an empty Q matching nothing when there are none."""
+    grouped: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for procedure_id, version, stage in stages:
+        grouped[(procedure_id, version)].append(stage)
+    condition = Q(pk__in=[])
+    for (procedure_id, version), keys in sorted(grouped.items()):
+        condition |= Q(procedure_id=procedure_id, procedure_version=version, stage__in=sorted(keys))
+    return condition
+
+
+def _stage_role_q(roles_by_organisation: Mapping[int, frozenset[str]]) -> Q:
+    """Cases whose current stage is worked on by a role the person holds in the case's organisation."""
+    by_roles: dict[frozenset[str], list[int]] = defaultdict(list)
+    for organisation_id, roles in roles_by_organisation.items():
+        if roles & STAFF_ROLES:
+            by_roles[frozenset(roles)].append(organisation_id)
+    condition = Q(pk__in=[])
+    for role_set, organisation_ids in by_roles.items():
+        stages = list(stages_worked_by(set(role_set)))
+        if stages:
+            condition |= Q(organisation_id__in=sorted(organisation_ids)) & _stages_q(stages)
+    return condition
+
+
+def _routed_past_q(person: Person, day: dt.date) -> Q | None:
+    """Cases whose routing sends them past this person, a line manager of a subject (`access.rules.is_routed_past`).
+
+    Walks down the person's line-management tree in each organisation (one query per level), keeping for each
+    report whether someone between them and the person holds the role the case is routed to.
+    """
+    routed = stage_table().routed
+    pairs = sorted({pair for stage_pairs in routed.values() for pair in stage_pairs})
+    if not pairs:
+        return None
+    condition: Q | None = None
+    own = Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", "roles__code")
+    my_roles: dict[int, set[str]] = defaultdict(set)
+    for organisation_id, code in own:
+        my_roles[organisation_id].update([code] if code else [])
+    for organisation_id, roles in my_roles.items():
+        wanted = [(held, routed_to) for held, routed_to in pairs if routed_to not in roles]
+        if not wanted:
+            continue
+        subjects: dict[tuple[str, str], set[int]] = defaultdict(set)
+        # person id -> for each routed-to role: nobody between them and `person` holds it
+        clear_above: dict[int, dict[str, bool]] = {person.pk: {routed_to: True for _held, routed_to in wanted}}
+        held_by: dict[int, set[str]] = {person.pk: roles}
+        frontier = [person.pk]
+        seen = {person.pk}
+        while frontier:
+            rows = (
+                Membership.objects.active_on(day)
+                .filter(organisation_id=organisation_id, line_manager_id__in=frontier)
+                .exclude(person_id__in=seen)
+                .values_list("person_id", "line_manager_id", "roles__code")
+            )
+            reports: dict[int, int] = {}
+            for report_id, manager_id, code in rows:
+                reports[report_id] = manager_id
+                held_by.setdefault(report_id, set()).update([code] if code else [])
+            for report_id, manager_id in reports.items():
+                manager_is_person = manager_id == person.pk
+                clear_above[report_id] = {
+                    routed_to: clear_above[manager_id][routed_to]
+                    and (manager_is_person or routed_to not in held_by[manager_id])
+                    for _held, routed_to in wanted
+                }
+                for held, routed_to in wanted:
+                    if clear_above[report_id][routed_to] and held in held_by[report_id]:
+                        subjects[(held, routed_to)].add(report_id)
+            seen.update(reports)
+            frontier = list(reports)
+        for pair, people in subjects.items():
+            stages = [key for key, stage_pairs in routed.items() if pair in stage_pairs]
+            about_them = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=sorted(people)).values("case_id")
+            part = Q(organisation_id=organisation_id) & _stages_q(stages) & Q(pk__in=about_them)
+            condition = part if condition is None else condition | part
+    return condition
+
+
+def cases_visible_to(*, actor: User) -> QuerySet[Case]:
+    """The cases the actor may see (`cases.view_case`), as one filter: never a loop over cases.
+
+    Staff of a case's organisation (or of the firm serving it) see its normal cases; confidential cases only those
+    assigned to them or working on their current stage; nobody sees a case they are a subject of, involved in, or
+    routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        return Case.objects.none()
+    if actor.is_superuser:
+        return Case.objects.all()
+    person = person_of(actor)
+    if person is None:
+        return Case.objects.none()
+    day = access_day()
+    roles_by_organisation = actor_roles(actor, person).by_case_organisation()
+    staff_organisations = sorted(key for key, roles in roles_by_organisation.items() if roles & STAFF_ROLES)
+    # Every part is a plain column test or a subquery that does not refer to the case row (bench/README.md): the
+    # visible part then combines indexes (a BitmapOr), the conflicts are hashed once, and PostgreSQL's estimate stays
+    # low enough not to JIT-compile the query (a correlated EXISTS inside the OR cost a second per list at 100,000).
+    assigned = list(
+        Party.objects.filter(person=person, role__in=ASSIGNED_PARTY_ROLES).values_list("case_id", flat=True)
+    )
+    visible = (
+        Q(confidentiality=Confidentiality.NORMAL, organisation_id__in=staff_organisations)
+        | Q(handler=person)
+        | Q(delegate=person)
+        | Q(created_by=actor)
+        | Q(pk__in=sorted(set(assigned)))
+        | _stage_role_q(roles_by_organisation)
+    )
+    subject_or_involved = Party.objects.filter(Q(role=PartyRole.SUBJECT) | Q(involved=True), person=person)
+    about_their_unit = Party.objects.filter(role=PartyRole.SUBJECT, unit__manager=person)
+    conflict = Q(pk__in=subject_or_involved.values("case_id")) | Q(pk__in=about_their_unit.values("case_id"))
+    routed_past = _routed_past_q(person, day)
+    if routed_past is not None:
+        conflict |= routed_past
+    return Case.objects.filter(visible & ~conflict)
+
+
+def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
+    """One visible case with its parties, terms, history and follow-ups; `CaseNotFound` hides the others.
+
+    A refusal is logged and recorded in the audit trail (`access.denied`), whether or not the case exists.
+    """
+    cases = (
+        cases_visible_to(actor=actor)
+        .select_related("organisation", "handler", "delegate")
+        .prefetch_related("parties__person", "parties__unit", "terms", "events__actor", "follow_ups", "categories")
+    )
+    return case_visible(actor, case_id, source, cases=cases)
+
+
+def case_read(*, actor: User, case_id: int, source: AuditSource | None = None) -> Case:
+    """`case_detail` for showing the case to a person: the read is recorded (`case.viewed`) before it is returned,
+    in a transaction of its own; when the record cannot be written, nothing is shown."""
+    case = case_detail(actor=actor, case_id=case_id, source=source)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.viewed",
+            target_type="case",
+            target_id=case.pk,
+            organisation=case.organisation,
+            reference=case.reference,
+            source=source,
+        )
+    return case
+
+
+def case_permissions(*, case: Case, actor: User) -> dict[str, bool]:
+    """What the actor may do with a case they can see: act on it, see its sensitive sections."""
+    return {
+        "act": actor.has_perm("cases.act_on_case", case),
+        "view_sensitive": actor.has_perm("cases.view_sensitive", case),
+    }
+
+
+def case_roles(*, case: Case, actor: User) -> tuple[str, ...]:
+    """The roles the actor acts in on the case: theirs in its organisation and in the firm serving it (WV-02)."""
+    return actor_case_roles(actor, case.organisation)
+
+
+def case_visible(actor: User, case_id: int, source: AuditSource | None, *, cases: QuerySet[Case] | None = None) -> Case:
+    """The case if the actor may see it (from `cases`, a narrowing of `cases_visible_to` with what the caller will
+    read), else `CaseNotFound`, logged and audited (`access.denied`) whether or not the case exists."""
+    visible = cases if cases is not None else cases_visible_to(actor=actor).select_related("organisation")
+    case = visible.filter(pk=case_id).first()
+    if case is None:
+        hidden = Case.objects.select_related("organisation").filter(pk=case_id).first()
+        access_denied(actor=actor, permission="cases.view_case", case=hidden, case_id=case_id, source=source)
+        raise CaseNotFound()
+    return case
