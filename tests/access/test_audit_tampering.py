@@ -173,3 +173,18 @@ def test_a_rotated_key_still_verifies_older_records(settings):
         "record 1: signed with a key that is not configured (forged, or an old key not kept)",
         "record 2: signed with a key that is not configured (forged, or an old key not kept)",
     ]
+
+
+def test_a_checkpoint_goes_to_the_file_the_log_and_the_configured_mailbox(settings, caplog, mailoutbox):
+    # Given an address for checkpoints
+    settings.PLAINT_AUDIT_CHECKPOINT_EMAIL = ["privacy-officer@example.org"]
+    record()
+    # When a checkpoint is written
+    with caplog.at_level("INFO", logger="plaint.audit"):
+        written = audit_checkpoint_write()
+    # Then the same signed line is in the file, the log and a mail to that address
+    assert checkpoint_file().read_text().splitlines()[-1] == written.line
+    assert written.line in caplog.text
+    assert [message.to for message in mailoutbox] == [["privacy-officer@example.org"]]
+    assert written.line in mailoutbox[0].body
+    assert written.signature_valid()

@@ -31,6 +31,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "case.attachment.added": "a document was added to a case",
     "case.attachment.read": "a document was downloaded",
     "case.attachment.removed": "a document added by mistake was removed",
+    "case.attachment.refused": "the virus scanner flagged a document, which was not added (with the signature)",
     "cases.anonymised.read": "an analyst read an organisation's anonymised cases",
     "case.legal_hold_set": "a legal hold was put on a case",
     "case.legal_hold_released": "a legal hold was released",

@@ -65,7 +65,7 @@ class AttachmentsView(ApiView):
             )
         ),
         request={"multipart/form-data": AttachmentAddInput},
-        responses={201: AttachmentOutput, **error_responses(400, 401, 403, 404, 409)},
+        responses={201: AttachmentOutput, **error_responses(400, 401, 403, 404, 409, 503)},
         tags=["attachments"],
     )
     def post(self, request: Request, case_id: int) -> Response:

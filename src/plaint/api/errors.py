@@ -181,6 +181,7 @@ _DESCRIPTIONS = {
         "changed since you read it (stale_case, with current_version)."
     ),
     429: _("Too many requests: wait retry_after seconds."),
+    503: _("Not available just now (the virus scanner, when one is configured); try again later."),
 }
 
 

@@ -25,13 +25,13 @@ from django.utils.translation import gettext_lazy as _
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.rules import access_denied
-from plaint.cases import attachment_types
+from plaint.cases import attachment_scan, attachment_types
 from plaint.cases.action_services import authorise_act
 from plaint.cases.attachment_types import Kind, Refused
 from plaint.cases.history_services import case_record_event
 from plaint.cases.models import Attachment, Case
 from plaint.core import clock
-from plaint.core.errors import Conflict, Forbidden, InvalidInput, NotFound, lazy_format
+from plaint.core.errors import Conflict, Forbidden, InvalidInput, NotFound, PlaintError, lazy_format
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +79,7 @@ def attachment_add(
         raise Forbidden(_("Only those who may see this case's sensitive documents may add one."))
     _check_case(case)
     kind, size, clean_description = _checked_input(file, description)
+    _scanned(case=case, actor=actor, file=file, kind=kind, source=source)
     name = display_name(file.name, kind)
     storage = _storage()
     stored = storage.save(_storage_path(kind), file)
@@ -238,6 +239,43 @@ def _checked_input(file: File[Any], description: str) -> tuple[Kind, int, str]:
     return kind, size, clean_description
 
 
+def _scanned(*, case: Case, actor: User, file: File[Any], kind: Kind, source: AuditSource | None) -> None:
+    """With a virus scanner configured (`PLAINT_CLAMD`), a flagged file is refused, never stored, and the refusal is
+    recorded with the case in the audit trail; an unreachable scanner refuses every upload (503)."""
+    try:
+        result = attachment_scan.scan(file)
+    except attachment_scan.ScannerUnavailable as error:
+        logger.error("virus scanner unavailable: %s", error)
+        raise ScannerDown() from None
+    if result is None or result.clean:
+        return
+    logger.warning("upload to case %s refused by the virus scanner: %s", case.pk, result.signature)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.attachment.refused",
+            target_type="case",
+            target_id=case.pk,
+            organisation=case.organisation,
+            reference=case.reference,
+            details={"type": kind.code, "signature": result.signature},
+            source=source,
+        )
+    message = _("The virus scanner found %(signature)s in this file; it was not added.")
+    text = lazy_format(message, signature=result.signature)
+    raise InvalidInput(text, errors={"file": [text]})
+
+
+class ScannerDown(PlaintError):
+    """A virus scanner is configured but could not scan the file: nothing is added unscanned."""
+
+    status = 503
+    code = "scanner_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(_("Documents cannot be added just now: the virus scanner is not available. Try again later."))
+
+
 def _kind_refused(reason: str) -> InvalidInput:
     message: Any
     if reason == "markup":
@@ -247,6 +285,17 @@ def _kind_refused(reason: str) -> InvalidInput:
         )
     elif reason == "macros":
         message = _("Documents with macros cannot be added. Save it without macros (.docx, .xlsx) or as PDF.")
+    elif reason == "entities":
+        message = _("Documents that declare XML entities or a DOCTYPE cannot be added. Save it again, or as PDF.")
+    elif reason == "archive":
+        message = _("This file unpacks to far more than its size (or into too many parts); it cannot be added.")
+    elif reason == "active":
+        message = _(
+            "Files with scripts, actions that run on opening, embedded files or programs cannot be added. Print "
+            "it to a new PDF, or forward the message without them."
+        )
+    elif reason == "polyglot":
+        message = _("This file is of two kinds at once (with a web page or an archive inside); it cannot be added.")
     else:
         allowed = lazy(lambda: ", ".join(str(kind.label) for kind in attachment_limits()["kinds"]), str)()
         message = lazy_format(_("Files of this type cannot be added. Allowed: %(allowed)s."), allowed=allowed)

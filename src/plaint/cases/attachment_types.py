@@ -9,14 +9,29 @@ HTML, SVG and other markup (they run scripts when a browser opens them), Office 
 No library is used: the binary formats are recognised by their first bytes (as `filetype` or libmagic do), Office
 files by the names inside the ZIP (which `filetype` does not read, and which are needed anyway to find macros),
 Outlook messages by their compound-file stream names, text by the absence of control bytes.
+
+Then the content is judged, whole (docs/cases.md, "What documents are refused"):
+- Office and OpenDocument files: archives whose declared size or compression ratio is absurd are refused before
+  anything is inflated (`archive`); their XML parts, inflated with a cap, may not declare a DOCTYPE or entities (XXE,
+  billion laughs: `entities`); macros stay refused (`macros`).
+- PDF: JavaScript, actions run on opening or on events (OpenAction, AA, Launch), embedded files and forms' XFA are
+  refused (`active`), in the file and in its compressed streams.
+- A file of one kind that is also markup or an archive (a PDF/HTML or image/HTML polyglot, a PDF that is a ZIP) is
+  refused (`polyglot`).
+- Text: markup anywhere in it, not only at the start (`markup`). Mail: every part, the same way; a script or a program
+  as a part is refused (`active`); an HTML part may hold no script, event handler or `javascript:` address.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 from typing import IO, Any
 
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +78,8 @@ KINDS: dict[str, Kind] = {
 
 
 class Refused(Exception):
-    """The file is of a kind that is never accepted, with the reason (`markup`, `macros`, `unknown`)."""
+    """The file is refused, with the reason: `markup`, `macros`, `unknown`, `entities`, `archive`, `active`,
+    `polyglot` (see the module's doc)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -81,17 +97,93 @@ _CONTROL = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _MARKUP = re.compile(rb"<(?:[!?]|/?[A-Za-z])")
 _HEADER = re.compile(rb"^([!-9;-~]+):")
 _MACRO_NAMES = re.compile(r"(?i)(?:^|/)(?:vbaProject\.bin|vbaData\.xml|activeX/|Basic/|Scripts/)")
+#: Markup a browser would run, anywhere in a text or a binary file (a polyglot): tags that load or run something.
+_ACTIVE_MARKUP = re.compile(
+    rb"(?i)<\s*/?\s*(?:script|html|head|body|iframe|frame|frameset|object|embed|applet|svg|math|meta|link|style|"
+    rb"form|base|img|xml|!doctype)\b"
+)
+#: What makes an HTML mail part active: scripts, event handlers, javascript: addresses.
+_HTML_SCRIPT = re.compile(rb"(?i)<\s*script\b|\bon[a-z]+\s*=|javascript\s*:|vbscript\s*:")
+#: Office archives: at most this many entries, this much declared content in all, and this compression ratio for
+#: any entry over 1 MB (text compresses about 10:1; a zip bomb 1000:1).
+MAX_ENTRIES = 10_000
+MAX_INFLATED = 200 * 1024 * 1024
+MAX_RATIO = 100
+#: The most bytes of XML parts (and of PDF streams) inflated to check them.
+MAX_INSPECTED = 50 * 1024 * 1024
+_XML_PART = re.compile(r"(?i)\.(?:xml|rels|vml)$")
+_DECLARATION = re.compile(rb"(?i)<!\s*(?:DOCTYPE|ENTITY)")
+#: PDF names that run something or carry a file: written with #xx escapes undone first (/J#61vaScript).
+_PDF_ACTIVE = re.compile(
+    rb"/(?:JavaScript|JS|OpenAction|AA|Launch|EmbeddedFile|EmbeddedFiles|RichMedia|XFA)(?![A-Za-z])"
+)
+_PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n")
+#: Parts of a mail that are programs or scripts, by type or by name.
+_MAIL_ACTIVE_TYPES = re.compile(
+    r"(?i)^(?:application/(?:x-)?(?:javascript|ecmascript|msdownload|msdos-program|sh|bat|msi|dosexec|"
+    r"executable|hta|vbscript|powershell)|text/(?:javascript|ecmascript|vbscript|x-sh|x-python))$"
+)
+_MAIL_ACTIVE_NAMES = re.compile(
+    r"(?i)\.(?:exe|com|bat|cmd|scr|pif|js|jse|vbs|vbe|wsf|wsh|hta|ps1|msi|jar|sh|lnk|html?|svg|docm|xlsm)$"
+)
 
 
 def sniff(file: IO[bytes]) -> Kind:
-    """The kind of the file (read from the start; the position is put back to 0), or `Refused`."""
+    """The kind of the file (read from the start; the position is put back to 0), or `Refused`: its kind is not
+    accepted, or its content is not (judged whole)."""
     file.seek(0)
     head = file.read(8192)
     file.seek(0)
     try:
-        return _sniff(file, head)
+        kind = _sniff(file, head)
+        _judge(file, kind)
+        return kind
     finally:
         file.seek(0)
+
+
+def _judge(file: IO[bytes], kind: Kind) -> None:
+    if kind.code in {"docx", "xlsx", "odt"}:
+        return  # judged while recognised (_office)
+    if kind.code in {"txt", "eml"}:
+        return  # judged while recognised (_text)
+    if kind.code == "msg":
+        return  # an Outlook message's parts are compound-file streams: no markup is rendered from them here
+    # Binary kinds (PDF, images): neither markup a browser would run, nor an archive behind the data.
+    if any(_ACTIVE_MARKUP.search(chunk) for chunk in _chunks(file, overlap=64)):
+        raise Refused("polyglot")
+    file.seek(0)
+    if zipfile.is_zipfile(file):
+        raise Refused("polyglot")
+    if kind.code == "pdf":
+        _judge_pdf(file)
+
+
+def _judge_pdf(file: IO[bytes]) -> None:
+    """Refuse active content: in the file's own bytes and in every compressed stream (inflated with a cap)."""
+    budget = MAX_INSPECTED
+    for chunk in _chunks(file, overlap=256):
+        if _pdf_active(chunk):
+            raise Refused("active")
+        for match in _PDF_STREAM.finditer(chunk):
+            data = chunk[match.end() : match.end() + CHUNK]
+            inflater = zlib.decompressobj()
+            try:
+                inflated = inflater.decompress(data, min(budget, CHUNK * 8))
+            except zlib.error:
+                continue  # not a Flate stream (images, fonts): nothing to inflate
+            budget -= len(inflated)
+            if _pdf_active(inflated):
+                raise Refused("active")
+            if budget <= 0:
+                raise Refused("archive")
+
+
+def _pdf_active(data: bytes) -> bool:
+    if b"#" in data:
+        data = _PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match.group(1), 16)]), data)
+    return _PDF_ACTIVE.search(data) is not None
 
 
 def _sniff(file: IO[bytes], head: bytes) -> Kind:
@@ -125,23 +217,55 @@ def _is_heic(head: bytes) -> bool:
 
 def _office(file: IO[bytes]) -> Kind:
     """DOCX, XLSX or ODT by the names in the ZIP's directory (nothing is decompressed but ODT's `mimetype`)."""
+    kind: Kind | None = None
     try:
         with zipfile.ZipFile(file) as archive:
             names = archive.namelist()
             if any(_MACRO_NAMES.search(name) for name in names):
                 raise Refused("macros")
             if "[Content_Types].xml" in names and "word/document.xml" in names:
-                return KINDS["docx"]
-            if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                return KINDS["xlsx"]
-            # ODF's first entry, `mimetype`, names the kind; read only when small (nothing else is decompressed)
-            odt = KINDS["odt"].content_type.encode()
-            small = bool(names) and names[0] == "mimetype" and archive.getinfo("mimetype").file_size < 100
-            if small and archive.read("mimetype").strip() == odt:
-                return KINDS["odt"]
+                kind = KINDS["docx"]
+            elif "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+                kind = KINDS["xlsx"]
+            else:
+                # ODF's first entry, `mimetype`, names the kind; read only when small
+                odt = KINDS["odt"].content_type.encode()
+                small = bool(names) and names[0] == "mimetype" and archive.getinfo("mimetype").file_size < 100
+                if small and archive.read("mimetype").strip() == odt:
+                    kind = KINDS["odt"]
+            if kind is not None:
+                _judge_archive(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, NotImplementedError, RuntimeError, EOFError):
-        pass
-    raise Refused("unknown")  # other archives (.zip, .jar, .apk, .docm…) are not documents
+        kind = None
+    except (OSError, zlib.error, ValueError):
+        raise Refused("archive") from None  # a part that does not inflate as its directory says
+    if kind is None:
+        raise Refused("unknown")  # other archives (.zip, .jar, .apk, .docm…) are not documents
+    return kind
+
+
+def _judge_archive(archive: zipfile.ZipFile) -> None:
+    """Before inflating anything: the sizes the directory declares. Then each XML part, inflated in chunks with a
+    cap: no DOCTYPE or entity declaration (XML external entities, entity expansion)."""
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES or sum(entry.file_size for entry in entries) > MAX_INFLATED:
+        raise Refused("archive")
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(entry.compress_size, 1):
+            raise Refused("archive")
+    budget = MAX_INSPECTED
+    for entry in entries:
+        if not _XML_PART.search(entry.filename):
+            continue
+        with archive.open(entry) as part:
+            tail = b""
+            while chunk := part.read(CHUNK):
+                budget -= len(chunk)
+                if budget < 0:
+                    raise Refused("archive")
+                if _DECLARATION.search(tail + chunk):
+                    raise Refused("entities")
+                tail = chunk[-32:]
 
 
 def _chunks(file: IO[bytes], overlap: int = 0) -> Iterator[bytes]:
@@ -165,8 +289,34 @@ def _text(file: IO[bytes], head: bytes) -> Kind:
     if _MARKUP.match(start):
         raise Refused("markup")
     if _is_email(head):
+        _judge_email(file)
         return KINDS["eml"]
+    if any(_ACTIVE_MARKUP.search(chunk) for chunk in _chunks(file, overlap=64)):
+        raise Refused("markup")  # markup further on: a browser sniffing the file would still render it
     return KINDS["txt"]
+
+
+def _judge_email(file: IO[bytes]) -> None:
+    """Every part of the message: no program or script as a part, no script in an HTML part, and a plain-text part
+    that is really markup is refused as text would be."""
+    file.seek(0)
+    message = BytesParser(policy=policy.default).parse(file)
+    assert isinstance(message, EmailMessage)
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        content_type = part.get_content_type()
+        name = part.get_filename() or ""
+        if _MAIL_ACTIVE_TYPES.match(content_type) or _MAIL_ACTIVE_NAMES.search(name):
+            raise Refused("active")
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        if content_type == "text/html" or content_type == "image/svg+xml":
+            if _HTML_SCRIPT.search(payload):
+                raise Refused("active")
+        elif content_type.startswith("text/") and _ACTIVE_MARKUP.search(payload) and part.get_filename():
+            raise Refused("active")  # an attached .txt that is really a web page
 
 
 def _is_email(head: bytes) -> bool:

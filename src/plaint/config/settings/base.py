@@ -250,6 +250,8 @@ def _attachment_types() -> list[str]:
 
 
 PLAINT_ATTACHMENT_TYPES = _attachment_types()
+# An optional virus scanner for documents: clamd's socket (unix:///run/clamav/clamd.ctl or tcp://host:3310).
+PLAINT_CLAMD = config.env.str("PLAINT_CLAMD", default="")
 # Uploads: files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file, never memory; the first handler stops
 # reading a request's files once they pass PLAINT_ATTACHMENT_MAX_BYTES, so an oversized upload fills no disk.
 # DATA_UPLOAD_MAX_MEMORY_SIZE counts the form fields only, not the files.
