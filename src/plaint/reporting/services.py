@@ -61,9 +61,9 @@ def report_figures(*, actor: User | None, request: ReportRequest, today: dt.date
     # Cases close after their period ends: the table reaches a year past today.
     key = working_days_ensure(rules=rules, first=previous.start, last=max(period.end, today) + dt.timedelta(days=366))
 
-    def one(target: Organisation, scope_period: Period) -> dict[str, Any]:
+    def one(target: Organisation, scope_period: Period, *, full: bool = True) -> dict[str, Any]:
         scope = Scope(organisation=target, period=scope_period, commissioner=request.commissioner)
-        return analysis(scope=scope, calendar=key, today=today)
+        return analysis(scope=scope, calendar=key, today=today, full=full)
 
     procedures = sorted(
         {
@@ -73,12 +73,12 @@ def report_figures(*, actor: User | None, request: ReportRequest, today: dt.date
             .distinct()
         }
     )
-    clients = [one(client, period) for client in analysis_bundle_clients(actor=actor, firm=organisation)]
+    clients = [one(client, period, full=False) for client in analysis_bundle_clients(actor=actor, firm=organisation)]
     return base | {
         "previous_period": previous.as_dict(),
         "procedures": [list(item) for item in procedures],
         "current": one(organisation, period),
-        "previous": one(organisation, previous),
+        "previous": one(organisation, previous, full=False),
         "clients": clients,
     }
 
