@@ -175,3 +175,25 @@ def test_a_year_without_cases_is_an_honest_empty_report(world, tmp_path):
     assert table(body, "totals")["rows"][0][1:] == [0, 0, 0]
     assert table(body, "kind")["rows"] == []
     assert make(tmp_path, "annual", "--organisation", "xs", "--year", "2019", name="empty.pdf").startswith(b"%PDF")
+
+
+def test_the_workspace_page_gets_tables_and_csp_safe_inline_charts(world):
+    from plaint.reporting.periods import year
+    from plaint.reporting.presenters import analysis_page
+    from plaint.reporting.services import ReportRequest, report_figures
+
+    # Given the figures the workspace's analysis page asks for (same selector and access rule as the command line)
+    with time_machine.travel(FROZEN, tick=False):
+        figures = report_figures(
+            actor=None, request=ReportRequest(kind="annual", organisation=world.organisation, period=year(2026))
+        )
+    # When they are presented in Dutch
+    page = analysis_page(figures, "nl")
+    # Then every table is there, and the charted ones carry an SVG without style, script or Vega's English ARIA text
+    charted = [item for item in page["tables"] if item["svg"]]
+    assert {item["table"].key for item in charted} == {"category", "cause", "outcome", "terms"}
+    for item in charted:
+        svg = item["svg"]
+        assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg and "<style" not in svg
+        assert "aria-roledescription" not in svg and svg.startswith('<svg aria-hidden="true"')
+    assert "Categorie 1" in next(item["svg"] for item in charted if item["table"].key == "category")
