@@ -197,3 +197,18 @@ def test_the_workspace_page_gets_tables_and_csp_safe_inline_charts(world):
         assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg and "<style" not in svg
         assert "aria-roledescription" not in svg and svg.startswith('<svg aria-hidden="true"')
     assert "Categorie 1" in next(item["svg"] for item in charted if item["table"].key == "category")
+
+
+@pytest.mark.clause("WV-07", "WV-02")
+def test_a_firms_annual_report_bundles_the_year_per_client_organisation(tmp_path):
+    # Given a complaints-officer firm serving two client organisations, each with its own year of cases
+    firm = build(generated_specs(year=2026, count=5), procedure_id="werk-in-vertrouwen", slug="wiv", provider=True)
+    build(generated_specs(year=2026, count=20), slug="client-a", name="Client A", served_by=firm.organisation)
+    build(generated_specs(year=2026, count=12, seed=2), slug="client-b", name="Client B", served_by=firm.organisation)
+    # When the firm's annual report is made
+    body = json.loads(make(tmp_path, "annual", "--organisation", "wiv", "--year", "2026", "--format", "json"))
+    # Then it holds a row per client, with the client's own figures
+    clients = {row[0]: row[1:] for row in table(body, "clients")["rows"]}
+    assert clients["Client A"][0] == 20
+    assert clients["Client B"][0] == 12
+    assert table(body, "totals")["rows"][0][1] == 5  # the firm's own cases apart
