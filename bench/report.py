@@ -73,13 +73,13 @@ def classify(after: int = 0) -> None:
             cursor.execute(
                 f"""INSERT INTO cases_case_categories (case_id, category_id)
                 SELECT c.id, ({category_array})[1 + c.id %% 6] FROM cases_case c
-                WHERE c.organisation_id = %s AND c.id > %s AND c.id %% 20 <> 0""",
+                WHERE c.organisation_id = %s AND c.id > %s AND c.id %% 20 <> 0 ON CONFLICT DO NOTHING""",
                 [organisation.pk, after],
             )
             cursor.execute(
                 f"""INSERT INTO cases_case_causes (case_id, cause_id)
                 SELECT c.id, ({cause_array})[1 + (c.id / 7) %% 4] FROM cases_case c
-                WHERE c.organisation_id = %s AND c.id > %s AND c.status = 'closed'""",
+                WHERE c.organisation_id = %s AND c.id > %s AND c.status = 'closed' ON CONFLICT DO NOTHING""",
                 [organisation.pk, after],
             )
             if units:
