@@ -175,3 +175,40 @@ def test_a_year_without_cases_is_an_honest_empty_report(world, tmp_path):
     assert table(body, "totals")["rows"][0][1:] == [0, 0, 0]
     assert table(body, "kind")["rows"] == []
     assert make(tmp_path, "annual", "--organisation", "xs", "--year", "2019", name="empty.pdf").startswith(b"%PDF")
+
+
+def test_the_workspace_page_gets_tables_and_csp_safe_inline_charts(world):
+    from plaint.reporting.periods import year
+    from plaint.reporting.presenters import analysis_page
+    from plaint.reporting.services import ReportRequest, report_figures
+
+    # Given the figures the workspace's analysis page asks for (same selector and access rule as the command line)
+    with time_machine.travel(FROZEN, tick=False):
+        figures = report_figures(
+            actor=None, request=ReportRequest(kind="annual", organisation=world.organisation, period=year(2026))
+        )
+    # When they are presented in Dutch
+    page = analysis_page(figures, "nl")
+    # Then every table is there, and the charted ones carry an SVG without style, script or Vega's English ARIA text
+    charted = [item for item in page["tables"] if item["svg"]]
+    assert {item["table"].key for item in charted} == {"category", "cause", "outcome", "terms"}
+    for item in charted:
+        svg = item["svg"]
+        assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg and "<style" not in svg
+        assert "aria-roledescription" not in svg and svg.startswith('<svg aria-hidden="true"')
+    assert "Categorie 1" in next(item["svg"] for item in charted if item["table"].key == "category")
+
+
+@pytest.mark.clause("WV-07", "WV-02")
+def test_a_firms_annual_report_bundles_the_year_per_client_organisation(tmp_path):
+    # Given a complaints-officer firm serving two client organisations, each with its own year of cases
+    firm = build(generated_specs(year=2026, count=5), procedure_id="werk-in-vertrouwen", slug="wiv", provider=True)
+    build(generated_specs(year=2026, count=20), slug="client-a", name="Client A", served_by=firm.organisation)
+    build(generated_specs(year=2026, count=12, seed=2), slug="client-b", name="Client B", served_by=firm.organisation)
+    # When the firm's annual report is made
+    body = json.loads(make(tmp_path, "annual", "--organisation", "wiv", "--year", "2026", "--format", "json"))
+    # Then it holds a row per client, with the client's own figures
+    clients = {row[0]: row[1:] for row in table(body, "clients")["rows"]}
+    assert clients["Client A"][0] == 20
+    assert clients["Client B"][0] == 12
+    assert table(body, "totals")["rows"][0][1] == 5  # the firm's own cases apart

@@ -6,6 +6,7 @@ Vega's own ARIA labels are English only, so they are turned off (`aria: false`);
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Literal
 
 import vl_convert
@@ -13,6 +14,7 @@ import vl_convert
 if TYPE_CHECKING:
     from plaint.reporting.presenters import Table
 
+_ROLE = re.compile(r' (?:aria-roledescription|role|aria-label)="[^"]*"')
 _LOCALES: dict[str, Literal["nl-NL", "en-GB"]] = {"nl": "nl-NL", "en": "en-GB"}
 
 
@@ -35,7 +37,14 @@ def bar_chart(*, labels: list[str], values: list[float], title: str, language: s
         },
     }
     svg: str = vl_convert.vegalite_to_svg(spec, format_locale=_LOCALES.get(language, "en-GB"))
-    return svg
+    return decorative(svg)
+
+
+def decorative(svg: str) -> str:
+    """The SVG as a picture a screen reader skips (its figure's caption and table say what it shows): hidden at
+    the root, without the English role descriptions Vega still writes with `aria: false`."""
+    svg = _ROLE.sub("", svg)
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def table_chart(table: Table, language: str) -> str | None:

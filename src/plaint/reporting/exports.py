@@ -102,15 +102,10 @@ def render_xlsx(tables: list[Table]) -> bytes:
 def render_html(report: dict[str, Any], tables: list[Table], language: str) -> str:
     with translation.override(language):
         figures = [
-            {"table": table, "svg": mark_safe(_inline(svg)) if (svg := table_chart(table, language)) else None}  # noqa: S308 - our own vl-convert output
+            {"table": table, "svg": mark_safe(svg) if (svg := table_chart(table, language)) else None}  # noqa: S308 - our own vl-convert output
             for table in tables
         ]
         return render_to_string("reporting/report.html", {"report": report, "figures": figures, "language": language})
-
-
-def _inline(svg: str) -> str:
-    """The SVG as a decorative picture inside its figure: the caption and the table say what it shows."""
-    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
 
 
 def render_pdf(report: dict[str, Any], tables: list[Table], language: str) -> bytes:

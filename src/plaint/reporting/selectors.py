@@ -209,15 +209,19 @@ def _round(value: float | None) -> float | None:
 # The analysis
 
 
-def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None) -> dict[str, Any]:
+def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None, full: bool = True) -> dict[str, Any]:
     """Every figure of one organisation (and commissioning party, category or unit) over one period, as plain data.
 
-    `calendar` names the working-day table (`calendar_services.working_days_ensure`) to count working days in."""
+    `calendar` names the working-day table (`calendar_services.working_days_ensure`) to count working days in.
+    With `full=False` (the previous period, for comparison) the figures nothing is compared with are left empty:
+    extensions, follow-ups, compliments and recurring themes."""
     period = scope.period
     today = today or clock.today_in(scope.organisation.time_zone)
     cases = Case.objects.filter(scope.q())
     received = cases.filter(received_on__range=(period.start, period.end))
-    received_ids = received.values("pk")
+    # Rows about the cases received: joined on the case (organisation and day of receipt, the `case_received`
+    # index), not an IN list, so the database starts from the organisation's cases of the period.
+    about = scope.q("case__") & Q(case__received_on__range=(period.start, period.end))
     totals = received.aggregate(
         received=Count("pk"),
         complaints=Count("pk", filter=Q(kind="complaint")),
@@ -238,17 +242,17 @@ def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None) -> di
             "channel": _count_by(received, "channel"),
             "stage": _count_by(received, "stage"),
             "outcome": _count_by(received, "outcome"),
-            "category": _count_classification(Case.categories.through, "category", received_ids),
-            "cause": _count_classification(Case.causes.through, "cause", received_ids),
-            "subject_unit": _count_subject_units(received_ids),
+            "category": _count_classification(Case.categories.through, "category", about),
+            "cause": _count_classification(Case.causes.through, "cause", about),
+            "subject_unit": _count_subject_units(about),
         },
         "handling": _handling(scope, cases, calendar),
         "terms": _terms(scope),
-        "extensions": _extensions(scope),
+        "extensions": _extensions(scope) if full else [],
         "escalations": _escalations(scope),
-        "follow_ups": _follow_ups(scope, today),
-        "compliments": _compliments(received_ids),
-        "recurring": _recurring(received_ids),
+        "follow_ups": _follow_ups(scope, today) if full else [],
+        "compliments": _compliments(about) if full else [],
+        "recurring": _recurring(about) if full else [],
     }
 
 
@@ -257,9 +261,9 @@ def _count_by(cases: QuerySet[Case], field: str) -> list[dict[str, Any]]:
     return [{"key": row[field] or "", "count": row["count"]} for row in rows]
 
 
-def _count_classification(through: Any, name: str, case_ids: QuerySet[Any]) -> list[dict[str, Any]]:
+def _count_classification(through: Any, name: str, about: Q) -> list[dict[str, Any]]:
     rows = (
-        through.objects.filter(case_id__in=case_ids)
+        through.objects.filter(about)
         .values(f"{name}__code", f"{name}__name_en", f"{name}__name_nl")
         .annotate(count=Count("case_id", distinct=True))
         .order_by("-count", f"{name}__code")
@@ -275,9 +279,9 @@ def _count_classification(through: Any, name: str, case_ids: QuerySet[Any]) -> l
     ]
 
 
-def _count_subject_units(case_ids: QuerySet[Any]) -> list[dict[str, Any]]:
+def _count_subject_units(about: Q) -> list[dict[str, Any]]:
     rows = (
-        Party.objects.filter(case_id__in=case_ids, role="subject", unit__isnull=False)
+        Party.objects.filter(about, role="subject", unit__isnull=False)
         .values("unit_id", "unit__name")
         .annotate(count=Count("case_id", distinct=True))
         .order_by("-count", "unit__name")
@@ -394,9 +398,9 @@ def _follow_ups(scope: Scope, today: dt.date) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def _compliments(case_ids: QuerySet[Any]) -> list[dict[str, Any]]:
+def _compliments(about: Q) -> list[dict[str, Any]]:
     rows = (
-        Party.objects.filter(case_id__in=case_ids, case__kind="compliment", role="subject")
+        Party.objects.filter(about, case__kind="compliment", role="subject")
         .values("unit_id", "unit__name", "person_id", "person__name", "name")
         .annotate(count=Count("case_id", distinct=True))
         .order_by("-count", "unit__name", "person__name", "name")
@@ -428,11 +432,11 @@ def _complainant_key() -> Subquery:
     )
 
 
-def _recurring(case_ids: QuerySet[Any]) -> list[dict[str, Any]]:
+def _recurring(about: Q) -> list[dict[str, Any]]:
     """The same category and subject unit in complaints of two or more different complainants (XS-17)."""
     rows = (
         Party.objects.filter(
-            case_id__in=case_ids,
+            about,
             case__kind="complaint",
             role="subject",
             unit__isnull=False,
