@@ -54,7 +54,7 @@ class ImprovementsView(ApiView):
             )
         ),
         parameters=[OpenApiParameter("status", str, enum=ImprovementStatus.values, required=False)],
-        responses={200: ImprovementOutput(many=True), **error_responses(400, 401, 403)},
+        responses={200: ImprovementOutput(many=True), **error_responses(400, 401, 403, 404)},
         tags=["analysis"],
     )
     def get(self, request: Request, slug: str) -> Response:
