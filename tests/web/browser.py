@@ -60,11 +60,22 @@ class Browse:
         self.folder = folder
         self.count = 0
         self.problems: list[str] = []
+        self.error_pages: set[str] = set()
         self.axe_loaded_for: str | None = None
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error on {page.url}: {error}"))
 
+    def expect_error_status(self, path: str) -> None:
+        """The page at `path` is meant to answer 4xx (a 404 or 429 page): the browser's own console line for that
+        document ("Failed to load resource") is then no problem. Anything else still is."""
+        self.error_pages.add(path)
+
     def _console(self, message: Any) -> None:
+        location = (message.location or {}).get("url", "")
+        if message.text.startswith("Failed to load resource") and any(
+            location.split("?")[0].endswith(path) for path in self.error_pages
+        ):
+            return
         if message.type == "error" or "Refused to" in message.text:
             self.problems.append(f"console {message.type} on {self.page.url}: {message.text}")
 

@@ -408,6 +408,47 @@ def case_act(
     return case
 
 
+def case_complainant_act(
+    *,
+    case: Case,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    note: str = "",
+    source: AuditSource | None = None,
+) -> Case:
+    """The complainant's own action (withdraw, ask for a review, escalate), taken through the portal's private link:
+    no staff actor, the role `complainant`. The procedure decides as for any action; a refusal (`ActionNotAllowed`,
+    409) says why. Recorded as an event and in the audit trail (`case.action.<event>`, actor none)."""
+    data = dict(data or {})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            raise CaseAnonymised()
+        day = clock.today_in(locked.organisation.time_zone)
+        procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
+        events = engine_events(locked)
+        roles = ("complainant",)
+        view = engine.evaluate(procedure, events, day)
+        data = _prepare(locked, view, action, data, roles)
+        decision = engine.decide(procedure, events, action, roles, day, data)
+        if not decision.accepted:
+            _raise_refusal(decision, roles)
+        event = _apply(locked, procedure, decision, None, note, expected_version=locked.version)
+        _effects(locked, action, data, event)
+        audit_record(
+            actor=None,
+            action=f"case.action.{event.kind}",
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={"event": event.sequence, "role": event.actor_role, "version": locked.version + 1},
+            source=source,
+        )
+    case.refresh_from_db()
+    return case
+
+
 def authorise_act(*, case: Case, actor: User, source: AuditSource | None = None) -> None:
     """Refuse, log and record an actor who may not act on the case: 404 when they may not even see it, else 403."""
     if actor.has_perm("cases.act_on_case", case):
