@@ -175,3 +175,74 @@ def test_rate_limit_answers_429_in_the_persons_language(client, organisation, se
     assert response.status_code == 429
     assert "Te veel pogingen" in response.content.decode()
     cache.clear()
+
+
+def _upload(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)
+
+
+@pytest.mark.clause("WA-09")
+def test_documents_and_authorisation_are_added_to_the_case(client, organisation):
+    from tests.cases.attachment_samples import PDF, PNG
+
+    data = form_data(on_behalf="on", represented_name="Kim Jones", relationship="son", consent="on")
+    data |= {"authorisation": _upload("machtiging.pdf", PDF), "documents": _upload("photo.png", PNG)}
+    assert client.post("/complaints/twu/new/", data).status_code == 303
+    attachments = Case.objects.get().attachments.order_by("pk")
+    assert [a.content_type for a in attachments] == ["application/pdf", "image/png"]
+    assert all(a.uploaded_by is None and not a.sensitive for a in attachments)
+
+
+def test_a_refused_file_is_explained_and_nothing_is_registered(client, organisation):
+    from tests.cases.attachment_samples import EXE
+
+    response = client.post("/complaints/twu/new/", form_data(documents=_upload("invoice.pdf", EXE)))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#id_documents"' in html and "choose them again" in html
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.clause("WA-10")
+def test_a_representative_sees_nothing_until_consent_is_recorded(client, organisation):
+    from plaint.cases.services import PartyInput
+    from plaint.portal.services import tracking_link_create
+    from tests.cases.factories import register
+
+    case = register(
+        organisation,
+        None,
+        representative=PartyInput(role="representative", name="Sam Taylor", email="sam@example.org"),
+    )
+    token = tracking_link_create(case=case)
+    html = client.get(f"/track/{token}/").content.decode()
+    assert "once the person it is about has given their consent" in html
+    assert "Where it is now" not in html and "Withdraw" not in html
+    assert client.post(f"/track/{token}/", {"action": "withdrawn"}).status_code == 200
+    assert not case.events.filter(kind="withdrawn").exists()
+
+
+@pytest.mark.clause("XS-02")
+def test_the_receipt_and_email_give_the_dates_the_procedure_promises(client, db):
+    organisation = portal_organisation("xs2more", slug="xs2more", name="Xs2more")
+    with time_machine.travel(NOW, tick=True):
+        client.post("/complaints/xs2more/new/", form_data())
+        html = client.get("/complaints/xs2more/received/").content.decode()
+    case = Case.objects.get(organisation=organisation)
+    due = [term.due for term in case.terms.all()]
+    assert due, "xs2more promises dates from receipt"
+    for day in due:
+        assert f"by {day.day} {day.strftime('%B')} {day.year}" in html
+    assert f"by {due[0].day}" in OutboundEmail.objects.get(case=case).body_text
+
+
+def test_revoked_link_stops_working(client, organisation):
+    from plaint.portal.services import tracking_links_revoke
+
+    client.post("/complaints/twu/new/", form_data())
+    link = re.search(r"(/track/[^/\s]+/)", OutboundEmail.objects.get().body_text).group(1)
+    assert client.get(link).status_code == 200
+    tracking_links_revoke(case=Case.objects.get())
+    assert client.get(link).status_code == 404

@@ -4,6 +4,7 @@ Screenshots: var/screenshots/test_portal_browser/<test>/."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -137,3 +138,44 @@ def test_form_works_without_javascript(browse_nojs, live_server, organisation):
     page.wait_for_url(re.compile(r"/received/(#.*)?$"))
     browse_nojs.check("receipt without javascript")
     assert Case.objects.count() == 1
+
+
+@pytest.mark.clause("WA-09", "WA-10")
+def test_on_behalf_of_someone_with_an_authorisation_and_a_document_in_dutch(
+    browse, live_server, organisation, tmp_path
+):
+    from tests.cases.attachment_samples import PDF, PNG
+
+    authorisation = tmp_path / "machtiging.pdf"
+    authorisation.write_bytes(PDF)
+    photo = tmp_path / "foto.png"
+    photo.write_bytes(PNG)
+    page = browse.page
+    browse.goto(f"{live_server.url}/nl/complaints/twu/new/")
+    page.locator("#id_kind_0").check()
+    page.locator("#id_description").fill("Mijn moeder kreeg drie keer geen antwoord.")
+    day = dt.date.today() - dt.timedelta(days=2)  # recent: no time-limit warning
+    page.locator("#id_incident_date_0").fill(str(day.day))
+    page.locator("#id_incident_date_1").fill(str(day.month))
+    page.locator("#id_incident_date_2").fill(str(day.year))
+    page.locator("#id_name").fill("Sam de Vries")
+    page.locator("#id_email").fill("sam@example.org")
+    page.locator("#id_language_1").check()
+    page.locator("#id_on_behalf").check()
+    page.locator("#id_represented_name").fill("Anna de Vries")
+    page.locator("#id_relationship").fill("zoon")
+    page.locator("#id_authorisation").set_input_files(str(authorisation))
+    page.locator("#id_documents").set_input_files(str(photo))
+    browse.check("on behalf filled in nl")
+    page.locator("button.govuk-button", has_text="Versturen").click()
+    assert page.locator(".govuk-error-summary").is_visible()  # the consent statement is missing
+    browse.check("on behalf without consent nl")
+    page.locator("#id_consent").check()
+    page.locator("#id_authorisation").set_input_files(str(authorisation))
+    page.locator("#id_documents").set_input_files(str(photo))
+    page.locator("button.govuk-button", has_text="Versturen").click()
+    page.wait_for_url(re.compile(r"/received/(#.*)?$"))
+    browse.check("on behalf received nl")
+    case = Case.objects.get()
+    assert case.parties.get(role="representative").consent_given_on is not None
+    assert case.attachments.count() == 2
