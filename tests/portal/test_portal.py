@@ -30,7 +30,8 @@ def test_how_to_complain_page_is_generated_from_the_procedure(client, organisati
     response = client.get(f"{prefix}/complaints/twu/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<article" in html  # the engine's policy text
+    assert "<article" in html  # the engine's policy text, its headings one level below the page's own h1
+    assert html.count("<h1") == 1
     assert f'href="{prefix}/complaints/twu/new/?kind=compliment"' in html
     assert f'href="{prefix}/complaints/twu/new/?kind=suggestion"' in html
     diagram = client.get(f"{prefix}/complaints/twu/procedure.svg")
@@ -172,7 +173,7 @@ def test_rate_limit_answers_429_in_the_persons_language(client, organisation, se
     for number in range(2):
         client.post("/nl/complaints/twu/new/", form_data(submission=f"{number:032d}"))
     response = client.post("/nl/complaints/twu/new/", form_data(submission="9" * 32))
-    assert response.status_code == 429
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
     assert "Te veel pogingen" in response.content.decode()
     cache.clear()
 

@@ -41,7 +41,9 @@ def _limited(request: HttpRequest, group: str, rate: str) -> bool:
 
 def too_many(request: HttpRequest) -> HttpResponse:
     """429 in the person's language (the URL's), never a 500 or a bare 403."""
-    return render(request, "portal/too_many.html", status=429)
+    response = render(request, "portal/too_many.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
 
 
 def _context(organisation: Any, **extra: Any) -> dict[str, Any]:
@@ -72,6 +74,9 @@ def how_to(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, procedure = selectors.portal_organisation(slug=slug)
     lang = translation.get_language() or "en"
     policy = procedure_policy_html(procedure, lang=lang if lang in ("en", "nl") else "en")
+    # The page has its own h1: the policy's headings go one level down (h1 → h2, h2 → h3, h3 → h4).
+    for level in (3, 2, 1):
+        policy = policy.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
     return render(request, "portal/how_to.html", _context(organisation, procedure=procedure, policy=policy))
 
 
