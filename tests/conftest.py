@@ -8,6 +8,14 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("plaint", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("plaint")
 
+from tests.web.browser import (  # noqa: F401
+    browse,
+    browse_nojs,
+    browser_context_args,
+    browser_type_launch_args,
+    pytest_runtest_protocol,
+)
+
 
 @pytest.fixture(autouse=True)
 def _default_language():

@@ -165,7 +165,8 @@ def attachment_presentation(attachment: Attachment) -> dict[str, Any]:
         "size": attachment.size,
         "sensitive": attachment.sensitive,
         "description": attachment.description,
-        "uploaded_by": attachment.uploaded_by.get_username(),
+        # Empty for a document the complainant added through the portal.
+        "uploaded_by": attachment.uploaded_by.get_username() if attachment.uploaded_by is not None else "",
         "uploaded_at": attachment.uploaded_at,
     }
 

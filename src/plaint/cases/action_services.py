@@ -115,6 +115,54 @@ def case_act(
     return case
 
 
+def case_complainant_act(
+    *,
+    case: Case,
+    action: str,
+    data: Mapping[str, Any] | None = None,
+    note: str = "",
+    source: AuditSource | None = None,
+) -> Case:
+    """The complainant's own action (withdraw, ask for a review, escalate), taken through the portal's private link:
+    no staff actor, the role `complainant`. The procedure decides as for any action; a refusal (`ActionNotAllowed`,
+    409) says why. Recorded as an event with its effects, and in the audit trail (`case.action.<event>`, actor none)."""
+    data = dict(data or {})
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            raise CaseAnonymised()
+        day = clock.today_for(locked.organisation)
+        procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
+        events = engine_events(locked)
+        roles = ("complainant",)
+        view = engine.evaluate(procedure, events, day)
+        data = _prepare(locked, view, action, data, roles)
+        decision = engine.decide(procedure, events, action, roles, day, data)
+        if not decision.accepted:
+            _raise_refusal(decision, roles)
+        event = decision_apply(locked, procedure, decision, None, note, expected_version=locked.version)
+        _effects(locked, action, data, event)
+        specs = effects.decision_effects(event=event, decision=decision, data=data)
+        written = effects.effects_write(case=locked, event=event, actor=None, specs=specs)
+        audit_record(
+            actor=None,
+            action=f"case.action.{event.kind}",
+            target_type="case",
+            target_id=locked.pk,
+            organisation=locked.organisation,
+            reference=locked.reference,
+            details={
+                "event": event.sequence,
+                "role": event.actor_role,
+                "version": locked.version + 1,
+                **effect_audit_details(written),
+            },
+            source=source,
+        )
+    case.refresh_from_db()
+    return case
+
+
 def authorise_act(*, case: Case, actor: User, source: AuditSource | None = None) -> None:
     """Refuse, log and record an actor who may not act on the case: 404 when they may not even see it, else 403."""
     if actor.has_perm("cases.act_on_case", case):

@@ -52,7 +52,7 @@ class DocumentsGone(Conflict):
 def attachment_add(
     *,
     case: Case,
-    actor: User,
+    actor: User | None,
     file: File[Any],
     sensitive: bool = False,
     description: str = "",
@@ -73,8 +73,12 @@ def attachment_add(
     stored file is deleted; when storing fails nothing is written. Runs in a transaction of its own (`durable`), so
     that a commit of the rows is a commit of the file.
     """
-    authorise_act(case=case, actor=actor, source=source)
-    if sensitive and not actor.has_perm("cases.view_sensitive", case):
+    if actor is None:
+        # The complainant through the portal's private link (plaint.portal checked the link): never sensitive.
+        sensitive = False
+    else:
+        authorise_act(case=case, actor=actor, source=source)
+    if sensitive and actor is not None and not actor.has_perm("cases.view_sensitive", case):
         access_denied(actor=actor, permission="cases.view_sensitive", case=case, source=source)
         raise Forbidden(_("Only those who may see this case's sensitive documents may add one."))
     _check_case(case)
@@ -217,6 +221,13 @@ def _check_case(case: Case) -> None:
         raise AttachmentLimitReached(
             lazy_format(_("This case has %(count)s documents, the most one case may have."), count=limit)
         )
+
+
+def attachment_check(*, file: File[Any]) -> None:
+    """Judge a file before anything else happens (the portal checks its uploads before registering the case):
+    `InvalidInput` on `file` for an empty, too large or refused file, as `attachment_add` would."""
+    _checked_input(file, "")
+    file.seek(0)
 
 
 def _checked_input(file: File[Any], description: str) -> tuple[Kind, int, str]:

@@ -411,7 +411,10 @@ class Attachment(models.Model):
         _("sensitive"), default=False, help_text=_("Medical information or interview records, kept apart (WA-11).")
     )
     description = models.CharField(_("description"), max_length=500, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the complainant, through the portal's private link.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:

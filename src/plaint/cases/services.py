@@ -13,7 +13,7 @@ snapshots, the record events), `sweep_services` (terms that passed), and `effect
 
 from __future__ import annotations
 
-from plaint.cases.action_services import FIELD_REFUSALS, PARTIES, authorise_act, case_act
+from plaint.cases.action_services import FIELD_REFUSALS, PARTIES, authorise_act, case_act, case_complainant_act
 from plaint.cases.history_services import (
     HOLIDAYS_VERSION,
     NEXT_DUE_STATES,
@@ -47,6 +47,7 @@ __all__ = [
     "Registration",
     "authorise_act",
     "case_act",
+    "case_complainant_act",
     "case_facts",
     "case_record_event",
     "case_refresh",

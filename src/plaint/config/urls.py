@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     # The admin's own login form would skip the second factor: it hands over to the staff login.
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    path("", include("plaint.portal.urls")),
     prefix_default_language=False,
 )
 

@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_htmx",
     "plaint.core",
+    "plaint.web",
     "plaint.access",
     "plaint.organisations",
     "plaint.procedures",
@@ -55,7 +57,9 @@ INSTALLED_APPS = [
     "plaint.correspondence",
     "plaint.reporting",
     "plaint.api",
+    "plaint.portal",
     "plaint.demo",  # `plaint demo load`: imported by no other app
+    "django.forms",  # last: Django's own widget templates, for the form renderer (plaint.web overrides none of them)
 ]
 AUTH_USER_MODEL = "access.User"
 
@@ -73,10 +77,13 @@ MIDDLEWARE = [
     "plaint.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "plaint.config.urls"
+# GOV.UK Frontend markup for `{{ form }}` and `{{ field.as_field_group }}` (plaint.web.forms, docs/web.md).
+FORM_RENDERER = "plaint.web.forms.GovukFormRenderer"
 WSGI_APPLICATION = "plaint.config.wsgi.application"
 
 TEMPLATES = [
@@ -263,6 +270,13 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# The public portal (docs/portal.md): rate limits per client address (django-ratelimit), as "count/period" (s, m,
+# h, d). Counted in the default cache: per process with Django's local-memory cache (docs/portal.md says more).
+PLAINT_PORTAL_SUBMIT_RATE = config.env.str("PLAINT_PORTAL_SUBMIT_RATE", default="10/h")
+PLAINT_PORTAL_LINK_RATE = config.env.str("PLAINT_PORTAL_LINK_RATE", default="5/h")
+PLAINT_PORTAL_ACTION_RATE = config.env.str("PLAINT_PORTAL_ACTION_RATE", default="30/h")
+RATELIMIT_USE_CACHE = "default"
+
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -281,7 +295,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 # Views whose pages may use inline styles (the API documentation: Swagger UI, Redoc); scripts stay 'self'.
-CSP_INLINE_STYLE_VIEWS = ["api:docs", "api:redoc"]
+# The portal's procedure diagram is an SVG image whose own <style> element styles it.
+CSP_INLINE_STYLE_VIEWS = ["api:docs", "api:redoc", "portal:diagram"]
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (

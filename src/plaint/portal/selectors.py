@@ -1,0 +1,149 @@
+"""Reads of the public portal: the organisation and its procedure, a case by its private link, the dates promised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from plaint import engine
+from plaint.cases.models import Case, PartyRole
+from plaint.cases.selectors import case_view
+from plaint.core import clock
+from plaint.engine.render.text import check_lang, duration_words, tx
+from plaint.organisations.models import Organisation
+from plaint.portal.models import TrackingLink
+from plaint.procedures.selectors import procedure_definition, procedure_for
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def portal_organisation(*, slug: str) -> tuple[Organisation, engine.Procedure]:
+    """The organisation at /complaints/<slug>/ and the procedure its new cases follow today; 404 for an unknown
+    organisation or one without a procedure in force."""
+    organisation = Organisation.objects.filter(slug=slug).select_related("served_by").first()
+    if organisation is None:
+        raise Http404
+    adoption = procedure_for(organisation=organisation, on=clock.today_in(organisation.time_zone))
+    if adoption is None:
+        raise Http404
+    return organisation, procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
+
+
+def case_by_token(*, token: str) -> Case | None:
+    """The case a private link opens, or None for an unknown or revoked link (never says which)."""
+    if not token or len(token) > 100:
+        return None
+    link = (
+        TrackingLink.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True)
+        .select_related("case__organisation")
+        .first()
+    )
+    if link is None or link.case.anonymised_on is not None:
+        return None
+    return link.case
+
+
+@dataclass(frozen=True)
+class TimeLimitCheck:
+    """How a complaint about an event on `incident` stands against the procedure's time limit (WU-12, WP-03)."""
+
+    effect: str  # "warn": looked at but marked late; "refuse": it will be refused
+    latest: dt.date
+    text: str
+
+
+def time_limit_check(
+    *, procedure: engine.Procedure, incident: dt.date, today: dt.date, lang: str
+) -> TimeLimitCheck | None:
+    limit = procedure.admissibility.time_limit
+    if limit is None:
+        return None
+    latest = procedure.working_calendar.add(incident, limit.duration)
+    if today <= latest:
+        return None
+    return TimeLimitCheck(effect=limit.effect, latest=latest, text=duration_words(limit.duration, check_lang(lang)))
+
+
+@dataclass(frozen=True)
+class PromisedDate:
+    label: str
+    due: dt.date | None
+    text: str = ""
+    kept: bool | None = None  # None: still open; True/False once met or missed
+
+
+def promised_dates(*, case: Case, procedure: engine.Procedure, lang: str) -> list[PromisedDate]:
+    """Every date the procedure promises this case now (acknowledgement, answer, …) and the complainant's own time
+    limits (the external bodies they may go to, with how long they have), in `lang`."""
+    language = check_lang(lang)
+    view = case_view(case=case)
+    labels = {term.key: tx(term.label, language) for term in procedure.terms}
+    dates: list[PromisedDate] = []
+    for term in view.terms:
+        if term.warn_only:
+            continue
+        kept = None if term.met_on is None else not term.late
+        if term.state == "missed":
+            kept = False
+        dates.append(PromisedDate(label=labels.get(term.key, term.key), due=term.due, kept=kept))
+    for body in procedure.external_bodies:
+        for limit in body.time_limits:
+            text = tx(limit.text, language) if limit.text is not None else duration_words(limit.duration, language)
+            dates.append(PromisedDate(label=tx(body.name, language), due=None, text=text))
+    return dates
+
+
+def case_representative_may_see(*, case: Case) -> bool:
+    """A representative sees the case only while the complainant's consent is recorded (WA-10)."""
+    representative = case.parties.filter(role=PartyRole.REPRESENTATIVE).first()
+    if representative is None:
+        return True
+    return representative.consent_given_on is not None and representative.consent_withdrawn_on is None
+
+
+def case_procedure(*, case: Case) -> engine.Procedure:
+    return procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
+
+
+def complainant_actions(*, lang: str) -> list[tuple[str, str]]:
+    """The actions a complainant may take themselves, in the order a page offers them, with their button text."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    with override(lang):
+        return [
+            ("formal_requested", _("Make it a formal complaint")),
+            ("review_requested", _("Ask for a review of the decision")),
+            ("escalated", _("Take my complaint to the next stage")),
+            ("withdrawn", _("Withdraw my complaint")),
+        ]
+
+
+def action_done_text(action: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "formal_requested": _("You asked for a formal complaint. We will write to you."),
+        "review_requested": _("You asked for a review. We will write to you."),
+        "escalated": _("Your complaint goes to the next stage. We will write to you."),
+        "withdrawn": _("You withdrew your complaint. We will not handle it further."),
+    }.get(action, _("Done."))
+
+
+def stage_words(*, case: Case, procedure: engine.Procedure, view: engine.CaseView, lang: str) -> str:
+    """Where the case is, in plain words: the stage's name, or that it is closed."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    with override(lang):
+        if view.status == "closed":
+            return _("Closed")
+        stage = next((stage for stage in procedure.stages if stage.key == view.stage), None)
+        if stage is None:
+            return _("Received")
+        return tx(stage.label, check_lang(lang))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from plaint.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("complaints/<slug:slug>/", views.how_to, name="how-to"),
+    path("complaints/<slug:slug>/procedure.svg", views.diagram, name="diagram"),
+    path("complaints/<slug:slug>/branding.css", views.branding, name="branding"),
+    path("complaints/<slug:slug>/new/", views.new, name="new"),
+    path("complaints/<slug:slug>/received/", views.received, name="received"),
+    path("track/", views.track_request, name="track-request"),
+    path("track/<str:token>/", views.track, name="track"),
+]

@@ -1,0 +1,266 @@
+"""The public pages (docs/portal.md). Thin: a form checks syntax, a service or selector does the rest."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from plaint.access.middleware import client_ip_address
+from plaint.cases.attachment_services import attachment_add, attachment_check
+from plaint.cases.errors import ActionNotAllowed
+from plaint.cases.models import Case, PartyRole
+from plaint.cases.selectors import case_view
+from plaint.cases.services import PartyInput, Registration, case_complainant_act
+from plaint.core import clock
+from plaint.core.errors import PlaintError
+from plaint.engine.render import procedure_diagram_svg, procedure_policy_html
+from plaint.portal import selectors
+from plaint.portal.forms import CaseForm, TrackActionForm, TrackRequestForm
+from plaint.portal.services import portal_case_submit, tracking_link_send
+
+SESSION_RECEIPT = "portal_receipt"
+
+
+def client_key(group: str, request: HttpRequest) -> str:
+    return client_ip_address(request) or "unknown"
+
+
+def _limited(request: HttpRequest, group: str, rate: str) -> bool:
+    return bool(is_ratelimited(request, group=group, key=client_key, rate=rate, method="POST", increment=True))
+
+
+def too_many(request: HttpRequest) -> HttpResponse:
+    """429 in the person's language (the URL's), never a 500 or a bare 403."""
+    response = render(request, "portal/too_many.html", status=429)
+    response["Retry-After"] = "3600"
+    return response
+
+
+def _context(organisation: Any, **extra: Any) -> dict[str, Any]:
+    return {"organisation": organisation, "branding": getattr(organisation, "portal_branding", None), **extra}
+
+
+def branding(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's generated stylesheet: GOV.UK Frontend's colour properties, from checked colours only."""
+    from plaint.portal.branding import text_on
+    from plaint.portal.models import PortalBranding
+
+    look = PortalBranding.objects.filter(organisation__slug=slug).first()
+    css = ""
+    if look is not None:
+        css = (
+            ":root{"
+            f"--govuk-brand-colour:{look.brand_colour};"
+            f"--plaint-brand-text-colour:{text_on(look.brand_colour)};"
+            f"--govuk-link-colour:{look.link_colour};"
+            "}\n"
+        )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def how_to(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, procedure = selectors.portal_organisation(slug=slug)
+    lang = translation.get_language() or "en"
+    policy = procedure_policy_html(procedure, lang=lang if lang in ("en", "nl") else "en")
+    # The page has its own h1: the policy's headings go one level down (h1 → h2, h2 → h3, h3 → h4).
+    for level in (3, 2, 1):
+        policy = policy.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+    return render(request, "portal/how_to.html", _context(organisation, procedure=procedure, policy=policy))
+
+
+def diagram(request: HttpRequest, slug: str) -> HttpResponse:
+    """The procedure's flow chart as an SVG image (its own <style> needs the narrow CSP exception of its view)."""
+    _organisation, procedure = selectors.portal_organisation(slug=slug)
+    lang = translation.get_language() or "en"
+    svg = procedure_diagram_svg(procedure, lang=lang if lang in ("en", "nl") else "en")
+    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, procedure = selectors.portal_organisation(slug=slug)
+    lang = translation.get_language() or "en"
+    if request.method == "GET":
+        form = CaseForm(initial={"submission": uuid.uuid4().hex}, kind=request.GET.get("kind"), language=lang)
+        return render(request, "portal/form.html", _context(organisation, form=form))
+    if _limited(request, "portal-submit", settings.PLAINT_PORTAL_SUBMIT_RATE):
+        return too_many(request)
+    form = CaseForm(request.POST, request.FILES, language=lang)
+    late = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["website"]:
+            # The honeypot was filled in: a robot. Say nothing useful, make nothing.
+            form.add_error(None, _("The form could not be sent. Please try again."))
+        for field in ("documents", "authorisation"):
+            upload = data.get(field)
+            if upload:
+                try:
+                    attachment_check(file=upload)
+                except PlaintError as error:
+                    form.add_error(field, str(error.detail if hasattr(error, "detail") else error))
+    if form.is_valid():
+        data = form.cleaned_data
+        today = clock.today_in(organisation.time_zone)
+        if data["kind"] == "complaint" and data["incident_date"]:
+            late = selectors.time_limit_check(
+                procedure=procedure, incident=data["incident_date"], today=today, lang=lang
+            )
+        if late is not None and not data["late_confirmed"]:
+            confirmed = request.POST.copy()
+            confirmed["late_confirmed"] = "on"
+            form = CaseForm(confirmed, language=lang)
+            form.is_valid()
+            return render(request, "portal/form.html", _context(organisation, form=form, late=late, files_again=True))
+        receipt = portal_case_submit(
+            organisation=organisation,
+            procedure=procedure,
+            registration=_registration(data, today),
+            submission_key=data["submission"],
+            contact_email=data["email"],
+            contact_name=data["name"],
+            site_url=request.build_absolute_uri("/"),
+        )
+        if receipt.created:
+            for field in ("authorisation", "documents"):
+                if data.get(field):
+                    attachment_add(case=receipt.case, actor=None, file=data[field], description=str(form[field].label))
+            request.session[SESSION_RECEIPT] = {"case": receipt.case.pk, "token": receipt.token}
+        response = HttpResponseRedirect(reverse("portal:received", kwargs={"slug": organisation.slug}))
+        response.status_code = 303
+        return response
+    return render(request, "portal/form.html", _context(organisation, form=form, files_again=bool(request.FILES)))
+
+
+def _registration(data: dict[str, Any], today: Any) -> Registration:
+    contact = PartyInput(role=PartyRole.COMPLAINANT, name=data["name"], email=data["email"], phone=data["phone"])
+    representative = None
+    if data["on_behalf"]:
+        contact, representative = (
+            PartyInput(role=PartyRole.COMPLAINANT, name=data["represented_name"]),
+            PartyInput(
+                role=PartyRole.REPRESENTATIVE,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                authorisation=data["relationship"],
+                consent_given_on=today if data["consent"] else None,
+            ),
+        )
+    description = data["description"]
+    if data["about"]:
+        description += "\n\n" + _("About: %(about)s") % {"about": data["about"]}
+    if data["wanted"]:
+        description += "\n\n" + _("Would like: %(wanted)s") % {"wanted": data["wanted"]}
+    return Registration(
+        kind=data["kind"],
+        channel="web_form",
+        description=description,
+        summary=data["description"][:120],
+        complainant=contact,
+        representative=representative,
+        language=data["language"],
+        incident_date=data["incident_date"],
+    )
+
+
+def received(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation, procedure = selectors.portal_organisation(slug=slug)
+    stored = request.session.get(SESSION_RECEIPT) or {}
+    case = Case.objects.filter(pk=int(stored.get("case") or 0), organisation=organisation).first()
+    if case is None:
+        raise Http404
+    lang = translation.get_language() or "en"
+    token = stored.get("token")
+    link = request.build_absolute_uri(reverse("portal:track", kwargs={"token": token})) if token else ""
+    dates = selectors.promised_dates(case=case, procedure=procedure, lang=lang)
+    return render(request, "portal/received.html", _context(organisation, case=case, dates=dates, link=link))
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest, token: str) -> HttpResponse:
+    case = selectors.case_by_token(token=token)
+    if case is None:
+        return render(request, "portal/track_unknown.html", status=404)
+    procedure = selectors.case_procedure(case=case)
+    lang = translation.get_language() or "en"
+    may_see = selectors.case_representative_may_see(case=case)
+    message = ""
+    action_form = TrackActionForm()
+    if request.method == "POST" and may_see:
+        if _limited(request, "portal-track", settings.PLAINT_PORTAL_ACTION_RATE):
+            return too_many(request)
+        action_form = TrackActionForm(request.POST, request.FILES)
+        if action_form.is_valid():
+            data = action_form.cleaned_data
+            try:
+                if data["action"] == "document":
+                    if not data["document"]:
+                        action_form.add_error("document", _("Choose a file to add."))
+                    else:
+                        attachment_check(file=data["document"])
+                        attachment_add(case=case, actor=None, file=data["document"])
+                        message = _("Your document was added to your case.")
+                else:
+                    case_complainant_act(case=case, action=data["action"])
+                    message = selectors.action_done_text(data["action"])
+            except ActionNotAllowed:
+                action_form.add_error(None, _("This is not possible at this stage of your case."))
+            except PlaintError as error:
+                action_form.add_error("document", str(getattr(error, "detail", error)))
+            if message:
+                # Post/redirect/get: a reload does not repeat the action.
+                messages.success(request, message)
+                response = HttpResponseRedirect(request.path)
+                response.status_code = 303
+                return response
+    return render(request, "portal/track.html", _track_context(case, procedure, lang, may_see, action_form, message))
+
+
+def _track_context(case: Case, procedure: Any, lang: str, may_see: bool, form: Any, message: str) -> dict[str, Any]:
+    view = case_view(case=case)
+    actions = [
+        (event, label)
+        for event, label in selectors.complainant_actions(lang=lang)
+        if event in view.allowed.get("complainant", ())
+    ]
+    return _context(
+        case.organisation,
+        case=case,
+        may_see=may_see,
+        stage=selectors.stage_words(case=case, procedure=procedure, view=view, lang=lang),
+        dates=selectors.promised_dates(case=case, procedure=procedure, lang=lang),
+        actions=actions,
+        form=form,
+        message=message,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def track_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a new private link by reference and email address. The answer never says whether they matched."""
+    form = TrackRequestForm(request.POST or None)
+    sent = False
+    if request.method == "POST":
+        if _limited(request, "portal-link", settings.PLAINT_PORTAL_LINK_RATE):
+            return too_many(request)
+        if form.is_valid():
+            tracking_link_send(
+                reference=form.cleaned_data["reference"],
+                email=form.cleaned_data["email"],
+                site_url=request.build_absolute_uri("/"),
+            )
+            sent = True
+    return render(request, "portal/track_request.html", {"form": form, "sent": sent})
