@@ -16,5 +16,6 @@ urlpatterns += i18n_patterns(
     # The admin's own login form would skip the second factor: it hands over to the staff login.
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
+    path("workspace/", include("plaint.workspace.urls")),
     prefix_default_language=False,
 )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "plaint.privacy",
     "plaint.correspondence",
     "plaint.api",
+    "plaint.workspace",
 ]
 AUTH_USER_MODEL = "access.User"
 
@@ -198,7 +199,7 @@ def _positive_int(name: str, default: int, *, minimum: int = 1) -> int:
 
 # Accounts (docs/accounts.md): password, then a second factor (django-otp); lockout (django-axes); idle sessions.
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL = "workspace:inbox"  # staff land on their inbox (docs/workspace.md), not the admin
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = _positive_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # every request restarts the idle time, so SESSION_COOKIE_AGE is the idle limit
