@@ -194,3 +194,20 @@ def test_procedure_diagram(client, xs):
     response = client.get("/workspace/procedures/xs2more/1/diagram.svg")
     assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
     assert client.get("/workspace/procedures/nope/1/diagram.svg").status_code == 404
+
+
+def test_only_administrators_see_the_admin_link_and_who_looked(client, xs):
+    # Given an administrator of the organisation and a handler
+    admin = staff(xs["org"], "administrator", "complaints_officer", name="Ada Admin")
+    case = xs["case"]
+    login_verified(client, xs["handler"])
+    with at(DAY):
+        body = client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    assert 'href="/admin/"' not in body and "Who looked at it" not in body
+    # When the administrator opens the case the handler opened
+    login_verified(client, admin)
+    with at(DAY):
+        body = client.get(f"/workspace/cases/{case.pk}/").content.decode()
+    # Then they see the admin link, and the reads of the case
+    assert 'href="/admin/"' in body
+    assert "Who looked at it" in body and xs["handler"].get_username() in body

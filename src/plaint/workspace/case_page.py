@@ -11,6 +11,7 @@ from typing import Any, Literal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from plaint.access.audit_selectors import case_access_log
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, PartyRole, TermState
@@ -23,6 +24,7 @@ from plaint.cases.selectors import (
     case_view,
 )
 from plaint.core import clock
+from plaint.core.errors import PlaintError
 from plaint.engine import CaseView, Procedure
 from plaint.organisations.models import Membership, Person
 from plaint.procedures.selectors import procedure_definition
@@ -85,6 +87,9 @@ PARTY_LABELS: dict[str, Any] = {
     "subject": _("on behalf of the subject"),
     "external_body": _("on behalf of the external body"),
 }
+
+LOOKED_ACTIONS = ("case.viewed", "case.sensitive.viewed", "case.attachment.read")
+LOOKED_LIMIT = 20
 
 TERM_STATE_LABELS: dict[str, Any] = dict(TermState.choices)
 
@@ -158,6 +163,8 @@ class CasePage:
     earlier: list[Case]
     recurring: list[Recurrence]
     responsible: list[str]
+    #: Who looked at the case (its reads in the audit trail), for administrators of its organisation only.
+    looked: list[Any] = field(default_factory=list)
 
 
 def _context(
@@ -299,7 +306,19 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
         earlier=earlier_cases_of_complainant(actor=actor, case=case),
         recurring=recurrences(actor=actor, case=case),
         responsible=sorted({assignment.role for assignment in view.responsible}),
+        looked=_looked(actor, case, roles),
     )
+
+
+def _looked(actor: User, case: Case, roles: tuple[str, ...]) -> list[Any]:
+    """The last reads of the case, for administrators of its organisation and superusers (`case_access_log`)."""
+    if not (actor.is_superuser or "administrator" in roles):
+        return []
+    try:
+        records = case_access_log(actor=actor, case_id=case.pk)
+    except PlaintError:
+        return []
+    return list(records.filter(action__in=LOOKED_ACTIONS)[:LOOKED_LIMIT])
 
 
 def offered_action(page: CasePage, slug: str) -> OfferedAction | None:

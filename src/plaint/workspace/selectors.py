@@ -258,6 +258,19 @@ def inbox_choices(*, actor: User) -> InboxChoices:
     )
 
 
+def may_administer(*, actor: User) -> bool:
+    """Whether the person sees the link to the admin: superusers and administrators of an organisation."""
+    if actor.is_superuser:
+        return True
+    if not actor.is_staff:
+        return False
+    return (
+        Membership.objects.active_on(clock.now().date())
+        .filter(person__user=actor, roles__code="administrator")
+        .exists()
+    )
+
+
 def saved_views_of(*, actor: User) -> list[SavedView]:
     """The person's own saved inbox views, by name."""
     if not actor.is_authenticated:

@@ -23,7 +23,14 @@ from plaint.core.errors import InvalidInput, PlaintError
 from plaint.workspace.action_forms import ActionContext, action_form_class
 from plaint.workspace.case_page import CasePage, OfferedAction, case_page, event_label, offered_action
 from plaint.workspace.forms import InboxForm, SavedViewForm
-from plaint.workspace.selectors import follow_up_list, inbox, inbox_choices, saved_view, saved_views_of
+from plaint.workspace.selectors import (
+    follow_up_list,
+    inbox,
+    inbox_choices,
+    may_administer,
+    saved_view,
+    saved_views_of,
+)
 from plaint.workspace.services import SAVED_KEYS, saved_view_delete, saved_view_save
 
 
@@ -35,7 +42,7 @@ def _user(request: HttpRequest) -> User:
 
 def _base(request: HttpRequest) -> dict[str, Any]:
     user = _user(request)
-    return {"show_admin_link": user.is_superuser or user.has_perm("organisations.change_organisation")}
+    return {"show_admin_link": may_administer(actor=user)}
 
 
 # The inbox
