@@ -207,6 +207,16 @@ def _people(case: Case, roles: set[str] | None) -> list[tuple[int, str]]:
     return [(person.pk, person.name) for person in people]
 
 
+def _handler_choices(case: Case, responsible: set[str]) -> list[tuple[int, str]]:
+    first = _people(case, responsible or None)
+    rest = [person for person in _people(case, None) if person not in first]
+    conflicted = {conflict.name: conflict.why for conflict in conflicts_of(case)}
+    return [
+        (pk, f"{name} ({_('may not handle')}: {conflicted[name]})" if name in conflicted else name)
+        for pk, name in [*first, *rest]
+    ]
+
+
 def conflicts_of(case: Case) -> list[Conflict]:
     """Who may not handle this case and why (WU-07, WP-04, XS-14, WH-07): subjects and people involved in the event,
     and the managers of units the complaint is about."""
@@ -249,7 +259,9 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
                 seen.add((action, party))
                 people: list[tuple[int, str]] = []
                 if action == "handler_assigned":
-                    handlers = handlers if handlers is not None else _people(case, responsible or None)
+                    # Every member (a delegate need not hold the stage's role, XS-19); those in the stage's roles
+                    # first, and those with a conflict of interest named as such (the service refuses them).
+                    handlers = handlers if handlers is not None else _handler_choices(case, responsible)
                     people = handlers
                 elif action in ("agreement_recorded", "measure_recorded"):
                     members = members if members is not None else _people(case, None)
