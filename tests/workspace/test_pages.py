@@ -211,3 +211,18 @@ def test_only_administrators_see_the_admin_link_and_who_looked(client, xs):
     # Then they see the admin link, and the reads of the case
     assert 'href="/admin/"' in body
     assert "Who looked at it" in body and xs["handler"].get_username() in body
+
+
+def test_a_stale_tab_after_sign_out_gets_a_clear_message(client, xs):
+    # Given a case page open in a tab whose session ended
+    case = xs["case"]
+    with at(DAY):
+        # When its form is posted
+        response = client.post(f"/workspace/cases/{case.pk}/actions/acknowledged/", {"acknowledged-version": 1})
+        # Then the login is asked for, and after signing in the person is sent to the case with a message
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        login_verified(client, xs["intake"])
+        response = client.get(f"/workspace/cases/{case.pk}/actions/acknowledged/", follow=True)
+    assert response.status_code == 200
+    assert "nothing was done" in response.content.decode()
+    assert not Case.objects.get(pk=case.pk).events.filter(kind="acknowledged").exists()

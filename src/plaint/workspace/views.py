@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.access.models import User
@@ -74,8 +74,10 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def saved_view_create(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("workspace:inbox")
     form = SavedViewForm(request.POST)
     query = {key: request.POST.get(key, "") for key in SAVED_KEYS}
     if form.is_valid():
@@ -92,8 +94,10 @@ def saved_view_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def saved_view_remove(request: HttpRequest, view_id: int) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("workspace:inbox")
     try:
         saved_view_delete(actor=_user(request), view_id=view_id)
     except PlaintError as error:
@@ -159,10 +163,16 @@ def case_detail_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def case_action(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
     """Take one action. Refusals show on the refreshed case: a stale version (someone acted first), an action the
-    procedure does not allow (its message), a field's error (the form keeps what was typed)."""
+    procedure does not allow (its message), a field's error (the form keeps what was typed).
+
+    A GET (the login sends a signed-out tab's form back here after signing in again) goes to the case, saying that
+    nothing was done."""
+    if request.method != "POST":
+        messages.info(request, _("You were signed out, so nothing was done. Here is the case as it is now."))
+        return HttpResponseRedirect(reverse("workspace:case", args=[case_id]))
     user = _user(request)
     source = audit_source_from_request(request)
     try:
