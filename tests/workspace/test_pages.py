@@ -226,3 +226,36 @@ def test_a_stale_tab_after_sign_out_gets_a_clear_message(client, xs):
     assert response.status_code == 200
     assert "nothing was done" in response.content.decode()
     assert not Case.objects.get(pk=case.pk).events.filter(kind="acknowledged").exists()
+
+
+def test_classify_and_add_a_document_from_the_case_page(client, xs):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from plaint.cases.models import Category
+
+    Category.objects.create(organisation=xs["org"], code="coaching", name_en="Coaching", name_nl="Begeleiding")
+    case = xs["case"]
+    login_verified(client, xs["intake"])
+    with at(DAY):
+        page = client.get(f"/workspace/cases/{case.pk}/").content.decode()
+        assert "Coaching" in page
+        response = client.post(f"/workspace/cases/{case.pk}/classification/", {"categories": ["coaching"]})
+        assert response.status_code == 302
+        pdf = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n")
+        response = client.post(f"/workspace/cases/{case.pk}/documents/", {"file": pdf, "description": "Letter"})
+        assert response.status_code == 302
+        bad = SimpleUploadedFile("run.exe", b"MZ\x90\x00" + b"\x00" * 100)
+        response = client.post(f"/workspace/cases/{case.pk}/documents/", {"file": bad}, follow=True)
+    assert [c.code for c in Case.objects.get(pk=case.pk).categories.all()] == ["coaching"]
+    assert Case.objects.get(pk=case.pk).attachments.count() == 1
+    assert response.status_code == 200 and "Important" in response.content.decode()
+
+
+def test_sensitive_sections_only_for_those_allowed(client, xs):
+    case = xs["case"]
+    login_verified(client, xs["intake"])
+    response = client.get(f"/workspace/cases/{case.pk}/sensitive/")
+    assert response.status_code in (200, 403)
+    other = organisation_running("xs2more")
+    login_verified(client, staff(other, "complaints_officer"))
+    assert client.get(f"/workspace/cases/{case.pk}/sensitive/").status_code == 404

@@ -142,3 +142,27 @@ class IntakeForm(forms.Form):
         fields["organisation"].choices = organisations
         fields["subject_person"].choices = [("", _("Nobody in particular")), *people]
         fields["category"].choices = ANY + categories
+
+
+class ClassifyForm(forms.Form):
+    """What a case is about and why it happened (XS-22, WV-01): the organisation's own categories and causes."""
+
+    categories = forms.MultipleChoiceField(label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple)
+    causes = forms.MultipleChoiceField(label=_("Causes"), required=False, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=5000)
+
+    def __init__(
+        self, *args: Any, categories: list[tuple[str, str]], causes: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["categories"].choices = categories
+        fields["causes"].choices = causes
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document"), help_text=_("A PDF, an image, an email or an office document."))
+    description = forms.CharField(label=_("Description (optional)"), required=False, max_length=500)
+    sensitive = forms.BooleanField(
+        label=_("Sensitive: medical information or an interview record (WA-11)"), required=False
+    )

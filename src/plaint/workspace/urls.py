@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import intake_views, views
+from plaint.workspace import intake_views, record_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -14,6 +14,9 @@ urlpatterns = [
     path("views/<int:view_id>/remove/", views.saved_view_remove, name="saved-view-remove"),
     path("cases/<int:case_id>/", views.case_detail_page, name="case"),
     path("cases/<int:case_id>/actions/<slug:slug>/", views.case_action, name="case-action"),
+    path("cases/<int:case_id>/classification/", record_views.classify, name="case-classify"),
+    path("cases/<int:case_id>/documents/", record_views.document_add, name="case-document-add"),
+    path("cases/<int:case_id>/sensitive/", record_views.sensitive_sections, name="case-sensitive"),
     path("intake/", intake_views.intake_page, name="intake"),
     path("follow-up/", views.follow_up_page, name="follow-up"),
     path("procedures/", intake_views.procedures_page, name="procedures"),

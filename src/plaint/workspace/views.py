@@ -22,7 +22,7 @@ from plaint.cases.services import case_act
 from plaint.core.errors import InvalidInput, PlaintError
 from plaint.workspace.action_forms import ActionContext, action_form_class
 from plaint.workspace.case_page import CasePage, OfferedAction, case_page, event_label, offered_action
-from plaint.workspace.forms import InboxForm, SavedViewForm
+from plaint.workspace.forms import ClassifyForm, DocumentForm, InboxForm, SavedViewForm
 from plaint.workspace.selectors import (
     follow_up_list,
     inbox,
@@ -142,12 +142,25 @@ def _render_case(
     bound: tuple[str, Any] | None = None,
     refusal: str = "",
 ) -> HttpResponse:
+    from plaint.workspace.record_views import classification_choices  # it builds on this module
+
+    case = page.case
+    classify_form = ClassifyForm(
+        initial={
+            "categories": [item.code for item in case.categories.all()],
+            "causes": [item.code for item in case.causes.all()],
+        },
+        categories=classification_choices(case, "categories"),
+        causes=classification_choices(case, "causes"),
+    )
     context = {
         **_base(request),
         "page": page,
-        "case": page.case,
+        "case": case,
         "action_forms": _forms_for(page, bound=bound),
         "refusal": refusal,
+        "classify_form": classify_form,
+        "document_form": DocumentForm(),
     }
     return render(request, "workspace/case.html", context, status=status)
 
