@@ -259,3 +259,24 @@ def test_sensitive_sections_only_for_those_allowed(client, xs):
     other = organisation_running("xs2more")
     login_verified(client, staff(other, "complaints_officer"))
     assert client.get(f"/workspace/cases/{case.pk}/sensitive/").status_code == 404
+
+
+@pytest.mark.clause("WV-03", "WA-10")
+def test_add_a_party_and_record_a_consent_from_the_case_page(client, xs):
+    case = xs["case"]
+    login_verified(client, xs["intake"])
+    with at(DAY):
+        response = client.post(
+            f"/workspace/cases/{case.pk}/parties/", {"role": "representative", "name": "Rita Vertegenwoordiger"}
+        )
+        assert response.status_code == 302
+        party = case.parties.get(role="representative")
+        page = client.get(f"/workspace/cases/{case.pk}/").content.decode()
+        assert "Rita Vertegenwoordiger" in page and "Record the consent" in page
+        response = client.post(f"/workspace/cases/{case.pk}/consent/", {"party": party.pk, "given_on": "2026-03-01"})
+        assert response.status_code == 302
+        # a party of another case, or nonsense, is refused with a message
+        response = client.post(f"/workspace/cases/{case.pk}/consent/", {"party": "99999999999999999999"}, follow=True)
+    party.refresh_from_db()
+    assert party.consent_given_on == DAY - dt.timedelta(days=1)
+    assert response.status_code == 200

@@ -166,3 +166,34 @@ class DocumentForm(forms.Form):
     sensitive = forms.BooleanField(
         label=_("Sensitive: medical information or an interview record (WA-11)"), required=False
     )
+
+
+PARTY_ROLES = [
+    ("committee_member", _("committee member")),
+    ("expert", _("expert")),
+    ("subject", _("subject")),
+    ("representative", _("representative")),
+    ("surviving_relative", _("surviving relative")),
+]
+
+
+class PartyForm(forms.Form):
+    """A party joining the case later (WV-03, WP-01, WP-02, WA-09): a person of the organisation, or a name."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=PARTY_ROLES)
+    person = forms.ChoiceField(label=_("A person of the organisation"), required=False)
+    name = forms.CharField(label=_("Or a name"), max_length=200, required=False)
+    email = forms.EmailField(label=_("Email address"), required=False)
+    involved = forms.BooleanField(label=_("Involved in what the complaint is about"), required=False)
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["person"].choices = [("", _("Nobody of the organisation")), *people]
+
+
+class ConsentForm(forms.Form):
+    """The complainant's written consent for a representative (WA-10)."""
+
+    party = forms.IntegerField(widget=forms.HiddenInput)
+    given_on = forms.DateField(label=_("Written consent given on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -17,9 +17,11 @@ from plaint.cases.attachment_services import attachment_add
 from plaint.cases.classification_services import case_classify
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.models import Case
-from plaint.cases.selectors import case_detail, case_sensitive_sections
+from plaint.cases.party_services import case_party_add, party_consent_record
+from plaint.cases.selectors import case_detail, case_party, case_sensitive_sections
+from plaint.cases.services import PartyInput
 from plaint.core.errors import Forbidden, PlaintError
-from plaint.workspace.forms import ClassifyForm, DocumentForm
+from plaint.workspace.forms import ClassifyForm, ConsentForm, DocumentForm, PartyForm
 from plaint.workspace.views import _base, _user
 
 
@@ -115,3 +117,71 @@ def sensitive_sections(request: HttpRequest, case_id: int) -> HttpResponse:
         return render(request, "workspace/forbidden.html", {**_base(request), "message": error.text()}, status=403)
     context = {**_base(request), "sections": sections, "case_id": case_id}
     return render(request, "workspace/sensitive.html", context)
+
+
+def party_choices(case: Case) -> list[tuple[str, str]]:
+    from plaint.workspace.case_page import _people
+
+    return [(str(pk), name) for pk, name in _people(case, None)]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def party_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    if request.method != "POST":
+        return _back(case_id, "#parties")
+    source = audit_source_from_request(request)
+    try:
+        case = case_detail(actor=user, case_id=case_id, source=source)
+    except CaseNotFound:
+        return render(request, "workspace/not_found.html", _base(request), status=404)
+    form = PartyForm(request.POST, people=party_choices(case))
+    if not form.is_valid():
+        messages.error(request, _("Choose a role, and a person or a name."))
+        return _back(case_id, "#parties")
+    data = form.cleaned_data
+    try:
+        case_party_add(
+            case=case,
+            actor=user,
+            party=PartyInput(
+                role=data["role"],
+                person_id=int(data["person"]) if data.get("person") else None,
+                name=data.get("name") or "",
+                email=data.get("email") or "",
+                involved=bool(data.get("involved")),
+            ),
+            source=source,
+        )
+    except PlaintError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("The party is added."))
+    return _back(case_id, "#parties")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent_record(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = _user(request)
+    if request.method != "POST":
+        return _back(case_id, "#parties")
+    source = audit_source_from_request(request)
+    try:
+        case = case_detail(actor=user, case_id=case_id, source=source)
+    except CaseNotFound:
+        return render(request, "workspace/not_found.html", _base(request), status=404)
+    form = ConsentForm(request.POST)
+    raw = str(request.POST.get("party", ""))
+    party = case_party(case=case, party_id=int(raw)) if raw.isdigit() and len(raw) < 19 else None
+    if not form.is_valid() or party is None:
+        messages.error(request, _("Give the date of the written consent."))
+        return _back(case_id, "#parties")
+    try:
+        party_consent_record(case=case, party=party, given_on=form.cleaned_data["given_on"], actor=user, source=source)
+    except PlaintError as error:
+        messages.error(request, error.text())
+    else:
+        messages.success(request, _("The consent is recorded."))
+    return _back(case_id, "#parties")

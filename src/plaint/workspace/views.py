@@ -22,7 +22,7 @@ from plaint.cases.services import case_act
 from plaint.core.errors import InvalidInput, PlaintError
 from plaint.workspace.action_forms import ActionContext, action_form_class
 from plaint.workspace.case_page import CasePage, OfferedAction, case_page, event_label, offered_action
-from plaint.workspace.forms import ClassifyForm, DocumentForm, InboxForm, SavedViewForm
+from plaint.workspace.forms import ClassifyForm, ConsentForm, DocumentForm, InboxForm, PartyForm, SavedViewForm
 from plaint.workspace.selectors import (
     follow_up_list,
     inbox,
@@ -142,7 +142,7 @@ def _render_case(
     bound: tuple[str, Any] | None = None,
     refusal: str = "",
 ) -> HttpResponse:
-    from plaint.workspace.record_views import classification_choices  # it builds on this module
+    from plaint.workspace.record_views import classification_choices, party_choices  # they build on this module
 
     case = page.case
     classify_form = ClassifyForm(
@@ -161,6 +161,13 @@ def _render_case(
         "refusal": refusal,
         "classify_form": classify_form,
         "document_form": DocumentForm(),
+        "party_form": PartyForm(people=party_choices(case)),
+        "consent_forms": [
+            (party, ConsentForm(initial={"party": party.pk}, prefix=f"consent-{party.pk}"))
+            for party in page.parties
+            if party.role in ("representative", "surviving_relative")
+            and (party.consent_given_on is None or party.consent_withdrawn_on is not None)
+        ],
     }
     return render(request, "workspace/case.html", context, status=status)
 
