@@ -280,3 +280,29 @@ def test_add_a_party_and_record_a_consent_from_the_case_page(client, xs):
     party.refresh_from_db()
     assert party.consent_given_on == DAY - dt.timedelta(days=1)
     assert response.status_code == 200
+
+
+def test_an_administrator_checks_a_new_procedure_version(client, xs):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    import plaint.procedures
+
+    admin = staff(xs["org"], "administrator", name="Ada Admin")
+    login_verified(client, admin)
+    original = (Path(plaint.procedures.BUNDLED_DIR) / "xs2more.yaml").read_text(encoding="utf-8")
+    changed = original.replace("version: 1", "version: 2", 1)
+    with at(DAY):
+        good = SimpleUploadedFile("xs2more.yaml", changed.encode())
+        response = client.post("/workspace/procedures/check/", {"organisation": xs["org"].slug, "file": good})
+        assert response.status_code == 200, response.content.decode()[:3000]
+        body = response.content.decode()
+        assert "The plan of a case" in body and "data:image/svg+xml;base64," in body
+        bad = SimpleUploadedFile("broken.yaml", b"id: x\nstages: [\n")
+        response = client.post("/nl/workspace/procedures/check/", {"organisation": xs["org"].slug, "file": bad})
+    assert response.status_code == 400
+    assert "broken.yaml:" in response.content.decode() and "Het bestand bevat fouten" in response.content.decode()
+    # a handler may not check files
+    login_verified(client, xs["handler"])
+    assert client.post("/workspace/procedures/check/", {}).status_code == 403

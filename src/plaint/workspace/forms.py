@@ -197,3 +197,16 @@ class ConsentForm(forms.Form):
 
     party = forms.IntegerField(widget=forms.HiddenInput)
     given_on = forms.DateField(label=_("Written consent given on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ProcedureCheckForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    file = forms.FileField(label=_("Procedure file (YAML)"))
+    sample_day = forms.DateField(
+        label=_("Plan a case received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, Any] = self.fields
+        fields["organisation"].choices = organisations

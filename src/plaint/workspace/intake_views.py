@@ -14,17 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from plaint.access.audit_services import audit_source_from_request
+from plaint.access.models import User
 from plaint.cases.attachment_services import attachment_add
 from plaint.cases.models import Category
 from plaint.cases.selectors import organisations_for_registration
 from plaint.cases.services import PartyInput, Registration, case_register
+from plaint.core import clock
 from plaint.core.errors import PlaintError
 from plaint.engine.render.diagram import procedure_diagram_svg
 from plaint.engine.render.policy import procedure_policy_html
 from plaint.organisations.models import Membership, Organisation, Person
-from plaint.procedures.selectors import adoptions_of, procedure_definition
-from plaint.workspace.forms import IntakeForm
+from plaint.procedures.selectors import adoptions_of, procedure_definition, procedure_for
+from plaint.workspace import procedure_check as procedure_check_module
+from plaint.workspace.forms import IntakeForm, ProcedureCheckForm
 from plaint.workspace.intake import intake_preview
+from plaint.workspace.procedure_check import procedure_check
 from plaint.workspace.views import _base, _user
 
 
@@ -163,7 +167,56 @@ def procedures_page(request: HttpRequest) -> HttpResponse:
                     "policy_nl": procedure_policy_html(procedure, lang="nl"),
                 }
             )
-    return render(request, "workspace/procedures.html", {**_base(request), "rows": rows})
+    administered = _administered(user, organisations)
+    form = ProcedureCheckForm(organisations=[(org.slug, org.name) for org in administered]) if administered else None
+    return render(request, "workspace/procedures.html", {**_base(request), "rows": rows, "check_form": form})
+
+
+def _administered(user: User, organisations: list[Organisation]) -> list[Organisation]:
+    """The organisations whose procedures this person administers: all for a superuser, else those where they hold
+    the administrator role."""
+    if user.is_superuser:
+        return organisations
+    ids = set(
+        Membership.objects.active_on(clock.now().date())
+        .filter(person__user=user, roles__code="administrator")
+        .values_list("organisation_id", flat=True)
+    )
+    return [organisation for organisation in organisations if organisation.pk in ids]
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def procedure_check_page(request: HttpRequest) -> HttpResponse:
+    """An administrator checks a new version of their organisation's procedure file: its mistakes as
+    `file:line: message`, or its diagram, policy text in both languages, the plan for a sample date and what differs
+    from the version in force. Nothing is stored (docs/workspace.md)."""
+    user = _user(request)
+    administered = _administered(user, list(organisations_for_registration(actor=user).order_by("name")))
+    if not administered:
+        message = _("Only administrators of an organisation check its procedure files.")
+        return render(request, "workspace/forbidden.html", {**_base(request), "message": message}, status=403)
+    if request.method != "POST":
+        return redirect("workspace:procedures")
+    form = ProcedureCheckForm(request.POST, request.FILES, organisations=[(org.slug, org.name) for org in administered])
+    if not form.is_valid():
+        context = {**_base(request), "form": form, "result": None}
+        return render(request, "workspace/procedure_check.html", context, status=400)
+    organisation = next(org for org in administered if org.slug == form.cleaned_data["organisation"])
+    today = clock.today_in(organisation.time_zone)
+    adoption = procedure_for(organisation=organisation, on=today)
+    in_force = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version) if adoption else None
+    upload = form.cleaned_data["file"]
+    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
+    result = procedure_check(
+        raw=upload.read(procedure_check_module.MAX_BYTES + 1),
+        file_name=upload.name or "procedure.yaml",
+        lang=lang,
+        sample_day=form.cleaned_data.get("sample_day") or today,
+        in_force=in_force,
+    )
+    context = {**_base(request), "form": form, "result": result, "in_force": in_force, "organisation": organisation}
+    return render(request, "workspace/procedure_check.html", context, status=200 if result.procedure else 400)
 
 
 @login_required

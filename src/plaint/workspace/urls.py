@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/", intake_views.intake_page, name="intake"),
     path("follow-up/", views.follow_up_page, name="follow-up"),
     path("procedures/", intake_views.procedures_page, name="procedures"),
+    path("procedures/check/", intake_views.procedure_check_page, name="procedure-check"),
     path(
         "procedures/<slug:procedure_id>/<int:version>/diagram.svg",
         intake_views.procedure_diagram,
