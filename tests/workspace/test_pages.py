@@ -306,3 +306,20 @@ def test_an_administrator_checks_a_new_procedure_version(client, xs):
     # a handler may not check files
     login_verified(client, xs["handler"])
     assert client.post("/workspace/procedures/check/", {}).status_code == 403
+
+
+def test_the_inbox_page_makes_the_same_few_queries_however_many_cases(client, xs, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login_verified(client, xs["intake"])
+    with at(DAY):
+        client.get("/workspace/")  # warm: the procedure files
+        with CaptureQueriesContext(connection) as few:
+            client.get("/workspace/", {"search": "coach"})
+        for _ in range(30):
+            register(xs["org"], xs["intake"], summary="Coach absent")
+        with django_assert_max_num_queries(len(few)):
+            response = client.get("/workspace/", {"search": "coach"})
+    assert response.status_code == 200 and "31 cases" in response.content.decode()
+    assert len(few) <= 25
