@@ -323,3 +323,14 @@ def test_the_inbox_page_makes_the_same_few_queries_however_many_cases(client, xs
             response = client.get("/workspace/", {"search": "coach"})
     assert response.status_code == 200 and "31 cases" in response.content.decode()
     assert len(few) <= 25
+
+
+def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
+    import plaint.workspace.selectors as selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    with at(DAY):
+        register(xs["org"], xs["intake"])
+        login_verified(client, xs["intake"])
+        body = client.get("/workspace/").content.decode()
+    assert "More than 1 cases; narrow the filters." in body

@@ -32,8 +32,10 @@ SCOPES = ("mine", "team", "all")
 #: A case due within this many working days (in its procedure's calendar) is marked "due soon".
 DUE_SOON_WORKING_DAYS = 3
 PAGE_SIZE = 25
-#: The inbox counts at most this many cases (as the API's case list does); beyond it the count says "more than".
-COUNT_CAP = 10_000
+#: The inbox counts at most this many cases; beyond it the page says "more than 1,000 cases; narrow the filters".
+#: Counting costs a visit to every counted case (the visibility filter reads the row), so the cap is the count's
+#: price: forty pages of 25 is more than anyone pages through (the API's list counts to 10,000).
+COUNT_CAP = 1_000
 
 
 def _lang() -> Literal["en", "nl"]:
