@@ -2,6 +2,14 @@
 
 import pytest
 
+from tests.web.browser import (  # noqa: F401
+    browse,
+    browse_nojs,
+    browser_context_args,
+    browser_type_launch_args,
+    pytest_runtest_protocol,
+)
+
 
 @pytest.fixture(autouse=True)
 def _default_language():

@@ -46,7 +46,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_htmx",
     "plaint.core",
+    "plaint.web",
     "plaint.access",
     "plaint.organisations",
     "plaint.procedures",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "plaint.correspondence",
     "plaint.api",
     "plaint.workspace",
+    "django.forms",  # last: Django's own widget templates, for the form renderer (plaint.web overrides none of them)
 ]
 AUTH_USER_MODEL = "access.User"
 
@@ -72,10 +75,13 @@ MIDDLEWARE = [
     "plaint.access.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "plaint.config.urls"
+# GOV.UK Frontend markup for `{{ form }}` and `{{ field.as_field_group }}` (plaint.web.forms, docs/web.md).
+FORM_RENDERER = "plaint.web.forms.GovukFormRenderer"
 WSGI_APPLICATION = "plaint.config.wsgi.application"
 
 TEMPLATES = [
