@@ -273,7 +273,8 @@ def test_add_a_party_and_record_a_consent_from_the_case_page(client, xs):
         party = case.parties.get(role="representative")
         page = client.get(f"/workspace/cases/{case.pk}/").content.decode()
         assert "Rita Vertegenwoordiger" in page and "Record the consent" in page
-        response = client.post(f"/workspace/cases/{case.pk}/consent/", {"party": party.pk, "given_on": "2026-03-01"})
+        given = {"given_on_0": "1", "given_on_1": "3", "given_on_2": "2026"}
+        response = client.post(f"/workspace/cases/{case.pk}/consent/", {"party": party.pk, **given})
         assert response.status_code == 302
         # a party of another case, or nonsense, is refused with a message
         response = client.post(f"/workspace/cases/{case.pk}/consent/", {"party": "99999999999999999999"}, follow=True)

@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plaint.web.forms import DateField, GovukForm
+
 OUTCOME_LABELS: dict[str, Any] = {
     "admissible": _("admissible"),
     "not_admissible": _("not admissible"),
@@ -51,7 +53,7 @@ class ActionContext:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     on_behalf_of = forms.CharField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
@@ -126,9 +128,7 @@ def action_form_class(action: str, context: ActionContext) -> type[ActionForm]:
     elif action in ("agreement_recorded", "measure_recorded"):
         fields["description"] = _text(_("What was agreed or will be done"), required=True)
         fields["owner"] = forms.ChoiceField(label=_("Who sees to it"), choices=people, required=False)
-        fields["follow_up_on"] = forms.DateField(
-            label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-        )
+        fields["follow_up_on"] = DateField(label=_("Follow up on"), required=False)
     elif action == "measure_completed":
         fields["follow_up"] = forms.ChoiceField(
             label=_("Agreement or measure kept"),
@@ -137,9 +137,7 @@ def action_form_class(action: str, context: ActionContext) -> type[ActionForm]:
     elif action == "delay_explained":
         fields["explanation"] = _text(_("Explanation sent to the complainant"), required=True)
     elif action == "meeting_planned":
-        fields["meeting_date"] = forms.DateField(
-            label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"})
-        )
+        fields["meeting_date"] = DateField(label=_("Date of the meeting"))
         fields["with_"] = forms.CharField(label=_("With whom"), required=False, max_length=500)
     elif action in ("meeting_held", "report_shared", "complainant_heard", "external_hearing_held"):
         fields["report"] = _text(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint.cases.models import CHANNEL_LABELS, KIND_LABELS, Status
 from plaint.engine import vocabulary
+from plaint.web.forms import DateField, GovukForm
 from plaint.workspace.search import MAX_CHARS
 from plaint.workspace.selectors import InboxChoices, InboxQuery
 
@@ -16,7 +17,7 @@ SCOPE_CHOICES = [("all", _("All I may see")), ("mine", _("Mine")), ("team", _("M
 ANY = [("", _("Any"))]
 
 
-class InboxForm(forms.Form):
+class InboxForm(GovukForm):
     """The inbox's scope, search and filters, read from the address (GET), so a view can be bookmarked and saved."""
 
     scope = forms.ChoiceField(label=_("Show"), choices=SCOPE_CHOICES, required=False, widget=forms.RadioSelect)
@@ -75,14 +76,14 @@ class InboxForm(forms.Form):
         )
 
 
-class SavedViewForm(forms.Form):
+class SavedViewForm(GovukForm):
     name = forms.CharField(label=_("Name of this view"), max_length=100)
 
 
 INTAKE_CHANNELS = ("phone", "in_person", "letter", "oral", "in_writing", "email")
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(GovukForm):
     """A complaint, compliment or suggestion taken by staff: by phone, in person or from a letter (WU-06, XS-01)."""
 
     organisation = forms.ChoiceField(label=_("Organisation"))
@@ -95,14 +96,14 @@ class IntakeForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("How it came in"), choices=[(c, CHANNEL_LABELS[c]) for c in INTAKE_CHANNELS], initial="phone"
     )
-    received_on = forms.DateField(
-        label=_("Date received"),
-        required=False,
-        help_text=_("Leave empty for now."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+    received_on = DateField(
+        label=_("Date received"), required=False, past_only=True, help_text=_("Leave empty for now.")
     )
     received_time = forms.TimeField(
-        label=_("Time received"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Time received"),
+        required=False,
+        help_text=_("For example 14:30."),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5", "inputmode": "numeric"}),
     )
     summary = forms.CharField(label=_("Summary"), max_length=300, required=False)
     description = forms.CharField(
@@ -144,7 +145,7 @@ class IntakeForm(forms.Form):
         fields["category"].choices = ANY + categories
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(GovukForm):
     """What a case is about and why it happened (XS-22, WV-01): the organisation's own categories and causes."""
 
     categories = forms.MultipleChoiceField(label=_("Categories"), required=False, widget=forms.CheckboxSelectMultiple)
@@ -160,7 +161,7 @@ class ClassifyForm(forms.Form):
         fields["causes"].choices = causes
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(GovukForm):
     file = forms.FileField(label=_("Document"), help_text=_("A PDF, an image, an email or an office document."))
     description = forms.CharField(label=_("Description (optional)"), required=False, max_length=500)
     sensitive = forms.BooleanField(
@@ -177,7 +178,7 @@ PARTY_ROLES = [
 ]
 
 
-class PartyForm(forms.Form):
+class PartyForm(GovukForm):
     """A party joining the case later (WV-03, WP-01, WP-02, WA-09): a person of the organisation, or a name."""
 
     role = forms.ChoiceField(label=_("Role"), choices=PARTY_ROLES)
@@ -192,19 +193,17 @@ class PartyForm(forms.Form):
         fields["person"].choices = [("", _("Nobody of the organisation")), *people]
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GovukForm):
     """The complainant's written consent for a representative (WA-10)."""
 
     party = forms.IntegerField(widget=forms.HiddenInput)
-    given_on = forms.DateField(label=_("Written consent given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = DateField(label=_("Written consent given on"), past_only=True)
 
 
-class ProcedureCheckForm(forms.Form):
+class ProcedureCheckForm(GovukForm):
     organisation = forms.ChoiceField(label=_("Organisation"))
     file = forms.FileField(label=_("Procedure file (YAML)"))
-    sample_day = forms.DateField(
-        label=_("Plan a case received on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    sample_day = DateField(label=_("Plan a case received on"), required=False)
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

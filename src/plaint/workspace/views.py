@@ -163,7 +163,7 @@ def _render_case(
         "document_form": DocumentForm(),
         "party_form": PartyForm(people=party_choices(case)),
         "consent_forms": [
-            (party, ConsentForm(initial={"party": party.pk}, prefix=f"consent-{party.pk}"))
+            (party, ConsentForm(initial={"party": party.pk}, auto_id=f"consent-{party.pk}-%s"))
             for party in page.parties
             if party.role in ("representative", "surviving_relative")
             and (party.consent_given_on is None or party.consent_withdrawn_on is not None)
