@@ -135,7 +135,7 @@ def test_xs2more_in_dutch_with_a_conflict_of_interest_an_extension_and_a_refusal
         D(2025, 3, 10), "handler_assigned", handler=person_of(involved).pk, delegate="on"
     )
     # Then it is refused with a message in Dutch and nothing changes; another handler is assigned instead
-    assert refused.status_code in (400, 409)
+    assert refused.status_code == 200  # the page, with the refusal on it
     assert "Niet uitgevoerd" in refused.content.decode() or "Er is een probleem" in refused.content.decode()
     assert walk.case is not None and Case.objects.get(pk=walk.case.pk).delegate is None
     case = walk.act(D(2025, 3, 10), "handler_assigned", "assessment", handler=person_of(other).pk, delegate="on")
@@ -150,7 +150,7 @@ def test_xs2more_in_dutch_with_a_conflict_of_interest_an_extension_and_a_refusal
     assert case.terms.get(key="handling").due == D(2025, 5, 26)
     # Then a further extension is refused, with the procedure's message, on the refreshed case
     again = walk.post(D(2025, 4, 11), "term_extended", term="handling", by="1 week", reason="Nog steeds ziek")
-    assert again.status_code == 409
+    assert again.status_code == 200
     assert "XS-13" in again.content.decode() and "Niet uitgevoerd" in again.content.decode()
     # When the handler decides and management closes it
     walk.as_user(other).act(D(2025, 5, 20), "decided", "handling", outcome="unfounded", explanation="Geen bewijs.")

@@ -57,7 +57,7 @@ def test_inbox_survives_any_search(client, xs, text):
     login_verified(client, xs["intake"])
     with at(DAY):
         response = client.get("/workspace/", {"search": text, "handler": "abc", "page": "-4"})
-    assert response.status_code in (200, 400)
+    assert response.status_code == 200
     assert "<script>alert(1)</script>" not in response.content.decode()
 
 
@@ -118,8 +118,8 @@ def test_the_second_of_two_people_gets_a_clear_message_and_the_refreshed_case(cl
         other = staff(xs["org"], "intake_staff")
         login_verified(client, other)
         response = act(client, case, "escalated", seen)
-    # Then a 409 page says so, with the case as it is now, and nothing was saved
-    assert response.status_code == 409
+    # Then the page says so, with the case as it is now, and nothing was saved
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Someone else acted on this case first" in body
     assert Case.objects.get(pk=case.pk).events.filter(kind="escalated").count() == 0
@@ -131,8 +131,8 @@ def test_a_refused_action_shows_the_procedure_s_message(client, xs):
     case = xs["case"]
     with at(DAY):
         response = act(client, case, "decided", case.version, outcome="unfounded", explanation="No.")
-    # Then the page answers 409 with the procedure's own words, on the case as it is
-    assert response.status_code == 409
+    # Then the page shows the procedure's own words, on the case as it is
+    assert response.status_code == 200
     body = response.content.decode()
     assert "Not done" in body and "decided" in body
     assert not Case.objects.get(pk=case.pk).events.filter(kind="decided").exists()
@@ -146,7 +146,7 @@ def test_a_field_error_keeps_what_was_typed(client, xs):
         act(client, case, "escalated", case.version + 1)
         login_verified(client, xs["management"])
         response = act(client, case, "term_extended", case.version + 2, by="forever", reason="Keep this text")
-    assert response.status_code in (400, 409)
+    assert response.status_code == 200
     assert "Keep this text" in response.content.decode()
 
 
@@ -178,8 +178,8 @@ def test_staff_intake_with_errors_keeps_what_was_typed(client, xs):
     response = client.post(
         "/workspace/intake/", {"organisation": xs["org"].slug, "complainant_name": "Keep me", "step": "check"}
     )
-    assert response.status_code == 400
-    assert "Keep me" in response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode() and "Keep me" in response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/workspace/follow-up/", "/workspace/procedures/", "/nl/workspace/procedures/"])
@@ -302,7 +302,7 @@ def test_an_administrator_checks_a_new_procedure_version(client, xs):
         assert "The plan of a case" in body and "data:image/svg+xml;base64," in body
         bad = SimpleUploadedFile("broken.yaml", b"id: x\nstages: [\n")
         response = client.post("/nl/workspace/procedures/check/", {"organisation": xs["org"].slug, "file": bad})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "broken.yaml:" in response.content.decode() and "Het bestand bevat fouten" in response.content.decode()
     # a handler may not check files
     login_verified(client, xs["handler"])

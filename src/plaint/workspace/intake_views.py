@@ -103,7 +103,7 @@ def intake_page(request: HttpRequest) -> HttpResponse:
         return _render_intake(request, form, organisations)
     form, organisations = _intake_form(request, request.POST, request.FILES)
     if not form.is_valid():
-        return _render_intake(request, form, organisations, status=400)
+        return _render_intake(request, form, organisations)
     organisation = next(org for org in organisations if org.slug == form.cleaned_data["organisation"])
     registration = _registration(form, organisation)
     if request.POST.get("step") != "register":
@@ -111,14 +111,14 @@ def intake_page(request: HttpRequest) -> HttpResponse:
             preview = intake_preview(actor=user, organisation=organisation, registration=registration)
         except PlaintError as error:
             _add_errors(form, error)
-            return _render_intake(request, form, organisations, status=error.status)
+            return _render_intake(request, form, organisations)
         return _render_intake(request, form, organisations, preview=preview)
     source = audit_source_from_request(request)
     try:
         case = case_register(organisation=organisation, registration=registration, actor=user, source=source)
     except PlaintError as error:
         _add_errors(form, error)
-        return _render_intake(request, form, organisations, status=error.status)
+        return _render_intake(request, form, organisations)
     scan = form.cleaned_data.get("scan")
     if scan is not None:
         try:
@@ -201,7 +201,7 @@ def procedure_check_page(request: HttpRequest) -> HttpResponse:
     form = ProcedureCheckForm(request.POST, request.FILES, organisations=[(org.slug, org.name) for org in administered])
     if not form.is_valid():
         context = {**_base(request), "form": form, "result": None}
-        return render(request, "workspace/procedure_check.html", context, status=400)
+        return render(request, "workspace/procedure_check.html", context)
     organisation = next(org for org in administered if org.slug == form.cleaned_data["organisation"])
     today = clock.today_in(organisation.time_zone)
     adoption = procedure_for(organisation=organisation, on=today)
@@ -216,7 +216,7 @@ def procedure_check_page(request: HttpRequest) -> HttpResponse:
         in_force=in_force,
     )
     context = {**_base(request), "form": form, "result": result, "in_force": in_force, "organisation": organisation}
-    return render(request, "workspace/procedure_check.html", context, status=200 if result.procedure else 400)
+    return render(request, "workspace/procedure_check.html", context)
 
 
 @login_required

@@ -69,8 +69,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         "query_string": urlencode(query),
         "filters_given": any(key != "scope" for key in query),
     }
-    status = 200 if page is not None else 400
-    return render(request, "workspace/inbox.html", context, status=status)
+    return render(request, "workspace/inbox.html", context)
 
 
 @login_required
@@ -203,7 +202,7 @@ def case_action(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
     offered = offered_action(page, slug) or OfferedAction(action, action, party, ActionContext())
     form = action_form_class(offered.action, offered.context)(request.POST, prefix=slug)
     if not form.is_valid():
-        return _render_case(request, page, status=400, bound=(slug, form))
+        return _render_case(request, page, bound=(slug, form))
     try:
         case_act(
             case=page.case,
@@ -218,7 +217,7 @@ def case_action(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
     except StaleCase as error:
         fresh = case_page(actor=user, case_id=case_id, source=source)
         text = _("Someone else acted on this case first; here it is as it is now. Nothing of yours was saved.")
-        return _render_case(request, fresh, status=409, refusal=f"{text} {error.text()}")
+        return _render_case(request, fresh, refusal=f"{text} {error.text()}")
     except InvalidInput as error:
         for field, problems in error.errors.items():
             name = "with_" if field == "with" else field
@@ -227,10 +226,10 @@ def case_action(request: HttpRequest, case_id: int, slug: str) -> HttpResponse:
                 form.add_error(target, str(problem))
         if not error.errors:
             form.add_error(None, error.text())
-        return _render_case(request, page, status=400, bound=(slug, form))
+        return _render_case(request, page, bound=(slug, form))
     except PlaintError as error:
         fresh = case_page(actor=user, case_id=case_id, source=source)
-        return _render_case(request, fresh, status=error.status, refusal=error.text())
+        return _render_case(request, fresh, refusal=error.text())
     lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     label = event_label(offered.action, page.procedure, page.case.stage, lang)  # type: ignore[arg-type]
     messages.success(request, _("Done: %(action)s.") % {"action": label})
