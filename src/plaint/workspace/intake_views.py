@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.access.models import User
+from plaint.access.rules import person_of
 from plaint.cases.attachment_services import attachment_add
 from plaint.cases.models import Category
 from plaint.cases.selectors import organisations_for_registration
@@ -144,7 +145,15 @@ def _add_errors(form: IntakeForm, error: PlaintError) -> None:
 def _render_intake(
     request: HttpRequest, form: IntakeForm, organisations: list[Organisation], *, status: int = 200, preview: Any = None
 ) -> HttpResponse:
-    context = {**_base(request), "form": form, "preview": preview, "may_register": bool(organisations)}
+    person = person_of(request.user)
+    taker = person.name if person is not None else request.user.get_username()
+    context = {
+        **_base(request),
+        "form": form,
+        "preview": preview,
+        "may_register": bool(organisations),
+        "taker": taker,
+    }
     return render(request, "workspace/intake.html", context, status=status)
 
 
