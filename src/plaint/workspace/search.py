@@ -64,7 +64,17 @@ def case_search_q(text: str) -> Q | None:
     return reference | Q(pk__in=Case.objects.filter(condition).values("pk"))
 
 
+#: Up to this many matching cases, the search first reads their ids (one query on the GIN indexes) and the page then
+#: fetches visible cases by id; beyond it (a very common word) the page walks the cases in due order, testing each.
+ID_LIST_CAP = 5_000
+
+
 def _postgres_matches(words: list[str]) -> Q:
+    """Each part answered by its own GIN index: the texts (Dutch or English), the parties' names, the names of people
+    of the organisation who are parties. A rare word or a name matches few cases: their ids are read first, so the
+    page and its count are lookups by id. A common word keeps the subqueries: the page walks the cases in due order
+    and stops at 25. (An OR inside one subquery, or the text test on the case row, made the planner test every row:
+    bench/README.md.)"""
     raw = " & ".join(f"{word}:*" for word in words)  # `\w+` words only: nothing else reaches to_tsquery
     dutch = SearchQuery(raw, config="dutch", search_type="raw")
     english = SearchQuery(raw, config="english", search_type="raw")
@@ -72,12 +82,14 @@ def _postgres_matches(words: list[str]) -> Q:
     by_text = (
         Case.objects.annotate(text_nl=CASE_TEXT_NL, text_en=CASE_TEXT_EN)
         .filter(Q(text_nl=dutch) | Q(text_en=english))
-        .values("pk")
+        .values_list("pk", flat=True)
+    )
+    by_party_name = (
+        Party.objects.annotate(name_vector=NAME_SIMPLE).filter(name_vector=simple).values_list("case_id", flat=True)
     )
     people = Person.objects.annotate(name_vector=NAME_SIMPLE).filter(name_vector=simple).values("pk")
-    by_name = (
-        Party.objects.annotate(name_vector=NAME_SIMPLE)
-        .filter(Q(name_vector=simple) | Q(person_id__in=people))
-        .values("case_id")
-    )
-    return Q(pk__in=by_text) | Q(pk__in=by_name)
+    by_person = Party.objects.filter(person_id__in=people).values_list("case_id", flat=True)
+    ids = list(by_text.order_by().union(by_party_name.order_by(), by_person.order_by())[: ID_LIST_CAP + 1])
+    if len(ids) <= ID_LIST_CAP:
+        return Q(pk__in=sorted(set(ids)))
+    return Q(pk__in=by_text) | Q(pk__in=by_party_name) | Q(pk__in=by_person)
