@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("", include("plaint.portal.urls")),
+    path("workspace/", include("plaint.workspace.urls")),
     prefix_default_language=False,
 )
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "plaint.reporting",
     "plaint.api",
     "plaint.portal",
+    "plaint.workspace",
     "plaint.demo",  # `plaint demo load`: imported by no other app
     "django.forms",  # last: Django's own widget templates, for the form renderer (plaint.web overrides none of them)
 ]
@@ -215,7 +216,7 @@ def _positive_int(name: str, default: int, *, minimum: int = 1) -> int:
 
 # Accounts (docs/accounts.md): password, then a second factor (django-otp); lockout (django-axes); idle sessions.
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_REDIRECT_URL = "workspace:inbox"  # staff land on their inbox (docs/workspace.md), not the admin
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_COOKIE_AGE = _positive_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # every request restarts the idle time, so SESSION_COOKIE_AGE is the idle limit

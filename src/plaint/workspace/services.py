@@ -1,0 +1,53 @@
+"""The workspace's own commands: saving and removing a person's inbox views. Every case action goes through the cases
+services (`case_act`, `case_register`, ...), never through here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from plaint.access.models import User
+from plaint.core.errors import InvalidInput, NotFound
+from plaint.workspace.models import SavedView
+
+#: The inbox parameters a saved view keeps (never the page).
+SAVED_KEYS = (
+    "scope",
+    "search",
+    "organisation",
+    "kind",
+    "stage",
+    "status",
+    "category",
+    "cause",
+    "handler",
+    "channel",
+    "overdue",
+)
+MAX_SAVED_VIEWS = 50
+
+
+def saved_view_save(*, actor: User, name: str, query: Mapping[str, str]) -> SavedView:
+    """Save (or replace) one of the person's inbox views under `name`."""
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_("Give the view a name."), errors={"name": [_("Give the view a name.")]})
+    kept = {key: str(query[key])[:200] for key in SAVED_KEYS if query.get(key)}
+    with transaction.atomic():
+        existing = SavedView.objects.filter(user=actor, name=name[:100]).first()
+        if existing is None and SavedView.objects.filter(user=actor).count() >= MAX_SAVED_VIEWS:
+            raise InvalidInput(
+                _("You have saved the most views there may be; remove one first."),
+                errors={"name": [_("You have saved the most views there may be; remove one first.")]},
+            )
+        view, _created = SavedView.objects.update_or_create(user=actor, name=name[:100], defaults={"query": kept})
+    return view
+
+
+def saved_view_delete(*, actor: User, view_id: int) -> None:
+    """Remove one of the person's own saved views; another person's is `NotFound`."""
+    deleted, _rows = SavedView.objects.filter(user=actor, pk=view_id).delete()
+    if not deleted:
+        raise NotFound(_("No such saved view."))

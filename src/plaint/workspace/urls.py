@@ -1,0 +1,31 @@
+"""`/workspace/` (inside i18n_patterns: `/nl/workspace/` is Dutch): the staff pages (docs/workspace.md)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from plaint.workspace import intake_views, record_views, views
+
+app_name = "workspace"
+urlpatterns = [
+    path("", views.inbox_page, name="inbox"),
+    path("views/", views.saved_view_create, name="saved-view-create"),
+    path("views/<int:view_id>/", views.saved_view_open, name="saved-view"),
+    path("views/<int:view_id>/remove/", views.saved_view_remove, name="saved-view-remove"),
+    path("cases/<int:case_id>/", views.case_detail_page, name="case"),
+    path("cases/<int:case_id>/actions/<slug:slug>/", views.case_action, name="case-action"),
+    path("cases/<int:case_id>/classification/", record_views.classify, name="case-classify"),
+    path("cases/<int:case_id>/documents/", record_views.document_add, name="case-document-add"),
+    path("cases/<int:case_id>/sensitive/", record_views.sensitive_sections, name="case-sensitive"),
+    path("cases/<int:case_id>/parties/", record_views.party_add, name="case-party-add"),
+    path("cases/<int:case_id>/consent/", record_views.consent_record, name="case-consent"),
+    path("intake/", intake_views.intake_page, name="intake"),
+    path("follow-up/", views.follow_up_page, name="follow-up"),
+    path("procedures/", intake_views.procedures_page, name="procedures"),
+    path("procedures/check/", intake_views.procedure_check_page, name="procedure-check"),
+    path(
+        "procedures/<slug:procedure_id>/<int:version>/diagram.svg",
+        intake_views.procedure_diagram,
+        name="procedure-diagram",
+    ),
+]
