@@ -39,7 +39,7 @@ from django.test.utils import CaptureQueriesContext
 import cases as loader  # sets up Django
 from plaint.access.models import User
 from plaint.cases.models import Case, Category, Party
-from plaint.organisations.demo.data import username_for
+from plaint.demo.data import username_for
 from plaint.organisations.models import Organisation
 
 CATEGORIES = [("intake", 30), ("billing", 20), ("service", 25), ("conduct", 15), ("other", 10)]

@@ -3,11 +3,6 @@
 import pytest
 from hypothesis import HealthCheck, settings
 
-# Property tests fail for a wrong answer only, never for the wall clock: on a loaded machine (two cores shared by many
-# processes) generating a calendar can take longer than hypothesis's default 200 ms deadline or its too-slow check.
-settings.register_profile("plaint", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("plaint")
-
 from tests.web.browser import (  # noqa: F401
     browse,
     browse_nojs,
@@ -15,6 +10,11 @@ from tests.web.browser import (  # noqa: F401
     browser_type_launch_args,
     pytest_runtest_protocol,
 )
+
+# Property tests fail for a wrong answer only, never for the wall clock: on a loaded machine (two cores shared by many
+# processes) generating a calendar can take longer than hypothesis's default 200 ms deadline or its too-slow check.
+settings.register_profile("plaint", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("plaint")
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ from typing import Any, Literal
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from plaint.access.audit_selectors import case_access_log
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
+from plaint.cases.audit_selectors import case_access_log
 from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, PartyRole, TermState
 from plaint.cases.selectors import (
     case_attachments,
