@@ -250,7 +250,7 @@ def _checked_input(file: File[Any], description: str) -> tuple[Kind, int, str]:
     return kind, size, clean_description
 
 
-def _scanned(*, case: Case, actor: User, file: File[Any], kind: Kind, source: AuditSource | None) -> None:
+def _scanned(*, case: Case, actor: User | None, file: File[Any], kind: Kind, source: AuditSource | None) -> None:
     """With a virus scanner configured (`PLAINT_CLAMD`), a flagged file is refused, never stored, and the refusal is
     recorded with the case in the audit trail; an unreachable scanner refuses every upload (503)."""
     try:
