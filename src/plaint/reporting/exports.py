@@ -56,7 +56,9 @@ def render_json(report: dict[str, Any], tables: list[Table]) -> bytes:
         "commissioner": report.get("commissioner"),
         "tables": [table.as_dict() for table in tables],
     }
-    return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()
+    # Sorted keys: the stored figures come back from a JSON column (PostgreSQL jsonb reorders keys), and a
+    # regenerated report must be the same bytes.
+    return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
 def render_csv(tables: list[Table]) -> bytes:
