@@ -5,7 +5,7 @@ decide, append the event, write the snapshots and the effects, audit, all in one
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NoReturn
 
 from django.db import transaction
@@ -91,25 +91,16 @@ def case_act(
         decision = engine.decide(procedure, events, action, roles, day, data)
         if not decision.accepted:
             _raise_refusal(decision, roles)
-        event = decision_apply(locked, procedure, decision, actor, note, expected_version=locked.version)
-        _effects(locked, action, data, event)
-        sensitive_services.report_link(case=locked, event=event, actor=actor, source=source)
-        specs = effects.decision_effects(event=event, decision=decision, data=data)
-        written = effects.effects_write(case=locked, event=event, actor=actor, specs=specs)
-        audit_record(
+        _decision_record(
+            case=locked,
+            procedure=procedure,
+            decision=decision,
+            action=action,
+            data=data,
             actor=actor,
-            action=f"case.action.{event.kind}",
-            target_type="case",
-            target_id=locked.pk,
-            organisation=locked.organisation,
-            reference=locked.reference,
-            details={
-                "event": event.sequence,
-                "role": event.actor_role,
-                "version": locked.version + 1,
-                **effect_audit_details(written),
-            },
+            note=note,
             source=source,
+            linked=lambda event: sensitive_services.report_link(case=locked, event=event, actor=actor, source=source),
         )
     case.refresh_from_db()
     return case
@@ -140,27 +131,56 @@ def case_complainant_act(
         decision = engine.decide(procedure, events, action, roles, day, data)
         if not decision.accepted:
             _raise_refusal(decision, roles)
-        event = decision_apply(locked, procedure, decision, None, note, expected_version=locked.version)
-        _effects(locked, action, data, event)
-        specs = effects.decision_effects(event=event, decision=decision, data=data)
-        written = effects.effects_write(case=locked, event=event, actor=None, specs=specs)
-        audit_record(
+        _decision_record(
+            case=locked,
+            procedure=procedure,
+            decision=decision,
+            action=action,
+            data=data,
             actor=None,
-            action=f"case.action.{event.kind}",
-            target_type="case",
-            target_id=locked.pk,
-            organisation=locked.organisation,
-            reference=locked.reference,
-            details={
-                "event": event.sequence,
-                "role": event.actor_role,
-                "version": locked.version + 1,
-                **effect_audit_details(written),
-            },
+            note=note,
             source=source,
         )
     case.refresh_from_db()
     return case
+
+
+def _decision_record(
+    *,
+    case: Case,
+    procedure: engine.Procedure,
+    decision: engine.Decision,
+    action: str,
+    data: Mapping[str, Any],
+    actor: User | None,
+    note: str,
+    source: AuditSource | None,
+    linked: Callable[[CaseEvent], object] | None = None,
+) -> CaseEvent:
+    """Apply an accepted decision to the locked case: the event, its follow-ups, its effects and its audit record,
+    in the caller's transaction. `linked` runs right after the event exists (a report set apart points at it)."""
+    event = decision_apply(case, procedure, decision, actor, note, expected_version=case.version)
+    _effects(case, action, data, event)
+    if linked is not None:
+        linked(event)
+    specs = effects.decision_effects(event=event, decision=decision, data=data)
+    written = effects.effects_write(case=case, event=event, actor=actor, specs=specs)
+    audit_record(
+        actor=actor,
+        action=f"case.action.{event.kind}",
+        target_type="case",
+        target_id=case.pk,
+        organisation=case.organisation,
+        reference=case.reference,
+        details={
+            "event": event.sequence,
+            "role": event.actor_role,
+            "version": case.version + 1,
+            **effect_audit_details(written),
+        },
+        source=source,
+    )
+    return event
 
 
 def authorise_act(*, case: Case, actor: User, source: AuditSource | None = None) -> None:
