@@ -12,13 +12,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from plaint.access.audit_services import audit_source_from_request
+from plaint.access.audit_services import AuditSource, audit_source_from_request
+from plaint.access.models import User
 from plaint.cases.attachment_services import attachment_add
 from plaint.cases.classification_services import case_classify
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.models import Case
 from plaint.cases.party_services import case_party_add, party_consent_record
-from plaint.cases.selectors import case_detail, case_party, case_sensitive_sections
+from plaint.cases.selectors import case_party, case_sensitive_sections, case_visible
 from plaint.cases.services import PartyInput
 from plaint.core.errors import Forbidden, PlaintError
 from plaint.workspace.forms import ClassifyForm, ConsentForm, DocumentForm, PartyForm
@@ -29,6 +30,15 @@ def _back(case_id: int, anchor: str = "") -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("workspace:case", args=[case_id]) + anchor)
 
 
+def _visible_case(request: HttpRequest, user: User, case_id: int, source: AuditSource) -> Case | HttpResponse:
+    """The case a form is posted for, if the person may see it (the service then judges the act itself); else the
+    not-found page, the refusal audited by the selector. Only the case row: the services read what they need."""
+    try:
+        return case_visible(user, case_id, source)
+    except CaseNotFound:
+        return render(request, "workspace/not_found.html", _base(request), status=404)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def classify(request: HttpRequest, case_id: int) -> HttpResponse:
@@ -36,10 +46,9 @@ def classify(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _back(case_id, "#classification")
     source = audit_source_from_request(request)
-    try:
-        case = case_detail(actor=user, case_id=case_id, source=source)
-    except CaseNotFound:
-        return render(request, "workspace/not_found.html", _base(request), status=404)
+    case = _visible_case(request, user, case_id, source)
+    if isinstance(case, HttpResponse):
+        return case
     form = ClassifyForm(
         request.POST,
         categories=classification_choices(case, "categories"),
@@ -80,10 +89,9 @@ def document_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _back(case_id, "#documents")
     source = audit_source_from_request(request)
-    try:
-        case = case_detail(actor=user, case_id=case_id, source=source)
-    except CaseNotFound:
-        return render(request, "workspace/not_found.html", _base(request), status=404)
+    case = _visible_case(request, user, case_id, source)
+    if isinstance(case, HttpResponse):
+        return case
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Choose a file to add."))
@@ -132,10 +140,9 @@ def party_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _back(case_id, "#parties")
     source = audit_source_from_request(request)
-    try:
-        case = case_detail(actor=user, case_id=case_id, source=source)
-    except CaseNotFound:
-        return render(request, "workspace/not_found.html", _base(request), status=404)
+    case = _visible_case(request, user, case_id, source)
+    if isinstance(case, HttpResponse):
+        return case
     form = PartyForm(request.POST, people=party_choices(case))
     if not form.is_valid():
         messages.error(request, _("Choose a role, and a person or a name."))
@@ -168,10 +175,9 @@ def consent_record(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method != "POST":
         return _back(case_id, "#parties")
     source = audit_source_from_request(request)
-    try:
-        case = case_detail(actor=user, case_id=case_id, source=source)
-    except CaseNotFound:
-        return render(request, "workspace/not_found.html", _base(request), status=404)
+    case = _visible_case(request, user, case_id, source)
+    if isinstance(case, HttpResponse):
+        return case
     form = ConsentForm(request.POST)
     raw = str(request.POST.get("party", ""))
     party = case_party(case=case, party_id=int(raw)) if raw.isdigit() and len(raw) < 19 else None
