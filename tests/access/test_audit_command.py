@@ -25,13 +25,13 @@ def test_verify_in_a_real_process(tmp_path):
     assert (result.returncode, result.stdout) == (0, "audit trail intact: 5 records\n")
     # given one record altered and one deleted behind Plaint's back
     with sqlite3.connect(tmp_path / "plaint.sqlite3") as database:
-        database.execute("UPDATE access_auditrecord SET target_id = '9' WHERE sequence = 2")
-        database.execute("DELETE FROM access_auditrecord WHERE sequence = 4")
+        database.execute("UPDATE access_auditrecord SET target_id = '9' WHERE chain_sequence = 2")
+        database.execute("DELETE FROM access_auditrecord WHERE chain_sequence = 4")
     # when verified, then each break is one line, the exit code is 1, and there is no traceback
     result = plaint("audit", "verify", env=env)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        "record 2: hash does not match its content (altered)",
-        "record 4 missing (gap in sequence)",
+        "[system] record 2: hash does not match its content (altered)",
+        "[system] record 4 missing (gap in sequence)",
     ]
     assert "Traceback" not in result.stderr

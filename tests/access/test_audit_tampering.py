@@ -2,7 +2,9 @@
 PostgreSQL), each found by `plaint audit verify` with the sequence number of the record it touched.
 
 The trail is keyed (HMAC with the audit key, which is not in the database) and checked against the latest checkpoint
-(written outside the database). Runs on the database the suite runs on: SQLite, and PostgreSQL in CI.
+(written outside the database, with every chain's head). The tampered chain is one organisation's ("acme"), written
+interleaved with another organisation's and the system's, which must stay intact. Runs on the database the suite runs
+on: SQLite, and PostgreSQL in CI.
 """
 
 from __future__ import annotations
@@ -15,11 +17,22 @@ from django.core.management import call_command
 from plaint.access.audit_checkpoints import audit_checkpoint_write, checkpoint_file
 from plaint.access.models_audit import AuditChainHead, AuditRecord, canonical_fields, record_hash
 from tests.access.audit_support import TABLE, behind_the_applications_back, record
+from tests.organisations.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 HEAD_TABLE = AuditChainHead._meta.db_table
 RECORDS = 6
+#: Set per test: "chain = 'organisation-<acme's id>'", the chain tampered with.
+ACME = {"chain": ""}
+
+
+def in_acme(condition: str) -> str:
+    return f"chain = '{ACME['chain']}' AND {condition}"
+
+
+def acme_record(place: int) -> AuditRecord:
+    return AuditRecord.objects.get(chain=ACME["chain"], chain_sequence=place)
 
 
 def verify() -> tuple[list[str], int]:
@@ -34,8 +47,9 @@ def verify() -> tuple[list[str], int]:
 def rechain_without_the_key(start: int) -> None:
     """What someone without the key can best do after changing record `start`: recompute every hash from there on
     as the unkeyed records of old (plain SHA-256, no key id) and move the head to the new end."""
-    previous = AuditRecord.objects.get(sequence=start - 1).hash
-    for row in AuditRecord.objects.filter(sequence__gte=start).order_by("sequence"):
+    previous = acme_record(start - 1).hash
+    rows = AuditRecord.objects.filter(chain=ACME["chain"], chain_sequence__gte=start).order_by("chain_sequence")
+    for row in rows:
         row.key_id = ""
         row.previous_hash = previous
         row.hash = record_hash(canonical_fields(row), previous)
@@ -44,32 +58,39 @@ def rechain_without_the_key(start: int) -> None:
             [row.previous_hash, row.hash, row.sequence],
         )
         previous = row.hash
-    behind_the_applications_back(f"UPDATE {HEAD_TABLE} SET last_hash = %s", [previous])
+    behind_the_applications_back(f"UPDATE {HEAD_TABLE} SET last_hash = %s WHERE {in_acme('1 = 1')}", [previous])
 
 
 def change_a_field() -> None:
-    behind_the_applications_back(f"UPDATE {TABLE} SET target_id = '999' WHERE sequence = 3")
+    behind_the_applications_back(f"UPDATE {TABLE} SET target_id = '999' WHERE {in_acme('chain_sequence = 3')}")
 
 
 def delete_a_middle_record() -> None:
-    behind_the_applications_back(f"DELETE FROM {TABLE} WHERE sequence = 3")
+    behind_the_applications_back(f"DELETE FROM {TABLE} WHERE {in_acme('chain_sequence = 3')}")
 
 
 def delete_the_tail_and_rewind_the_head() -> None:
-    fourth = AuditRecord.objects.get(sequence=4).hash
-    behind_the_applications_back(f"DELETE FROM {TABLE} WHERE sequence >= 5")
-    behind_the_applications_back(f"UPDATE {HEAD_TABLE} SET last_sequence = 4, last_hash = %s", [fourth])
+    fourth = acme_record(4).hash
+    behind_the_applications_back(f"DELETE FROM {TABLE} WHERE {in_acme('chain_sequence >= 5')}")
+    behind_the_applications_back(
+        f"UPDATE {HEAD_TABLE} SET last_sequence = 4, last_hash = %s WHERE {in_acme('1 = 1')}", [fourth]
+    )
 
 
 def recompute_the_hashes() -> None:
-    behind_the_applications_back(f"UPDATE {TABLE} SET action = 'case.nothing_to_see' WHERE sequence = 3")
+    behind_the_applications_back(
+        f"UPDATE {TABLE} SET action = 'case.nothing_to_see' WHERE {in_acme('chain_sequence = 3')}"
+    )
     rechain_without_the_key(3)
 
 
 def forge_an_insert() -> None:
-    last = AuditRecord.objects.get(sequence=RECORDS)
+    last = acme_record(RECORDS)
     forged = AuditRecord(
-        sequence=RECORDS + 1,
+        sequence=AuditRecord.objects.order_by("-sequence").first().sequence + 1,
+        chain=ACME["chain"],
+        chain_sequence=RECORDS + 1,
+        organisation_id=last.organisation_id,
         at=last.at,
         action="case.viewed",
         target_type="case",
@@ -79,63 +100,85 @@ def forge_an_insert() -> None:
     )
     forged.hash = record_hash(canonical_fields(forged), forged.previous_hash)
     behind_the_applications_back(
-        f"INSERT INTO {TABLE} (sequence, at, actor_description, action, target_type, target_id, reference,"
-        " details, user_agent, request_id, previous_hash, hash, key_id)"
-        " VALUES (%s, %s, '', %s, %s, %s, '', '{}', '', '', %s, %s, %s)",
-        [forged.sequence, forged.at, "case.viewed", "case", "1", forged.previous_hash, forged.hash, forged.key_id],
+        f"INSERT INTO {TABLE} (sequence, chain, chain_sequence, organisation_id, at, actor_description, action,"
+        " target_type, target_id, reference, details, user_agent, request_id, previous_hash, hash, key_id)"
+        " VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s, '', '{}', '', '', %s, %s, %s)",
+        [
+            forged.sequence,
+            forged.chain,
+            forged.chain_sequence,
+            forged.organisation_id,
+            forged.at,
+            "case.viewed",
+            "case",
+            "1",
+            forged.previous_hash,
+            forged.hash,
+            forged.key_id,
+        ],
     )
     behind_the_applications_back(
-        f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s", [forged.sequence, forged.hash]
+        f"UPDATE {HEAD_TABLE} SET last_sequence = %s, last_hash = %s WHERE {in_acme('1 = 1')}",
+        [forged.chain_sequence, forged.hash],
     )
 
 
 def reorder() -> None:
-    behind_the_applications_back(f"UPDATE {TABLE} SET sequence = 1000 WHERE sequence = 2")
-    behind_the_applications_back(f"UPDATE {TABLE} SET sequence = 2 WHERE sequence = 4")
-    behind_the_applications_back(f"UPDATE {TABLE} SET sequence = 4 WHERE sequence = 1000")
+    behind_the_applications_back(f"UPDATE {TABLE} SET chain_sequence = 1000 WHERE {in_acme('chain_sequence = 2')}")
+    behind_the_applications_back(f"UPDATE {TABLE} SET chain_sequence = 2 WHERE {in_acme('chain_sequence = 4')}")
+    behind_the_applications_back(f"UPDATE {TABLE} SET chain_sequence = 4 WHERE {in_acme('chain_sequence = 1000')}")
 
 
 @pytest.mark.parametrize(
     ("tamper", "expected"),
     [
-        (change_a_field, ["record 3: hash does not match its content (altered)"]),
-        (delete_a_middle_record, ["record 3 missing (gap in sequence)"]),
+        (change_a_field, ["[acme] record 3: hash does not match its content (altered)"]),
+        (delete_a_middle_record, ["[acme] record 3 missing (gap in sequence)"]),
         (
             delete_the_tail_and_rewind_the_head,
-            ["records 5–6 missing: the checkpoint of {at} saw the trail up to record 6 (tail cut)"],
+            ["[acme] records 5–6 missing: the checkpoint of {at} saw the trail up to record 6 (tail cut)"],
         ),
         (
             recompute_the_hashes,
             [
-                "record 3: not signed with the audit key, after signed records (rewritten)",
-                "record 6: does not match the checkpoint of {at} (rewritten)",
+                "[acme] record 3: not signed with the audit key, after signed records (rewritten)",
+                "[acme] record 6: does not match the checkpoint of {at} (rewritten)",
             ],
         ),
-        (forge_an_insert, ["record 7: hash does not match its content (altered)"]),
+        (forge_an_insert, ["[acme] record 7: hash does not match its content (altered)"]),
         (
             reorder,
             [
-                "record 2: hash does not match its content (altered)",
-                "record 4: hash does not match its content (altered)",
+                "[acme] record 2: hash does not match its content (altered)",
+                "[acme] record 4: hash does not match its content (altered)",
             ],
         ),
     ],
     ids=["change-a-field", "delete-a-middle-record", "cut-the-tail", "recompute-hashes", "forge-an-insert", "reorder"],
 )
 def test_each_tampering_is_reported_with_its_sequence_number(tamper, expected):
-    # Given a trail of six records, and a checkpoint of its head written outside the database
+    # Given a trail of six records of acme, interleaved with records of another organisation and of the system,
+    # and a checkpoint of every chain's head written outside the database
+    acme, other = OrganisationFactory(slug="acme"), OrganisationFactory(slug="other")
+    ACME["chain"] = f"organisation-{acme.pk}"
     for number in range(1, RECORDS + 1):
-        record(target_id=number, details={"n": number})
+        record(organisation=acme, target_id=number, details={"n": number})
+        record(organisation=other, target_id=number)
+        if number % 2:
+            record(target_id=number)
     checkpoint = audit_checkpoint_write()
-    assert checkpoint.sequence == RECORDS
-    assert verify() == (["audit trail intact: 6 records", f"matches the checkpoint of {checkpoint.at} (record 6)"], 0)
-    # When the database's owner tampers with it
+    assert checkpoint.heads[ACME["chain"]][0] == RECORDS
+    assert (checkpoint.records, len(checkpoint.heads)) == (15, 3)
+    intact = ["audit trail intact: 15 records", f"matches the checkpoint of {checkpoint.at} (15 records in 3 chains)"]
+    assert verify() == (intact, 0)
+    # When the database's owner tampers with acme's chain
     tamper()
-    # Then the verification fails and names the record
+    # Then the verification fails and names the record, by its chain and its place there, and nothing else
     lines, code = verify()
     assert code == 1
     for line in expected:
         assert line.format(at=checkpoint.at) in lines, lines
+    assert all(line.startswith("[acme] ") for line in lines), lines
 
 
 def test_a_checkpoint_signed_without_the_key_is_reported(settings):
@@ -149,7 +192,7 @@ def test_a_checkpoint_signed_without_the_key_is_reported(settings):
     assert (code, lines) == (
         1,
         [
-            f"checkpoint of {written.at} (record 1): its signature does not hold (not written by "
+            f"checkpoint of {written.at} (1 records): its signature does not hold (not written by "
             "Plaint, or its key is not configured)"
         ],
     )
@@ -170,8 +213,8 @@ def test_a_rotated_key_still_verifies_older_records(settings):
     lines, code = verify()
     assert code == 1
     assert lines[:2] == [
-        "record 1: signed with a key that is not configured (forged, or an old key not kept)",
-        "record 2: signed with a key that is not configured (forged, or an old key not kept)",
+        "[system] record 1: signed with a key that is not configured (forged, or an old key not kept)",
+        "[system] record 2: signed with a key that is not configured (forged, or an old key not kept)",
     ]
 
 

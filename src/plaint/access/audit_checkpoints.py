@@ -1,4 +1,4 @@
-"""Checkpoints of the audit trail, kept outside the database: the chain's head (sequence and hash) at a moment,
+"""Checkpoints of the audit trail, kept outside the database: every chain's head (place and hash) at a moment,
 signed with the audit key, appended to a file (`PLAINT_AUDIT_CHECKPOINT_DIR/checkpoints.jsonl`), written to the log
 and, when `PLAINT_AUDIT_CHECKPOINT_EMAIL` names addresses, mailed to them. `plaint audit checkpoint` writes one, the
 worker does daily (`plaint.access.tasks`), and `plaint audit verify` checks the trail against the latest: whoever
@@ -8,6 +8,7 @@ elsewhere, nor sign a new checkpoint without the key.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -19,12 +20,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Max
 
 from plaint.access.models_audit import (
     GENESIS_HASH,
+    LEGACY_CHAIN,
     AuditChainHead,
-    AuditRecord,
     audit_keyring,
     canonical_json,
     current_audit_key,
@@ -37,14 +37,23 @@ FILE_NAME = "checkpoints.jsonl"
 
 @dataclass(frozen=True)
 class Checkpoint:
-    sequence: int
-    hash: str
+    """Every chain's head at a moment: `heads` maps a chain to (its last place, that record's hash).
+
+    Checkpoints written before the chains were split hold one head (`sequence`, `hash`): that of the chain now
+    called legacy; they still verify, as they were signed."""
+
+    heads: dict[str, tuple[int, str]]
     at: str  # ISO 8601, UTC
     key_id: str
     signature: str
+    single_chain: bool = False  # written before the split: signed over `sequence` and `hash`
 
     def signed_fields(self) -> dict[str, object]:
-        return {"sequence": self.sequence, "hash": self.hash, "at": self.at, "key_id": self.key_id}
+        if self.single_chain:
+            sequence, head_hash = self.heads.get(LEGACY_CHAIN, (0, GENESIS_HASH))
+            return {"sequence": sequence, "hash": head_hash, "at": self.at, "key_id": self.key_id}
+        heads = {chain: [place, head_hash] for chain, (place, head_hash) in sorted(self.heads.items())}
+        return {"heads": heads, "at": self.at, "key_id": self.key_id}
 
     def signature_valid(self) -> bool:
         key = audit_keyring().get(self.key_id)
@@ -52,6 +61,16 @@ class Checkpoint:
             return False
         expected = hmac.new(key, canonical_json(self.signed_fields()), hashlib.sha256).hexdigest()
         return hmac.compare_digest(expected, self.signature)
+
+    @property
+    def records(self) -> int:
+        """How many records the chains held then (the sum of their last places)."""
+        return sum(place for place, _ in self.heads.values())
+
+    @property
+    def summary(self) -> str:
+        chains = len(self.heads)
+        return f"{self.records} records in {chains} chain{'' if chains == 1 else 's'}"
 
     @property
     def line(self) -> str:
@@ -63,23 +82,17 @@ def checkpoint_file() -> Path:
 
 
 def audit_checkpoint_write() -> Checkpoint:
-    """Write the chain's head down outside the database (file, log, mail) and return the checkpoint."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None:
-        sequence, head_hash = head.last_sequence, head.last_hash
-    else:
-        sequence = AuditRecord.objects.aggregate(last=Max("sequence"))["last"] or 0
-        last = AuditRecord.objects.filter(sequence=sequence).values_list("hash", flat=True).first()
-        head_hash = last or GENESIS_HASH
-    key_id, key = current_audit_key()
-    fields = {
-        "sequence": sequence,
-        "hash": head_hash,
-        "at": clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"),
-        "key_id": key_id,
+    """Write every chain's head down outside the database (file, log, mail) and return the checkpoint."""
+    heads = {
+        chain: (place, head_hash)
+        for chain, place, head_hash in AuditChainHead.objects.values_list("chain", "last_sequence", "last_hash")
     }
-    signature = hmac.new(key, canonical_json(fields), hashlib.sha256).hexdigest()
-    checkpoint = Checkpoint(signature=signature, **fields)  # type: ignore[arg-type]
+    key_id, key = current_audit_key()
+    unsigned = Checkpoint(
+        heads=heads, at=clock.now().astimezone(dt.UTC).isoformat(timespec="seconds"), key_id=key_id, signature=""
+    )
+    signature = hmac.new(key, canonical_json(unsigned.signed_fields()), hashlib.sha256).hexdigest()
+    checkpoint = dataclasses.replace(unsigned, signature=signature)
     path = checkpoint_file()
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -91,8 +104,8 @@ def audit_checkpoint_write() -> Checkpoint:
     recipients = list(settings.PLAINT_AUDIT_CHECKPOINT_EMAIL)
     if recipients:
         send_mail(
-            subject=f"Plaint audit checkpoint: record {sequence}",
-            message=f"The audit trail's head at {fields['at']}:\n\n{checkpoint.line}\n\n"
+            subject=f"Plaint audit checkpoint: {checkpoint.summary}",
+            message=f"The audit trail's chain heads at {checkpoint.at}:\n\n{checkpoint.line}\n\n"
             "Keep this mail: `plaint audit verify --checkpoint FILE` checks the trail against it.\n",
             from_email=None,
             recipient_list=recipients,
@@ -111,13 +124,19 @@ def latest_checkpoint(path: Path | None = None) -> Checkpoint | None:
     for text in reversed(lines):
         try:
             value = json.loads(text)
+            if "heads" in value:
+                heads = {str(chain): (int(place), str(hash_)) for chain, (place, hash_) in value["heads"].items()}
+                single = False
+            else:  # written before the chains were split
+                heads = {LEGACY_CHAIN: (int(value["sequence"]), str(value["hash"]))}
+                single = True
             return Checkpoint(
-                sequence=int(value["sequence"]),
-                hash=str(value["hash"]),
+                heads=heads,
                 at=str(value["at"]),
                 key_id=str(value["key_id"]),
                 signature=str(value["signature"]),
+                single_chain=single,
             )
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return None

@@ -14,7 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.http import HttpRequest
 
 from plaint.access.audit_actions import is_catalogued
@@ -26,6 +27,7 @@ from plaint.access.models_audit import (
     AuditRecord,
     AuditTrailError,
     canonical_fields,
+    chain_of,
     current_audit_key,
     record_hash,
 )
@@ -38,7 +40,8 @@ MAX_DETAIL_TEXT = 200
 MAX_DETAILS_JSON = 4000
 USER_AGENT_LENGTH = 300
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}\Z")
-_HEAD_ID = 1
+#: The PostgreSQL sequence giving records their global order (migration access.0004); not gap-free.
+SEQUENCE_NAME = "plaint_audit_sequence"
 
 
 class AuditOutsideTransaction(AuditTrailError):
@@ -65,7 +68,8 @@ def audit_record(
 
     `actor` is the user (None or an anonymous user for the system or the public); `details` holds ids, codes and
     field names only, never a complaint's content. `case_id` defaults to `target_id` when the target is a case.
-    Serialised by locking the chain head: concurrent appenders wait, and the sequence stays gap-free.
+    Appended to the organisation's chain (or the system chain), serialised by locking that chain's head: concurrent
+    appenders to the same chain wait, so its places stay gap-free; other organisations' writers do not wait.
     """
     if not transaction.get_connection().in_atomic_block:
         raise AuditOutsideTransaction(
@@ -89,9 +93,12 @@ def audit_record(
         description = "system"
     if case_id is None and target_type == "case" and target_id is not None and str(target_id).isdigit():
         case_id = int(target_id)
-    head = _locked_head()
+    chain = chain_of(organisation.pk if organisation is not None else None)
+    head = _locked_head(chain)
     record = AuditRecord(
-        sequence=head.last_sequence + 1,
+        sequence=_next_sequence(),
+        chain=chain,
+        chain_sequence=head.last_sequence + 1,
         at=clock.now(),
         actor_id=user.pk if user is not None else None,
         actor_description=description[:150],
@@ -110,25 +117,36 @@ def audit_record(
     record.key_id, key = current_audit_key()
     record.hash = record_hash(canonical_fields(record), record.previous_hash, key=key)
     record.save()
-    AuditChainHead.objects.filter(pk=_HEAD_ID).update(last_sequence=record.sequence, last_hash=record.hash)
+    AuditChainHead.objects.filter(pk=head.pk).update(last_sequence=record.chain_sequence, last_hash=record.hash)
     return record
 
 
-def _locked_head() -> AuditChainHead:
-    """The chain head, locked until the caller's transaction ends; created from the last record when missing."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=_HEAD_ID).first()
+def _next_sequence() -> int:
+    """The record's global order: from a database sequence on PostgreSQL (no lock, not gap-free: a rolled-back
+    write uses a number up); on SQLite, which lets one transaction write at a time, the next after the last."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [SEQUENCE_NAME])
+            return int(cursor.fetchone()[0])
+    return int(AuditRecord.objects.aggregate(last=Max("sequence"))["last"] or 0) + 1
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    """The chain's head, locked until the caller's transaction ends; created on the chain's first record (from its
+    last record, should the row have gone missing)."""
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
     if head is not None:
         return head
-    last = AuditRecord.objects.order_by("-sequence").only("sequence", "hash").first()
+    last = AuditRecord.objects.filter(chain=chain).order_by("-chain_sequence").only("chain_sequence", "hash").first()
     try:
         with transaction.atomic():
             return AuditChainHead.objects.create(
-                pk=_HEAD_ID,
-                last_sequence=last.sequence if last is not None else 0,
+                chain=chain,
+                last_sequence=(last.chain_sequence or 0) if last is not None else 0,
                 last_hash=last.hash if last is not None else GENESIS_HASH,
             )
     except IntegrityError:  # another appender created it first; wait for its lock
-        return AuditChainHead.objects.select_for_update().get(pk=_HEAD_ID)
+        return AuditChainHead.objects.select_for_update().get(chain=chain)
 
 
 def _checked_details(details: dict[str, Any]) -> dict[str, Any]:

@@ -4,8 +4,13 @@ Each `AuditRecord` carries an HMAC-SHA-256, keyed with the audit key (`PLAINT_AU
 a canonical JSON of its own fields and of the previous record's hash, so a record changed, removed or slipped in
 behind the application's back breaks the chain (`plaint audit verify`), and nobody without the key can recompute it.
 Records written before the key existed (no `key_id`) carry a plain SHA-256.
-`AuditChainHead` is one row holding the last sequence number and hash: appenders lock it, so the sequence has no gaps
-and no duplicates. Write through `plaint.access.audit_services.audit_record`, never here directly.
+
+There is one chain per organisation (`organisation-<id>`) and one for records without one (`system`: logins, the
+system's jobs); the records written before the chains were split stay in the closed `legacy` chain. A record's
+`chain_sequence` is its gap-free place in its chain, `sequence` a global order (unique, not gap-free). Each chain has
+one `AuditChainHead` row holding its last place and hash: appenders to that chain lock it, so its places have no gaps
+and no duplicates, while writes of different organisations do not wait for each other.
+Write through `plaint.access.audit_services.audit_record`, never here directly.
 """
 
 from __future__ import annotations
@@ -21,8 +26,25 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-#: The previous hash of the first record.
+#: The previous hash of the first record of a chain.
 GENESIS_HASH = "0" * 64
+#: The chain of the records written before there was a chain per organisation; closed, never appended to.
+LEGACY_CHAIN = "legacy"
+#: The chain of the records without an organisation (logins, the system's jobs).
+SYSTEM_CHAIN = "system"
+_ORGANISATION_CHAIN = "organisation-"
+
+
+def chain_of(organisation_id: int | None) -> str:
+    """The chain a new record of this organisation (or of none) is appended to."""
+    return f"{_ORGANISATION_CHAIN}{organisation_id}" if organisation_id else SYSTEM_CHAIN
+
+
+def organisation_of_chain(chain: str) -> int | None:
+    """The organisation whose chain this is (None for the system and legacy chains)."""
+    if chain.startswith(_ORGANISATION_CHAIN) and chain[len(_ORGANISATION_CHAIN) :].isdigit():
+        return int(chain[len(_ORGANISATION_CHAIN) :])
+    return None
 
 
 class AuditTrailError(Exception):
@@ -56,6 +78,20 @@ class AuditRecordQuerySet(models.QuerySet["AuditRecord"]):
 
 class AuditRecord(models.Model):
     sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    chain = models.CharField(
+        _("chain"),
+        max_length=40,
+        default=LEGACY_CHAIN,
+        editable=False,
+        help_text=_("The organisation's chain, “system” without one, “legacy” for records from before the split."),
+    )
+    chain_sequence = models.PositiveBigIntegerField(
+        _("place in the chain"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Gap-free within the chain; empty in the legacy chain, whose order is the sequence."),
+    )
     at = models.DateTimeField(_("at"), editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,6 +153,7 @@ class AuditRecord(models.Model):
             models.Index(fields=["actor", "-sequence"], name="audit_actor"),
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
         ]
+        constraints = [models.UniqueConstraint(fields=["chain", "chain_sequence"], name="audit_chain_place")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.target_type} {self.target_id}".rstrip()
@@ -130,6 +167,11 @@ class AuditRecord(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse("deleting a record")
 
+    @property
+    def place(self) -> int:
+        """The record's place in its chain (the global sequence in the legacy chain)."""
+        return self.sequence if self.chain_sequence is None else self.chain_sequence
+
     def computed_hash(self) -> str | None:
         """The hash this record must carry, from its fields as stored and its previous hash (keyed with the audit key
         it names); None when that key is not among the configured ones."""
@@ -142,16 +184,17 @@ class AuditRecord(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The last record of the chain (one row, id 1). Appenders lock it, so the chain stays linear."""
+    """The last record of a chain (one row per chain). Appenders to the chain lock it, so the chain stays linear."""
 
-    last_sequence = models.PositiveBigIntegerField(default=0)
+    chain = models.CharField(max_length=40, unique=True, default=LEGACY_CHAIN)
+    last_sequence = models.PositiveBigIntegerField(default=0)  # the last record's place in the chain
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
 
     class Meta:
         default_permissions = ()
 
     def __str__(self) -> str:
-        return f"audit chain head at {self.last_sequence}"
+        return f"audit chain {self.chain} head at {self.last_sequence}"
 
 
 def _timestamp(moment: dt.datetime) -> str:
@@ -159,8 +202,8 @@ def _timestamp(moment: dt.datetime) -> str:
 
 
 def canonical_fields(record: AuditRecord) -> dict[str, Any]:
-    """Every field the hash covers (all but the hash itself), in JSON types; `key_id` only when there is one, so
-    records from before the trail was keyed keep their hashes."""
+    """Every field the hash covers (all but the hash itself), in JSON types; `key_id` only when there is one, and
+    the chain and the place in it only outside the legacy chain, so older records keep their hashes."""
     fields = {
         "sequence": record.sequence,
         "at": _timestamp(record.at),
@@ -179,6 +222,9 @@ def canonical_fields(record: AuditRecord) -> dict[str, Any]:
     }
     if record.key_id:
         fields["key_id"] = record.key_id
+    if record.chain != LEGACY_CHAIN:
+        fields["chain"] = record.chain
+        fields["chain_sequence"] = record.chain_sequence
     return fields
 
 

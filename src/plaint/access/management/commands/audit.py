@@ -1,9 +1,11 @@
 """`plaint audit verify [--organisation SLUG] [--checkpoint FILE | --no-checkpoint]` and `plaint audit checkpoint`.
 
 `verify` checks the audit trail's keyed hash chain, and the trail against the latest checkpoint (written outside the
-database by `checkpoint`, daily by the worker): exit 0 with "audit trail intact: N records"; exit 1 with one line per
-break (altered record, gap, broken link, inserted record, tail cut, rewritten since the checkpoint); exit 2 for bad
-input. `-v 2` also prints the last record's hash. `checkpoint` writes the head down (file, log, mail) and prints it.
+database by `checkpoint`, daily by the worker): every chain (one per organisation, the system's, the legacy one) is
+walked; exit 0 with "audit trail intact: N records"; exit 1 with one line per break (altered record, gap, broken
+link, inserted record, tail cut, rewritten since the checkpoint), prefixed with the chain's name outside the legacy
+chain; exit 2 for bad input. `-v 2` also prints each chain's last record and hash. `checkpoint` writes every chain's
+head down (file, log, mail) and prints it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plaint.access.audit_actions import catalogue_markdown
 from plaint.access.audit_checkpoints import audit_checkpoint_write, checkpoint_file, latest_checkpoint
-from plaint.access.audit_selectors import audit_verify
+from plaint.access.audit_selectors import audit_verify, chain_labels
 from plaint.organisations.models import Organisation
 
 
@@ -31,7 +33,7 @@ class Command(BaseCommand):
             "--checkpoint", metavar="FILE", help="a checkpoints file (default: PLAINT_AUDIT_CHECKPOINT_DIR's)"
         )
         verify.add_argument("--no-checkpoint", action="store_true", help="check the chain only")
-        subcommands.add_parser("checkpoint", help="write the chain's head down outside the database")
+        subcommands.add_parser("checkpoint", help="write every chain's head down outside the database")
         subcommands.add_parser("actions", help="print the catalogue of audit actions (the table in docs/audit.md)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             return
         if options["subcommand"] == "checkpoint":
             written = audit_checkpoint_write()
-            self.stdout.write(f"audit checkpoint at record {written.sequence} written to {checkpoint_file()}")
+            self.stdout.write(f"audit checkpoint of {written.summary} written to {checkpoint_file()}")
             if options["verbosity"] >= 2:
                 self.stdout.write(written.line)
             return
@@ -59,9 +61,11 @@ class Command(BaseCommand):
         if report.intact:
             self.stdout.write(f"audit trail intact: {report.records} records")
             if checkpoint is not None:
-                self.stdout.write(f"matches the checkpoint of {checkpoint.at} (record {checkpoint.sequence})")
+                self.stdout.write(f"matches the checkpoint of {checkpoint.at} ({checkpoint.summary})")
             if options["verbosity"] >= 2:
-                self.stdout.write(f"last record: {report.last_sequence}, hash {report.last_hash}")
+                labels = chain_labels(report.heads)
+                for chain, (place, last_hash) in sorted(report.heads.items()):
+                    self.stdout.write(f"chain {labels[chain] or chain}: last record {place}, hash {last_hash}")
             return
         for problem in report.problems:
             self.stdout.write(problem.line)
