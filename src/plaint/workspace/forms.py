@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from plaint.cases.models import CHANNEL_LABELS, KIND_LABELS, Status
 from plaint.engine import vocabulary
 from plaint.web.forms import DateField, GovukForm
+from plaint.workspace.action_forms import OUTCOME_LABELS
 from plaint.workspace.search import MAX_CHARS
 from plaint.workspace.selectors import InboxChoices, InboxQuery
 
@@ -46,6 +47,11 @@ class InboxForm(GovukForm):
         required=False,
         choices=[*ANY, ("yes", _("Only overdue cases")), ("no", _("No overdue cases"))],
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=ANY + [(o, OUTCOME_LABELS.get(o, o)) for o in vocabulary.OUTCOMES]
+    )
+    received_from = forms.DateField(label=_("Received on or after"), required=False, widget=forms.HiddenInput)
+    received_to = forms.DateField(label=_("Received on or before"), required=False, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, choices: InboxChoices, **kwargs: Any) -> None:
@@ -72,6 +78,9 @@ class InboxForm(GovukForm):
             handler=int(data["handler"]) if data.get("handler") else None,
             channel=data.get("channel") or None,
             overdue=overdue,
+            outcome=data.get("outcome") or None,
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
             page=data.get("page") or 1,
         )
 

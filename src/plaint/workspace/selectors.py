@@ -57,6 +57,9 @@ class InboxQuery:
     handler: int | None = None
     channel: str | None = None
     overdue: bool | None = None
+    outcome: str | None = None
+    received_from: dt.date | None = None  # received on or after (the analysis page links with these)
+    received_to: dt.date | None = None
     page: int = 1
 
 
@@ -121,6 +124,12 @@ def inbox_cases(*, actor: User, query: InboxQuery, today: dt.date | None = None)
         cases = cases.filter(Exists(linked_cause))
     if query.channel:
         cases = cases.filter(channel=query.channel)
+    if query.outcome:
+        cases = cases.filter(outcome=query.outcome)
+    if query.received_from:
+        cases = cases.filter(received_on__gte=query.received_from)
+    if query.received_to:
+        cases = cases.filter(received_on__lte=query.received_to)
     if query.scope in ("mine", "team"):
         person = person_of(actor)
         if person is None:

@@ -25,6 +25,9 @@ SAVED_KEYS = (
     "handler",
     "channel",
     "overdue",
+    "outcome",
+    "received_from",
+    "received_to",
 )
 MAX_SAVED_VIEWS = 50
 

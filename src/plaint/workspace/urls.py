@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import intake_views, record_views, views
+from plaint.workspace import analysis_views, intake_views, record_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("intake/", intake_views.intake_page, name="intake"),
     path("follow-up/", views.follow_up_page, name="follow-up"),
     path("procedures/", intake_views.procedures_page, name="procedures"),
+    path("analysis/", analysis_views.analysis_page, name="analysis"),
     path("procedures/check/", intake_views.procedure_check_page, name="procedure-check"),
     path(
         "procedures/<slug:procedure_id>/<int:version>/diagram.svg",

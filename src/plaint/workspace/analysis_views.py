@@ -1,0 +1,168 @@
+"""`/workspace/analysis/`: the annual analysis of an organisation, with its charts and tables (issue 12; the figures
+and charts come from `plaint.reporting`), each count linked to the inbox filtered to exactly the cases behind it,
+and the report's downloads. docs/workspace.md."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from plaint.access.models import User
+from plaint.access.roles import actor_case_roles
+from plaint.access.rules import STAFF_ROLES
+from plaint.core import clock
+from plaint.core.errors import Forbidden, InvalidInput, NotFound
+from plaint.organisations.models import Organisation
+from plaint.reporting.models import ReportKind
+from plaint.reporting.periods import Period, year
+from plaint.reporting.presenters import analysis_page as analysis_presented
+from plaint.reporting.selectors import SUPPRESS_BELOW, analysis_organisation
+from plaint.reporting.services import ReportRequest, report_figures, report_make
+from plaint.web.forms import GovukForm
+
+FORMATS = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+#: The tables whose rows are one value of an inbox filter, by the filter's parameter.
+LINKED_TABLES = {
+    "kind": "kind",
+    "category": "category",
+    "cause": "cause",
+    "channel": "channel",
+    "stage": "stage",
+    "outcome": "outcome",
+}
+#: The rows of the totals table, by the inbox filter that selects their cases (None: not one filter of the inbox).
+TOTALS_FILTERS: dict[str, dict[str, str] | None] = {
+    "received": {},
+    "complaints": {"kind": "complaint"},
+    "compliments": {"kind": "compliment"},
+    "suggestions": {"kind": "suggestion"},
+    "still_open": {"status": "open"},
+    "closed_in_period": None,
+}
+
+
+class AnalysisForm(GovukForm):
+    organisation = forms.ChoiceField(label=_("Organisation"))
+    year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=9999)
+    format = forms.ChoiceField(required=False, choices=[(key, key) for key in FORMATS], widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(item.slug, item.name) for item in organisations]  # type: ignore[attr-defined]
+        self.fields["year"].widget.attrs.update({"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"})
+
+
+def _analysed_organisations(user: User) -> list[Organisation]:
+    """The organisations whose figures the person may see (analysts, management, the complaints officer)."""
+    return [
+        organisation
+        for organisation in Organisation.objects.order_by("name")
+        if user.has_perm("cases.view_anonymised", organisation)
+    ]
+
+
+def _links(presented: dict[str, Any], report: dict[str, Any], slug: str, period: Period) -> dict[tuple[str, int], str]:
+    """The inbox address behind each count of this period (table key, row index), where there is one: counts under
+    five (small enough to point at a person) and counts no inbox filter selects exactly have none."""
+    base = {"scope": "all", "organisation": slug, "received_from": period.start, "received_to": period.end}
+    inbox = reverse("workspace:inbox")
+    links: dict[tuple[str, int], str] = {}
+    current, previous = report["current"], report["previous"]
+
+    def add(table: str, index: int, count: Any, filters: dict[str, str]) -> None:
+        if isinstance(count, int) and count >= SUPPRESS_BELOW:
+            links[(table, index)] = f"{inbox}?{urlencode(base | filters)}"
+
+    for index, (key, filters) in enumerate(TOTALS_FILTERS.items()):
+        if filters is not None:
+            add("totals", index, current["totals"][key], filters)
+    for table, parameter in LINKED_TABLES.items():
+        rows = current["counts"][table]
+        now = {row["key"]: row["count"] for row in rows}
+        keys = [row["key"] for row in rows]
+        keys += [row["key"] for row in previous["counts"][table] if row["key"] not in now]
+        for index, key in enumerate(keys):
+            if key:
+                add(table, index, now.get(key, 0), {parameter: key})
+    return links
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def analysis_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    organisations = _analysed_organisations(user)
+    if not organisations:
+        return render(
+            request,
+            "workspace/forbidden.html",
+            {"message": _("You may not see the figures of any organisation.")},
+            status=403,
+        )
+    today = clock.today_in(organisations[0].time_zone)
+    data = request.GET if request.GET else {"organisation": organisations[0].slug, "year": today.year}
+    form = AnalysisForm(data, organisations=organisations)
+    context: dict[str, Any] = {"form": form, "formats": list(FORMATS)}
+    if not form.is_valid():
+        return render(request, "workspace/analysis.html", context, status=400)
+    language = "nl" if (translation.get_language() or "en").startswith("nl") else "en"
+    try:
+        organisation = analysis_organisation(actor=user, slug=form.cleaned_data["organisation"])
+        period = year(form.cleaned_data["year"])
+    except (Forbidden, NotFound, InvalidInput) as error:
+        form.add_error(None, str(error))
+        return render(request, "workspace/analysis.html", context, status=400)
+    report_request = ReportRequest(
+        kind=ReportKind.ANNUAL,
+        organisation=organisation,
+        period=period,
+        language=language,
+        format=form.cleaned_data.get("format") or "pdf",
+    )
+    if form.cleaned_data.get("format"):
+        _report, content = report_make(actor=user, request=report_request)
+        response = HttpResponse(content, content_type=FORMATS[report_request.format])
+        name = f"analysis-{organisation.slug}-{period.label}-{language}.{report_request.format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    report = report_figures(actor=user, request=report_request)
+    presented = analysis_presented(report, language)
+    # Links to cases for those who work on the organisation's cases (a staff role there); analysts see figures only.
+    may_open_cases = bool(set(actor_case_roles(user, organisation)) & STAFF_ROLES)
+    links = _links(presented, report, organisation.slug, period) if may_open_cases else {}
+    query = {"organisation": organisation.slug, "year": period.label}
+    context |= {
+        "organisation": organisation,
+        "period": period,
+        "tables": [
+            {
+                **item,
+                "rows": [
+                    [
+                        (cell, links.get((item["table"].key, index)) if position == 1 else None)
+                        for position, cell in enumerate(row)
+                    ]
+                    for index, row in enumerate(item["table"].rows)
+                ],
+            }
+            for item in presented["tables"]
+        ],
+        "may_open_cases": may_open_cases,
+        "downloads": [(fmt, f"?{urlencode(query | {'format': fmt})}") for fmt in FORMATS],
+    }
+    return render(request, "workspace/analysis.html", context)

@@ -1,0 +1,152 @@
+"""The workspace's analysis page (issue 12, XS-20, XS-22, WU-15, WA-13): the annual analysis of an organisation with
+its charts and tables, each count of five or more linking to the inbox filtered to exactly the cases behind it, and
+the annual report's downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+import time_machine
+
+from plaint.reporting.models import GeneratedReport
+from tests.access.helpers import login_verified
+from tests.cases.factories import staff
+from tests.reporting.world import build, generated_specs
+
+pytestmark = pytest.mark.django_db
+
+FROZEN = dt.datetime(2027, 1, 20, 9, tzinfo=dt.UTC)
+LINK = re.compile(r'<td class="govuk-table__cell"><a class="govuk-link" href="([^"]+)">(\d+)</a></td>')
+PLAIN_COUNT = re.compile(r'<td class="govuk-table__cell">(\d+)</td>')
+
+
+@pytest.fixture
+def world():
+    return build(
+        generated_specs(year=2026, count=122) + generated_specs(year=2025, count=40, seed=3), slug="xs", name="XS2more"
+    )
+
+
+def page(client, user, query: str = "?organisation=xs&year=2026"):
+    with time_machine.travel(FROZEN, tick=False):
+        login_verified(client, user)
+        return client.get(f"/workspace/analysis/{query}")
+
+
+@pytest.mark.clause("XS-20", "WU-15", "WA-13")
+def test_each_count_links_to_exactly_the_cases_behind_it(client, world):
+    # Given the complaints officer of an organisation with a year of cases
+    officer = staff(world.organisation, "complaints_officer")
+    # When they open the analysis of 2026
+    response = page(client, officer)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "XS2more, 2026" in text and "<svg" in text
+    # Then counts of five or more link to the inbox with its own filters
+    links = [(html.unescape(href), int(count)) for href, count in LINK.findall(text)]
+    assert len(links) > 20
+    assert all(count >= 5 for _, count in links)
+    # and smaller counts are shown without a link
+    assert any(int(count) < 5 for count in PLAIN_COUNT.findall(text))
+    # and each link's list holds exactly as many cases as the count said
+    for href, count in links:
+        assert urlsplit(href).path == "/workspace/"
+        params = dict(parse_qsl(urlsplit(href).query))
+        assert params["received_from"] == "2026-01-01" and params["received_to"] == "2026-12-31"
+        with time_machine.travel(FROZEN, tick=False):
+            listed = client.get(href)
+        assert listed.status_code == 200
+        shown = re.search(r'id="inbox-count"[^>]*>\s*(\d+) case', listed.content.decode())
+        assert shown is not None and int(shown.group(1)) == count, (href, count)
+
+
+def test_analysts_see_figures_without_links_to_cases(client, world):
+    analyst = staff(world.organisation, "analyst")
+    response = page(client, analyst)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert not LINK.findall(text)
+    assert "You see the figures only" in text
+
+
+@pytest.mark.clause("XS-20", "WU-15")
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "start"),
+    [
+        ("pdf", "application/pdf", b"%PDF"),
+        ("csv", "text/csv", b""),
+        ("json", "application/json", b"{"),
+        ("xlsx", "application/vnd.openxmlformats", b"PK"),
+    ],
+)
+def test_the_annual_report_downloads_from_the_page(client, world, fmt, content_type, start):
+    officer = staff(world.organisation, "complaints_officer")
+    assert f"format={fmt}" in page(client, officer).content.decode()
+    # When a download is asked for, then the report is made, stored and handed out as a file
+    response = page(client, officer, f"?organisation=xs&year=2026&format={fmt}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert response["Content-Disposition"] == f'attachment; filename="analysis-xs-2026-en.{fmt}"'
+    assert response.content.startswith(start)
+    assert GeneratedReport.objects.get().format == fmt
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?organisation=xs&year=abc", "Enter a whole number."),
+        ("?organisation=xs&year=20270", "Ensure this value is less than or equal to 9999."),
+        ("?organisation=elsewhere&year=2026", "Select a valid choice."),
+    ],
+)
+def test_bad_input_is_a_clear_message(client, world, query, message):
+    officer = staff(world.organisation, "complaints_officer")
+    response = page(client, officer, query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_a_year_without_cases_is_an_honest_empty_page(client, world):
+    officer = staff(world.organisation, "complaints_officer")
+    response = page(client, officer, "?organisation=xs&year=2019")
+    assert response.status_code == 200
+    assert "No cases in this period." in response.content.decode()
+
+
+def test_people_without_figures_are_refused(client, world):
+    handler = staff(world.organisation, "handler")
+    assert page(client, handler).status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.clause("XS-20", "WU-15")
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_analysis_page_in_a_browser(browse, live_server, language):
+    from tests.workspace.test_browser import sign_in
+
+    # Given the complaints officer of an organisation with a year of cases
+    world = build(generated_specs(year=2026, count=60) + generated_specs(year=2025, count=20, seed=3), slug="xs")
+    officer = staff(world.organisation, "complaints_officer")
+    prefix = "" if language == "en" else "/nl"
+    sign_in(browse, live_server.url, officer, prefix)
+    page = browse.page
+    # When they follow the navigation to the analysis and ask for 2026, without JavaScript being needed for the form
+    page.locator("#workspace-navigation a", has_text="Analysis" if language == "en" else "Analyse").click()
+    page.locator("#id_year").fill("2026")
+    with page.expect_navigation():
+        page.locator("form.workspace-analysis-form button[type=submit]").click()
+    # Then the figures, charts and downloads are there, and the page passes axe
+    assert page.locator("section.workspace-analysis-table").count() > 5
+    assert page.locator("figure.workspace-chart svg").count() >= 3
+    browse.check(f"analysis {language}")
+    # and a count's link opens the inbox with exactly those cases
+    link = page.locator("td.govuk-table__cell a.govuk-link").first
+    count = link.inner_text()
+    with page.expect_navigation():
+        link.click()
+    assert page.locator("#inbox-count").inner_text().startswith(count)
+    browse.check(f"analysis linked inbox {language}")
