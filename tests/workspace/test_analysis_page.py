@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import time_machine
 
+from plaint.cases.models import Category
 from plaint.reporting.models import GeneratedReport
 from tests.access.helpers import login_verified
 from tests.cases.factories import staff
@@ -38,17 +39,28 @@ def page(client, user, query: str = "?organisation=xs&year=2026"):
 
 
 @pytest.mark.clause("XS-20", "WU-15", "WA-13")
-def test_each_count_links_to_exactly_the_cases_behind_it(client, world):
+@pytest.mark.parametrize(
+    ("extra", "label", "start", "end"),
+    [
+        ("", "2026", "2026-01-01", "2026-12-31"),
+        ("&quarter=2", "2026-Q2", "2026-04-01", "2026-06-30"),
+        ("&category=CATEGORY", "2026", "2026-01-01", "2026-12-31"),
+    ],
+    ids=["year", "quarter", "category"],
+)
+def test_each_count_links_to_exactly_the_cases_behind_it(client, world, extra, label, start, end):
     # Given the complaints officer of an organisation with a year of cases
     officer = staff(world.organisation, "complaints_officer")
-    # When they open the analysis of 2026
-    response = page(client, officer)
+    category = Category.objects.filter(organisation=world.organisation).order_by("code").first()
+    extra = extra.replace("CATEGORY", category.code)
+    # When they open the analysis of 2026 (or of its second quarter, or of one category)
+    response = page(client, officer, f"?organisation=xs&year=2026{extra}")
     assert response.status_code == 200
     text = response.content.decode()
-    assert "XS2more, 2026" in text and "<svg" in text
+    assert f"XS2more, {label}" in text and "<svg" in text
     # Then counts of five or more link to the inbox with its own filters
     links = [(html.unescape(href), int(count)) for href, count in LINK.findall(text)]
-    assert len(links) > 20
+    assert len(links) > (5 if extra else 20)
     assert all(count >= 5 for _, count in links)
     # and smaller counts are shown without a link
     assert any(int(count) < 5 for count in PLAIN_COUNT.findall(text))
@@ -56,12 +68,23 @@ def test_each_count_links_to_exactly_the_cases_behind_it(client, world):
     for href, count in links:
         assert urlsplit(href).path == "/workspace/"
         params = dict(parse_qsl(urlsplit(href).query))
-        assert params["received_from"] == "2026-01-01" and params["received_to"] == "2026-12-31"
+        assert (params["received_from"], params["received_to"]) == (start, end)
+        if "category" in extra:
+            assert params["category"] == category.code
         with time_machine.travel(FROZEN, tick=False):
             listed = client.get(href)
         assert listed.status_code == 200
         shown = re.search(r'id="inbox-count"[^>]*>\s*(\d+) case', listed.content.decode())
         assert shown is not None and int(shown.group(1)) == count, (href, count)
+
+
+def test_with_a_subject_unit_chosen_counts_are_not_linked(client, world):
+    # The inbox cannot filter by subject unit, so a link would not be exact
+    officer = staff(world.organisation, "complaints_officer")
+    response = page(client, officer, f"?organisation=xs&year=2026&unit={world.units[0].pk}")
+    assert response.status_code == 200
+    assert not LINK.findall(response.content.decode())
+    assert "no filter by subject unit" in response.content.decode()
 
 
 def test_analysts_see_figures_without_links_to_cases(client, world):

@@ -40,6 +40,8 @@ class ReportRequest:
     format: str = "pdf"
     commissioner: str | None = None
     duty: str = ""
+    category: str | None = None  # only the cases of this category (a code), for the workspace's analysis page
+    unit: int | None = None  # only the cases about this subject unit (its id)
 
 
 def report_figures(*, actor: User | None, request: ReportRequest, today: dt.date | None = None) -> dict[str, Any]:
@@ -56,13 +58,15 @@ def report_figures(*, actor: User | None, request: ReportRequest, today: dt.date
 
 def _report_figures(*, actor: User | None, request: ReportRequest, today: dt.date | None) -> dict[str, Any]:
     organisation, period = request.organisation, request.period
-    base = {
+    base: dict[str, Any] = {
         "kind": request.kind,
         "organisation": {"slug": organisation.slug, "name": organisation.name},
         "period": period.as_dict(),
         "commissioner": request.commissioner,
         "language": request.language,
     }
+    if request.category is not None or request.unit is not None:
+        base["filters"] = {"category": request.category, "unit": request.unit}
     if request.kind == ReportKind.QUARTERLY:
         current = registration(organisation=organisation, period=period, commissioner=request.commissioner)
         return base | {"current": current}
@@ -73,7 +77,13 @@ def _report_figures(*, actor: User | None, request: ReportRequest, today: dt.dat
     key = working_days_ensure(rules=rules, first=previous.start, last=max(period.end, today) + dt.timedelta(days=366))
 
     def one(target: Organisation, scope_period: Period, *, full: bool = True) -> dict[str, Any]:
-        scope = Scope(organisation=target, period=scope_period, commissioner=request.commissioner)
+        scope = Scope(
+            organisation=target,
+            period=scope_period,
+            commissioner=request.commissioner,
+            category=request.category,
+            unit=request.unit,
+        )
         return analysis(scope=scope, calendar=key, today=today, full=full)
 
     procedures = sorted(

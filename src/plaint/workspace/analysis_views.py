@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods
 from plaint.access.models import User
 from plaint.access.roles import actor_case_roles
 from plaint.access.rules import STAFF_ROLES
+from plaint.cases.models import Category
 from plaint.core import clock
 from plaint.core.errors import Forbidden, InvalidInput, NotFound
-from plaint.organisations.models import Organisation
+from plaint.organisations.models import Organisation, OrganisationalUnit
 from plaint.reporting.models import ReportKind
-from plaint.reporting.periods import Period, year
+from plaint.reporting.periods import Period, quarter, year
 from plaint.reporting.presenters import analysis_page as analysis_presented
 from plaint.reporting.selectors import SUPPRESS_BELOW, analysis_organisation
 from plaint.reporting.services import ReportRequest, report_figures, report_make
@@ -58,11 +59,27 @@ TOTALS_FILTERS: dict[str, dict[str, str] | None] = {
 class AnalysisForm(GovukForm):
     organisation = forms.ChoiceField(label=_("Organisation"))
     year = forms.IntegerField(label=_("Year"), min_value=1900, max_value=9999)
+    quarter = forms.ChoiceField(
+        label=_("Quarter"),
+        required=False,
+        choices=[("", _("The whole year"))] + [(str(n), f"Q{n}") for n in range(1, 5)],
+    )
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    unit = forms.ChoiceField(label=_("Subject unit"), required=False)
     format = forms.ChoiceField(required=False, choices=[(key, key) for key in FORMATS], widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [(item.slug, item.name) for item in organisations]  # type: ignore[attr-defined]
+        ids = [item.pk for item in organisations]
+        nl = (translation.get_language() or "en").startswith("nl")
+        categories = {
+            item.code: item.name("nl" if nl else "en")
+            for item in Category.objects.filter(organisation_id__in=ids).order_by("code")
+        }
+        self.fields["category"].choices = [("", _("Any")), *categories.items()]  # type: ignore[attr-defined]
+        units = OrganisationalUnit.objects.filter(organisation_id__in=ids).order_by("name")
+        self.fields["unit"].choices = [("", _("Any"))] + [(str(unit.pk), unit.name) for unit in units]  # type: ignore[attr-defined]
         self.fields["year"].widget.attrs.update({"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"})
 
 
@@ -75,10 +92,17 @@ def _analysed_organisations(user: User) -> list[Organisation]:
     ]
 
 
-def _links(presented: dict[str, Any], report: dict[str, Any], slug: str, period: Period) -> dict[tuple[str, int], str]:
+def _links(report: dict[str, Any], slug: str, period: Period, category: str | None) -> dict[tuple[str, int], str]:
     """The inbox address behind each count of this period (table key, row index), where there is one: counts under
     five (small enough to point at a person) and counts no inbox filter selects exactly have none."""
-    base = {"scope": "all", "organisation": slug, "received_from": period.start, "received_to": period.end}
+    base: dict[str, Any] = {
+        "scope": "all",
+        "organisation": slug,
+        "received_from": period.start,
+        "received_to": period.end,
+    }
+    if category is not None:
+        base["category"] = category
     inbox = reverse("workspace:inbox")
     links: dict[tuple[str, int], str] = {}
     current, previous = report["current"], report["previous"]
@@ -123,16 +147,21 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     language = "nl" if (translation.get_language() or "en").startswith("nl") else "en"
     try:
         organisation = analysis_organisation(actor=user, slug=form.cleaned_data["organisation"])
-        period = year(form.cleaned_data["year"])
+        number, part = form.cleaned_data["year"], form.cleaned_data.get("quarter")
+        period = quarter(f"{number}-Q{part}") if part else year(number)
     except (Forbidden, NotFound, InvalidInput) as error:
         form.add_error(None, str(error))
         return render(request, "workspace/analysis.html", context, status=400)
+    category = form.cleaned_data.get("category") or None
+    unit = int(form.cleaned_data["unit"]) if form.cleaned_data.get("unit") else None
     report_request = ReportRequest(
         kind=ReportKind.ANNUAL,
         organisation=organisation,
         period=period,
         language=language,
         format=form.cleaned_data.get("format") or "pdf",
+        category=category,
+        unit=unit,
     )
     if form.cleaned_data.get("format"):
         _report, content = report_make(actor=user, request=report_request)
@@ -144,8 +173,14 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     presented = analysis_presented(report, language)
     # Links to cases for those who work on the organisation's cases (a staff role there); analysts see figures only.
     may_open_cases = bool(set(actor_case_roles(user, organisation)) & STAFF_ROLES)
-    links = _links(presented, report, organisation.slug, period) if may_open_cases else {}
-    query = {"organisation": organisation.slug, "year": period.label}
+    # The inbox has no filter by subject unit: with one chosen, no count is linked (it would not be exact).
+    linked = may_open_cases and unit is None
+    links = _links(report, organisation.slug, period, category) if linked else {}
+    query = {
+        key: value
+        for key, value in request.GET.items()
+        if key in ("organisation", "year", "quarter", "category", "unit") and value
+    }
     context |= {
         "organisation": organisation,
         "period": period,
@@ -163,6 +198,7 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
             for item in presented["tables"]
         ],
         "may_open_cases": may_open_cases,
+        "unit_chosen": unit is not None,
         "downloads": [(fmt, f"?{urlencode(query | {'format': fmt})}") for fmt in FORMATS],
     }
     return render(request, "workspace/analysis.html", context)
