@@ -124,6 +124,7 @@ def test_the_annual_report_downloads_from_the_page(client, world, fmt, content_t
         ("?organisation=xs&year=abc", "Enter a whole number."),
         ("?organisation=xs&year=20270", "Ensure this value is less than or equal to 9999."),
         ("?organisation=elsewhere&year=2026", "Select a valid choice."),
+        ("?organisation=xs&year=2027&quarter=5", "Select a valid choice."),
     ],
 )
 def test_bad_input_is_a_clear_message(client, world, query, message):
