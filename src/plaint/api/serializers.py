@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from plaint.api.fields import BoundedDateField, BoundedDateTimeField, id_field
+from plaint.api.fields import MAX_DESCRIPTION, MAX_NOTE, BoundedDateField, BoundedDateTimeField, id_field, text_field
 from plaint.api.sensitive_serializers import SensitiveSummaryOutput
 from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
 from plaint.cases.selectors import CaseFilters, organisations_for_registration
@@ -79,7 +79,7 @@ class CaseRegisterInput(serializers.Serializer[Any]):
     organisation = serializers.SlugField(help_text=_("The slug of one of your organisations."))
     kind = serializers.ChoiceField(choices=vocabulary.KINDS, default="complaint")
     channel = serializers.ChoiceField(choices=vocabulary.CHANNELS)
-    description = serializers.CharField()
+    description = text_field(max_length=MAX_DESCRIPTION)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=300)
     received_at = BoundedDateTimeField(
         required=False, help_text=_("When the organisation received it; default now. Never in the future.")
@@ -92,7 +92,7 @@ class CaseRegisterInput(serializers.Serializer[Any]):
     subjects = SubjectInput(many=True, required=False)
     representative = RepresentativeInput(required=False, allow_null=True)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True)
 
     def validate_organisation(self, value: str) -> Organisation:
         actor = self.context["request"].user
