@@ -17,11 +17,22 @@ from typing import Any, Literal
 from plaint.engine import vocabulary as v
 from plaint.engine.calendar import Calendar, Duration, DurationUnit
 from plaint.engine.definition import Action, Condition, Procedure, Stage, Term
-from plaint.engine.messages import Lang, Message
+from plaint.engine.messages import NOBODY, NONE, Lang, Message, Words
 
 TermState = Literal["pending", "met", "missed", "extended", "paused", "not_applicable"]
 Status = Literal["open", "closed"]
 _OPEN_STATES: frozenset[str] = frozenset({"pending", "extended", "paused"})
+_STATE_WORDS: Mapping[str, Words] = MappingProxyType(
+    {
+        "pending": Words("pending", "lopend"),
+        "extended": Words("extended", "verlengd"),
+        "met": Words("met", "gehaald"),
+        "missed": Words("missed", "verstreken"),
+        "paused": Words("paused", "opgeschort"),
+        "not_applicable": Words("not applicable", "niet van toepassing"),
+        "not_started": Words("not started", "nog niet begonnen"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -390,7 +401,11 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
             warnings.append(
                 Message(
                     "warn_term_missed",
-                    {"label": term.label.en, "due": term_view.due.isoformat(), "clauses": ", ".join(term.clauses)},
+                    {
+                        "label": Words(term.label.en, term.label.nl),
+                        "due": term_view.due,
+                        "clauses": ", ".join(term.clauses),
+                    },
                 )
             )
         if term.on_missed is not None:
@@ -398,7 +413,8 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
                 triggers.append(LetterDue(term.on_missed.letter, f"missed:{term.key}", term_view.due))
             if term.on_missed.opens is not None:
                 rights.append(term.on_missed.opens)
-                body = procedure.external_body_by_key[term.on_missed.opens].name.en
+                name = procedure.external_body_by_key[term.on_missed.opens].name
+                body = Words(name.en, name.nl)
                 warnings.append(Message("right_opened", {"value": term.key, "body": body}))
     warnings += _admissibility_warnings(procedure, state)
     warnings += _complainant_warnings(procedure, state.complainant_group)
@@ -446,11 +462,7 @@ def _admissibility_warnings(procedure: Procedure, state: _Fold) -> list[Message]
     if state.received_on <= latest:
         return []
     code = "not_admissible_time_limit" if limit.effect == "refuse" else "late_complaint"
-    return [
-        Message(
-            code, {"incident": start.isoformat(), "limit": str(limit.duration), "clauses": ", ".join(limit.clauses)}
-        )
-    ]
+    return [Message(code, {"incident": start, "limit": limit.duration, "clauses": ", ".join(limit.clauses)})]
 
 
 def _excluded(procedure: Procedure, group: str) -> Message | None:
@@ -633,7 +645,7 @@ def _check(
         return [Message("case_not_started")]
     last = events[-1].at
     if today < last:
-        return [Message("date_before_last_event", {"day": today.isoformat(), "last": last.isoformat()})]
+        return [Message("date_before_last_event", {"day": today, "last": last})]
     if action == "letter_sent":
         letter = data.get("letter")
         if not any(due.key == letter for due in view.letters_due):
@@ -641,13 +653,13 @@ def _check(
         return []
     allowed_now = view.allowed_actions()
     if action not in allowed_now:
-        return [Message("action_not_allowed", {"action": action, "allowed": ", ".join(allowed_now) or "none"})]
+        return [Message("action_not_allowed", {"action": action, "allowed": ", ".join(allowed_now) or NONE})]
     permitted = [actor for actor, actions in view.allowed.items() if action in actions]
     if not any(role in permitted for role in roles):
         return [
             Message(
                 "action_not_for_role",
-                {"action": action, "roles": ", ".join(roles) or "nobody", "by": ", ".join(permitted)},
+                {"action": action, "roles": ", ".join(roles) or NOBODY, "by": ", ".join(permitted)},
             )
         ]
     if action == "term_extended":
@@ -694,7 +706,7 @@ def _check_extension(
     clauses = ", ".join(policy.clauses or term.clauses)
     term_view = view.term(key)
     if term_view is None or term_view.state not in ("pending", "extended"):
-        state = term_view.state if term_view is not None else "not started"
+        state = _STATE_WORDS[term_view.state if term_view is not None else "not_started"]
         return [Message("extension_not_pending", {"value": key, "state": state})]
     if not any(role in policy.by for role in roles):
         return [Message("extension_by_role", {"value": key, "by": ", ".join(policy.by)})]
@@ -711,9 +723,9 @@ def _check_extension(
                 "extension_too_long",
                 {
                     "value": key,
-                    "by": str(by),
-                    "max_total": str(policy.max_total),
-                    "latest": latest.isoformat(),
+                    "by": by,
+                    "max_total": policy.max_total,
+                    "latest": latest,
                     "clauses": clauses,
                 },
             )

@@ -44,7 +44,7 @@ def plan(procedure: Procedure, received: date, given: Mapping[str, date] | None 
             raise EngineInputError(
                 Message(
                     "plan_date_before_received",
-                    {"value": event, "day": day.isoformat(), "received": received.isoformat()},
+                    {"value": event, "day": day, "received": received},
                 )
             )
     calendar = procedure.working_calendar
