@@ -38,6 +38,7 @@ def test_werkpro_plan_follows_the_latest_path_to_the_committee() -> None:
     assert dues(deadlines) == {
         "subject_response": "2025-04-28",
         "officer_handling": "2025-05-26",
+        "klachtencommissie_md.internal_closed": "2025-11-26",  # the complainant's own limit (WP-15)
         "committee_decision": "2026-05-26",
         "measures_notice": "2026-06-26",
     }

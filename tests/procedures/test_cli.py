@@ -64,7 +64,9 @@ def test_plan_json() -> None:
         "key": "acknowledgement",
         "label": "Acknowledge receipt",
         "anchor": "received",
+        "anchor_date": "2025-04-07",
         "due": "2025-04-22",
+        "party": "organisation",
     }
     assert [d["key"] for d in document["deadlines"]] == [
         "acknowledgement",

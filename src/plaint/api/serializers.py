@@ -255,6 +255,18 @@ class TermOutput(serializers.Serializer[Any]):
     party = serializers.CharField(help_text=_("Who must act for the term to be met."))
 
 
+class LimitOutput(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text=_("<external body>.<anchor>, as `plaint procedures plan` lists it."))
+    body = serializers.CharField(help_text=_("The external body the complainant may go to."))
+    label = LabelOutput()  # type: ignore[assignment]
+    anchor = serializers.CharField(help_text=_("The event (or incident, awareness) the limit is counted from."))
+    started_on = serializers.DateField()
+    due = serializers.DateField(help_text=_("The last day the complainant can file in time."))
+    state = serializers.ChoiceField(choices=["open", "passed", "met", "late"])
+    filed_on = serializers.DateField(allow_null=True)
+    clauses = serializers.ListField(child=serializers.CharField())
+
+
 class EventOutput(serializers.Serializer[Any]):
     sequence = serializers.IntegerField()
     kind = serializers.CharField()
@@ -354,6 +366,10 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     )
     rights = serializers.ListField(
         child=serializers.CharField(), help_text=_("External bodies now open to the complainant.")
+    )
+    limits = LimitOutput(
+        many=True,
+        help_text=_("The complainant's own time limits to go to an external body (WP-15, WH-09), once started."),
     )
     warnings = serializers.ListField(child=serializers.CharField(), help_text=_("In the request's language."))
 

@@ -67,6 +67,28 @@ class TermView:
     party: str = "organisation"
 
 
+LimitState = Literal["open", "passed", "met", "late"]
+
+
+@dataclass(frozen=True)
+class LimitView:
+    """A time limit of the complainant's own (WP-15, WH-09): how long they have to go to an external body, counted
+    like a term from its anchor. `open`: still running; `passed`: ended without a filing; `met`/`late`: filed
+    (`filed_on`) within / after it."""
+
+    key: str  # "<body>.<counted_from>"
+    body: str
+    anchor: str  # an event, or incident / awareness
+    started_on: date
+    due: date
+    state: LimitState
+    duration: Duration
+    filed_on: date | None = None
+    effect: str = "warn"
+    clauses: tuple[str, ...] = ()
+    party: str = "complainant"
+
+
 @dataclass(frozen=True)
 class LetterDue:
     key: str
@@ -99,6 +121,7 @@ class CaseView:
     rights: tuple[str, ...]  # external bodies the complainant may now go to because a term was missed
     warnings: tuple[Message, ...]
     paused: bool = False
+    limits: tuple[LimitView, ...] = ()  # the complainant's own time limits that have started
 
     def term(self, key: str) -> TermView | None:
         return next((term for term in self.terms if term.key == key), None)
@@ -152,6 +175,7 @@ class _Fold:
     triggers: list[LetterDue] = field(default_factory=list)
     sent: Counter[str] = field(default_factory=Counter)
     last_at: date | None = None
+    filed: list[tuple[int, date, str | None]] = field(default_factory=list)  # external_filed: index, day, body
 
     def happened(self, event: str) -> bool:
         return event in self.occurrences
@@ -229,6 +253,9 @@ def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
         elif step.closes:
             state.status = "closed"
             state.closed_on = event.at
+        if event.kind == "external_filed":
+            body = state.stage.external_body if step.goes_to is not None and state.stage is not None else None
+            state.filed.append((index, event.at, body))
     return state
 
 
@@ -380,6 +407,88 @@ def _applies(term: Term, state: _Fold, anchor: _Occurrence) -> bool:
     return condition.facts is None or condition_holds(condition.facts, state.facts)
 
 
+# The complainant's own time limits
+
+
+def limit_key(body: str, counted_from: str) -> str:
+    return f"{body}.{counted_from}"
+
+
+def _limit_views(procedure: Procedure, calendar: Calendar, state: _Fold, today: date) -> tuple[LimitView, ...]:
+    views: list[LimitView] = []
+    for body in procedure.external_bodies:
+        filings = [(index, at) for index, at, key in state.filed if key in (None, body.key)]
+        first_filing = filings[0] if filings else None
+        for limit in body.time_limits:
+            start: date | None
+            if limit.counted_from == "incident":
+                start = state.incident_date
+            elif limit.counted_from == "awareness":
+                start = state.awareness_date
+            else:
+                occurrences = state.occurrences.get(limit.counted_from, [])
+                if first_filing is not None:  # counted from the anchor before the filing
+                    occurrences = [occurrence for occurrence in occurrences if occurrence.index < first_filing[0]]
+                start = occurrences[-1].at if occurrences else None
+            if start is None:
+                continue
+            due = calendar.add(start, limit.duration)
+            filed_on = first_filing[1] if first_filing is not None else None
+            if filed_on is not None:
+                limit_state: LimitState = "met" if filed_on <= due else "late"
+            else:
+                limit_state = "open" if today <= due else "passed"
+            views.append(
+                LimitView(
+                    key=limit_key(body.key, limit.counted_from),
+                    body=body.key,
+                    anchor=limit.counted_from,
+                    started_on=start,
+                    due=due,
+                    state=limit_state,
+                    duration=limit.duration,
+                    filed_on=filed_on,
+                    effect=limit.effect,
+                    clauses=limit.clauses or body.clauses,
+                )
+            )
+    return tuple(views)
+
+
+def late_filing(procedure: Procedure, limits: Sequence[LimitView], body: str) -> Message | None:
+    """The warning (or refusal) for a filing with `body` after every one of its time limits that had started; None
+    when it was in time under any of them ("within six months ... or within a year ...", WH-09), or when a limit
+    counted from an event had not started yet."""
+    definition = procedure.external_body_by_key.get(body)
+    if definition is None or not definition.time_limits:
+        return None
+    mine = [limit for limit in limits if limit.body == body and limit.filed_on is not None]
+    started = {limit.anchor for limit in mine}
+    unstarted_event = any(
+        limit.counted_from not in v.INCIDENT_ANCHORS and limit.counted_from not in started
+        for limit in definition.time_limits
+    )
+    if not mine or unstarted_event or any(limit.state == "met" for limit in mine):
+        return None
+    latest = max(mine, key=lambda limit: limit.due)
+    spec = next(limit for limit in definition.time_limits if limit.counted_from == latest.anchor)
+    consequence = spec.when_late
+    clauses = sorted({clause for limit in mine for clause in limit.clauses})
+    return Message(
+        "external_filed_late",
+        {
+            "body": Words(definition.name.en, definition.name.nl),
+            "filed": latest.filed_on,
+            "limit": latest.duration,
+            "due": latest.due,
+            "consequence": Words(
+                f" {consequence.en}" if consequence else "", f" {consequence.nl}" if consequence else ""
+            ),
+            "clauses": ", ".join(clauses),
+        },
+    )
+
+
 # Evaluating
 
 
@@ -416,6 +525,11 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
                 name = procedure.external_body_by_key[term.on_missed.opens].name
                 body = Words(name.en, name.nl)
                 warnings.append(Message("right_opened", {"value": term.key, "body": body}))
+    limits = _limit_views(procedure, calendar, state, today)
+    for body_key in dict.fromkeys(limit.body for limit in limits if limit.filed_on is not None):
+        late = late_filing(procedure, limits, body_key)
+        if late is not None:
+            warnings.append(late)
     warnings += _admissibility_warnings(procedure, state)
     warnings += _complainant_warnings(procedure, state.complainant_group)
     if state.kind is not None and state.kind not in procedure.kind_by_name:
@@ -436,6 +550,7 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
         rights=tuple(rights),
         warnings=tuple(warnings),
         paused=paused,
+        limits=limits,
     )
     return replace(view, allowed=MappingProxyType(_allowed(procedure, state, view)))
 
@@ -592,6 +707,23 @@ def decide(
     actor = _actor(before, action, roles)
     event = CaseEvent(action, today, actor, data)
     after = evaluate(procedure, [*events, event], today)
+    if action == "external_filed":
+        late = next((warning for warning in after.warnings if warning.code == "external_filed_late"), None)
+        if late is not None:
+            refusing = [limit for limit in after.limits if limit.state == "late" and limit.effect == "refuse"]
+            if refusing:
+                return Decision(accepted=False, event=None, view=before, errors=(late,))
+            # the late filing is flagged on the event itself, with the limits and clauses it broke
+            flagged = {
+                **data,
+                "late": {
+                    "limits": [limit.key for limit in after.limits if limit.state == "late"],
+                    "due": max(limit.due for limit in after.limits if limit.state == "late").isoformat(),
+                    "clauses": str(late.params["clauses"]).split(", ") if late.params["clauses"] else [],
+                },
+            }
+            event = CaseEvent(action, today, actor, flagged)
+            after = evaluate(procedure, [*events, event], today)
     started_before = {term.key for term in before.terms}
     open_before = {term.key for term in before.terms if term.state in _OPEN_STATES}
     started = tuple(term.key for term in after.terms if term.key not in started_before)

@@ -277,6 +277,12 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "term {value!r} was missed: the complainant may now go to {body}",
             "termijn {value!r} is verstreken: de klager kan nu naar {body}",
         ),
+        "external_filed_late": (
+            "filed with {body} on {filed}, after the complainant's time limit: {limit}, which ended on {due}."
+            "{consequence} ({clauses})",
+            "ingediend bij {body} op {filed}, na de termijn van de klager: {limit}, die eindigde op {due}."
+            "{consequence} ({clauses})",
+        ),
         "complainant_group_unknown": (
             "complainant group {value!r} is not one this procedure names; it is for {who_en}",
             "groep {value!r} van de klager staat niet in deze regeling; zij is bedoeld voor {who_nl}",

@@ -152,10 +152,14 @@ def _plan(command: BaseCommand, options: dict[str, Any]) -> None:
     command.stdout.write(f"{procedure.id} v{procedure.version}: {procedure.title.en}; received {received.isoformat()}")
     for deadline in deadlines:
         term = deadline.term
-        clauses = f" [{', '.join(term.clauses)}]" if term.clauses else ""
-        counted = f"{term.duration} from {deadline.anchor} on {deadline.anchor_date.isoformat()}"
-        if term.extension is not None and deadline.key.endswith(".extended"):
+        rule = term if term is not None else deadline.limit
+        assert rule is not None
+        clauses = f" [{', '.join(rule.clauses)}]" if rule.clauses else ""
+        counted = f"{rule.duration} from {deadline.anchor} on {deadline.anchor_date.isoformat()}"
+        if term is not None and term.extension is not None and deadline.key.endswith(".extended"):
             counted += f", extended by at most {term.extension.max_total}"
+        if term is None:
+            counted += "; the complainant's own time limit"
         command.stdout.write(f"{deadline.due.isoformat()}  {deadline.key:<28} {deadline.label.en} ({counted}){clauses}")
 
 
