@@ -166,3 +166,56 @@ def test_pages_outside_the_api_keep_django_pages(client):
     response = client.get("/nowhere/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    ("lang", "field", "value", "expected"),
+    [
+        ("en", "incident_date", "2025-02-30", "There is no such day: February 2025 has no day 30."),
+        ("nl", "incident_date", "2025-02-30", "Die dag bestaat niet: februari 2025 heeft geen dag 30."),
+        ("en", "incident_date", "2024-13-01", "There is no such day: a year has no month 13."),
+        ("en", "received_at", "2025-02-29T10:00:00Z", "There is no such day: February 2025 has no day 29."),
+    ],
+)
+def test_an_impossible_day_is_called_impossible_not_a_wrong_format(api, xs, intake, lang, field, value, expected):
+    # Given a registration with 30 February (or month 13)
+    with at(MARCH_3):
+        response = api.as_user(intake).register(complaint(xs.slug, **{field: value}), HTTP_ACCEPT_LANGUAGE=lang)
+    # Then that field is refused, saying the day does not exist (not "wrong format")
+    assert assert_error_shape(response, 400, "invalid")["errors"] == {field: [expected]}
+
+
+def test_a_leap_day_is_a_day(api, xs, intake):
+    with at(MARCH_3):
+        response = api.as_user(intake).register(complaint(xs.slug, incident_date="2024-02-29"))
+    assert response.status_code == 201, response.content[:300]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_description_or_note_over_its_maximum_is_refused_with_the_limit(api, xs, intake, lang):
+    # Given a description of 50,001 characters and a note of 5,001 (the documented maxima)
+    body = complaint(xs.slug, description="x" * 50_001, note="n" * 5_001)
+    with at(MARCH_3):
+        response = api.as_user(intake).register(body, HTTP_ACCEPT_LANGUAGE=lang)
+    # Then both are refused, naming the limit
+    errors = assert_error_shape(response, 400, "invalid")["errors"]
+    if lang == "en":
+        assert errors["description"] == [
+            "This text is too long: at most 50000 characters. Put a longer text in a document."
+        ]
+        assert errors["note"] == ["This text is too long: at most 5000 characters. Put a longer text in a document."]
+    else:
+        assert errors["note"] == [
+            "Deze tekst is te lang: hoogstens 5000 tekens. Zet een langere tekst in een document."
+        ]
+    # and at the limit both are accepted
+    with at(MARCH_3):
+        response = api.as_user(intake).register(complaint(xs.slug, description="x" * 50_000, note="n" * 5_000))
+    assert response.status_code == 201, response.content[:300]
+
+
+def test_an_action_note_over_its_maximum_is_refused(api, xs, intake):
+    with at(MARCH_3):
+        case = api.as_user(intake).register(complaint(xs.slug)).json()
+        response = api.act(case["id"], "acknowledged", {"version": case["version"], "note": "n" * 5_001})
+    assert list(assert_error_shape(response, 400, "invalid")["errors"]) == ["note"]

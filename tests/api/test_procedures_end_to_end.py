@@ -207,7 +207,7 @@ def test_workare_operational_complaint_reviewed_by_the_md_wa01_wa03_wa04_wa05_wa
     walk.act(D(2025, 5, 1), md, "meeting_held", "investigation", report="Met the complainant.")
     # When ten working days have passed without a response, the case warns (WA-07), in the reader's language
     detail = walk.detail(D(2025, 5, 6), md, HTTP_ACCEPT_LANGUAGE="nl")
-    assert any("2025-05-02" in warning and "WA-07" in warning for warning in detail["warnings"])
+    assert any("2 mei 2025" in warning and "WA-07" in warning for warning in detail["warnings"])
     assert any("moeten gebeuren" in warning for warning in detail["warnings"])
     # When the MD decides on Monday 12 May, the case closes with the written outcome in time
     case = walk.act(D(2025, 5, 12), md, "decided", "investigation", "closed", outcome="partly_well_founded")

@@ -42,3 +42,23 @@ def test_the_hourly_sweep_marks_missed_terms():
     # Then it refreshed that case, and the term is missed
     assert swept == 1
     assert case.terms.get(key="acknowledgement").state == "missed"
+
+
+def test_an_organisations_administrator_sees_only_its_cases_in_the_admin_as_the_readme_says():
+    """README: the admin holds organisations, people, roles, the outbox and the audit trail for superusers; an
+    organisation's administrator sees its cases there (read-only, each read audited), nothing of the installation."""
+    organisation = organisation_running("xs2more")
+    user = staff(organisation, "administrator")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    from django.test import Client
+
+    client = Client()
+    login_verified(client, user)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    text = index.content.decode()
+    assert "/admin/cases/case/" in text
+    for model in ("organisations/organisation/", "organisations/person/", "access/user/"):
+        assert f"/admin/{model}" not in text
+    assert client.get("/admin/organisations/organisation/").status_code in (302, 403)

@@ -72,7 +72,7 @@ def test_registration_without_a_procedure_in_force_is_refused_with_a_reason():
     # When a case is registered, then it is refused, naming the organisation and the day
     with pytest.raises(NoProcedure) as refused:
         register(organisation, None)
-    assert "Nowhere Ltd" in refused.value.text("en") and "2026-04-20" in refused.value.text("en")
+    assert "Nowhere Ltd" in refused.value.text("en") and "20 April 2026" in refused.value.text("en")
     assert Case.objects.count() == 0
 
 
@@ -417,3 +417,14 @@ def test_record_events_are_never_words_of_the_procedure_vocabulary():
     from plaint.engine import vocabulary
 
     assert not set(RECORD_EVENTS) & set(vocabulary.EVENTS)
+
+
+@time_machine.travel(APRIL_20, tick=False)
+def test_the_no_procedure_refusal_names_the_day_in_dutch_too():
+    from django.utils import translation
+
+    organisation = OrganisationFactory(name="Nowhere Ltd")
+    with pytest.raises(NoProcedure) as refused:
+        register(organisation, None)
+    with translation.override("nl"):
+        assert "20 april 2026" in refused.value.text("nl")

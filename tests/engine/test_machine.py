@@ -158,7 +158,7 @@ def test_wa07_warn_only_term_warns_when_missed(sample: Procedure) -> None:
     assert view.term("progress").state == "missed"  # type: ignore[union-attr]
     assert view.term("progress").warn_only  # type: ignore[union-attr]
     # The sample's progress term cites no clause, so the warning cites none either (and shows no empty brackets)
-    assert "Ten working days was due on 2025-04-28" in [str(w) for w in view.warnings]
+    assert "Ten working days was due on 28 April 2025" in [str(w) for w in view.warnings]
 
 
 def test_wu01_compliments_start_in_their_own_stage_and_terms_apply_by_kind(sample: Procedure) -> None:
@@ -198,7 +198,7 @@ def test_a_case_starts_with_received_and_dates_do_not_go_back(sample: Procedure)
         == "the case was already received"
     )
     late = decide(sample, events, "acknowledged", ["manager"], date(2025, 3, 2))
-    assert str(late.errors[0]) == "the date 2025-03-02 is before the case's last event (2025-03-03)"
+    assert str(late.errors[0]) == "the date 2 March 2025 is before the case's last event (3 March 2025)"
 
 
 def test_decision_reports_terms_started_and_stopped(sample: Procedure) -> None:
@@ -252,14 +252,16 @@ def test_evaluation_is_deterministic_and_linear(sample: Procedure) -> None:
 
 def test_a_warning_cites_its_clauses_in_brackets_and_no_brackets_without_them() -> None:
     from plaint.engine import Message
+    from plaint.engine.messages import Words
 
-    cited = Message("warn_term_missed", {"label": "Ten working days", "due": "2025-04-28", "clauses": "WA-07"})
-    uncited = Message("warn_term_missed", {"label": "Ten working days", "due": "2025-04-28", "clauses": ""})
+    label = Words("Ten working days", "Tien werkdagen")
+    cited = Message("warn_term_missed", {"label": label, "due": date(2025, 4, 28), "clauses": "WA-07"})
+    uncited = Message("warn_term_missed", {"label": label, "due": date(2025, 4, 28), "clauses": ""})
     assert (cited.text("en"), cited.text("nl")) == (
-        "Ten working days was due on 2025-04-28 (WA-07)",
-        "Ten working days had uiterlijk 2025-04-28 moeten gebeuren (WA-07)",
+        "Ten working days was due on 28 April 2025 (WA-07)",
+        "Tien werkdagen had uiterlijk 28 april 2025 moeten gebeuren (WA-07)",
     )
     assert (uncited.text("en"), uncited.text("nl")) == (
-        "Ten working days was due on 2025-04-28",
-        "Ten working days had uiterlijk 2025-04-28 moeten gebeuren",
+        "Ten working days was due on 28 April 2025",
+        "Tien werkdagen had uiterlijk 28 april 2025 moeten gebeuren",
     )

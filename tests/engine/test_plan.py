@@ -38,6 +38,7 @@ def test_werkpro_plan_follows_the_latest_path_to_the_committee() -> None:
     assert dues(deadlines) == {
         "subject_response": "2025-04-28",
         "officer_handling": "2025-05-26",
+        "klachtencommissie_md.internal_closed": "2025-11-26",  # the complainant's own limit (WP-15)
         "committee_decision": "2026-05-26",
         "measures_notice": "2026-06-26",
     }
@@ -58,7 +59,7 @@ def test_unknown_event_and_date_before_receipt_are_input_errors() -> None:
     assert str(raised.value) == "unknown event 'acknowleged'; did you mean 'acknowledged'?"
     with pytest.raises(EngineInputError) as raised:
         plan(procedure, date(2025, 4, 7), {"acknowledged": date(2025, 4, 1)})
-    assert str(raised.value) == "'acknowledged' is on 2025-04-01, before the complaint was received (2025-04-07)"
+    assert str(raised.value) == "'acknowledged' is on 1 April 2025, before the complaint was received (7 April 2025)"
 
 
 def test_wp23_a_case_keeps_the_version_valid_when_it_started(tmp_path: Path) -> None:
@@ -72,7 +73,7 @@ def test_wp23_a_case_keeps_the_version_valid_when_it_started(tmp_path: Path) -> 
     assert registry.on("minimal", date(2025, 6, 30)).version == 1
     assert registry.on("minimal", date(2025, 7, 1)).version == 2
     assert registry.latest("minimal").version == 2
-    with pytest.raises(EngineInputError, match="has no version valid on 2024-12-31"):
+    with pytest.raises(EngineInputError, match="has no version valid on 31 December 2024"):
         registry.on("minimal", date(2024, 12, 31))
     with pytest.raises(EngineInputError, match="unknown procedure 'minimall'; did you mean 'minimal'"):
         registry.latest("minimall")

@@ -161,7 +161,7 @@ def test_wa07_no_response_within_ten_working_days_only_warns_and_makes_the_expla
     assert first is not None
     assert (first.state, first.warn_only) == ("missed", True)
     assert [warning.code for warning in after.warnings] == ["warn_term_missed"]
-    assert after.warnings[0].text() == "Respond within ten working days was due on 2027-01-14 (WA-07)"
+    assert after.warnings[0].text() == "Respond within ten working days was due on 14 January 2027 (WA-07)"
     assert [(letter.key, letter.since) for letter in after.letters_due] == [("delay_explanation", date(2027, 1, 14))]
     # and the investigation carries on: the outcome can still be sent
     assert "decided" in after.allowed["board_member"]

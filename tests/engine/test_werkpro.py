@@ -43,7 +43,7 @@ def test_wp03_event_more_than_a_year_ago_is_flagged_not_admissible(werkpro: Proc
     events = given(werkpro, ("received", date(2025, 4, 14), MANAGER, {"incident_date": date(2024, 4, 1)}))
     # Then the engine warns that it is not admissible (WP-03)
     warnings = [str(w) for w in evaluate(werkpro, events, date(2025, 4, 14)).warnings]
-    assert warnings == ["not admissible: the event was on 2024-04-01, more than 1 year before receipt (WP-03)"]
+    assert warnings == ["not admissible: the event was on 1 April 2024, more than 1 year before receipt (WP-03)"]
     # When the manager refuses it / Then the case closes and a reasoned refusal is due
     events = given(
         werkpro, ("admissibility_decided", date(2025, 4, 15), MANAGER, {"outcome": "not_admissible"}), history=events

@@ -150,7 +150,7 @@ def test_xs13_extension_at_most_six_weeks_with_reasons_over_christmas(xs2more: P
     assert not again.accepted
     assert str(again.errors[0]) == (
         "extending term 'handling' by 1 week goes beyond the maximum of 6 weeks in total "
-        "(latest allowed due date 2026-02-09) (XS-13)"
+        "(latest allowed due date 9 February 2026) (XS-13)"
     )
 
 

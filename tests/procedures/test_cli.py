@@ -64,7 +64,9 @@ def test_plan_json() -> None:
         "key": "acknowledgement",
         "label": "Acknowledge receipt",
         "anchor": "received",
+        "anchor_date": "2025-04-07",
         "due": "2025-04-22",
+        "party": "organisation",
     }
     assert [d["key"] for d in document["deadlines"]] == [
         "acknowledgement",
@@ -82,6 +84,19 @@ def test_plan_text() -> None:
     assert lines[0] == "werkpro v1: WerkPro complaints regulation for clients; received 2025-04-14"
     assert lines[2].startswith("2025-05-26  officer_handling ")
     assert lines[2].endswith("(6 weeks from escalated on 2025-04-14) [WP-12]")
+
+
+def test_plan_text_in_dutch_reads_days_and_durations_in_dutch_and_lists_the_complainants_limit() -> None:
+    output, code = run("plan", "werkpro", "--received", "2025-04-14", "--lang", "nl")
+    assert code == 0
+    lines = output.splitlines()
+    assert lines[0].endswith("; ontvangen op 14 april 2025")
+    assert lines[2].strip().startswith("26 mei 2025  officer_handling ")
+    assert lines[2].endswith("(6 weken vanaf escalated op 14 april 2025) [WP-12]")
+    limit = next(line for line in lines if "klachtencommissie_md.internal_closed" in line)
+    assert limit.strip().startswith("26 november 2025")
+    assert "6 maanden vanaf internal_closed op 26 mei 2025; de eigen termijn van de klager) [WP-15]" in limit
+    assert not any(word in output for word in (" weeks", " months", "2025-"))
 
 
 @pytest.mark.parametrize(

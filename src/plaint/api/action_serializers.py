@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from plaint.api.fields import MAX_ID, BoundedDateField, id_field
+from plaint.api.fields import MAX_DESCRIPTION, MAX_ID, MAX_NOTE, BoundedDateField, id_field, text_field
 from plaint.engine import vocabulary
 from plaint.engine.calendar import Duration
 
@@ -30,7 +30,7 @@ class ActionInput(serializers.Serializer[Any]):
         min_value=0, max_value=MAX_ID, help_text=_("The case version you saw; 409 when it changed since.")
     )
     on = BoundedDateField(required=False, help_text=_("The day it happened; default today. Never in the future."))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
     on_behalf_of = serializers.ChoiceField(
         choices=vocabulary.PARTIES,
         required=False,
@@ -110,7 +110,7 @@ class TermExtendedInput(ActionInput):
 
 
 class _FollowUpRecorded(ActionInput):
-    description = serializers.CharField()
+    description = text_field(max_length=MAX_DESCRIPTION)
     owner = id_field(required=False, help_text=_("Person id of who sees to it."))
     follow_up_on = BoundedDateField(required=False, allow_null=True)
 

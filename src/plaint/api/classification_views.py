@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
+from plaint.api.fields import MAX_NOTE, text_field
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
 from plaint.cases.classification_services import case_classify
@@ -29,7 +30,7 @@ class ClassificationInput(serializers.Serializer[Any]):
         child=serializers.SlugField(), required=False, help_text=_("Cause codes: why it happened (XS-22).")
     )
     nature = serializers.ChoiceField(choices=Nature.choices, required=False, allow_blank=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
 
 
 class ClassificationView(ApiView):

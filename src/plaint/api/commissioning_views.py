@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
+from plaint.api.fields import MAX_NOTE, text_field
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
 from plaint.cases.commissioning_services import case_set_commissioning_party
@@ -22,7 +23,7 @@ class CommissioningPartyInput(serializers.Serializer[Any]):
     commissioning_party = serializers.CharField(
         allow_blank=True, max_length=200, help_text=_("The organisation's name; empty clears it.")
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
 
 
 class CommissioningPartyView(ApiView):

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
-from plaint.api.fields import MAX_ID
+from plaint.api.fields import MAX_ID, MAX_NOTE, text_field
 from plaint.api.presenters import case_presentation
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView
@@ -32,7 +32,7 @@ class ComplimentCopyInput(serializers.Serializer[Any]):
     version = serializers.IntegerField(
         min_value=0, max_value=MAX_ID, help_text=_("The case version you saw; 409 when it changed since.")
     )
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
 
 
 class EmailOutput(serializers.Serializer[Any]):

@@ -5,7 +5,9 @@ nests at most `MAX_JSON_DEPTH` levels.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from typing import Any
 
 from django.conf import settings
@@ -22,6 +24,26 @@ LATEST_DAY = dt.date(9998, 12, 31)
 MAX_JSON_DEPTH = 32
 
 OUT_OF_RANGE = _("Give a day between 1900 and 9998.")
+NO_SUCH_DAY = _("There is no such day: %(month)s %(year)s has no day %(day)s.")
+#: The longest description of a case or a follow-up (what the person said or wrote), and the longest note on an action
+#: or a party: the same limits as the staff pages' forms.
+MAX_DESCRIPTION = 50_000
+MAX_NOTE = 5_000
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTHS = (
+    _("January"),
+    _("February"),
+    _("March"),
+    _("April"),
+    _("May"),
+    _("June"),
+    _("July"),
+    _("August"),
+    _("September"),
+    _("October"),
+    _("November"),
+    _("December"),
+)
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:
@@ -31,9 +53,41 @@ def id_field(**kwargs: Any) -> serializers.IntegerField:
     return serializers.IntegerField(**kwargs)
 
 
+def text_field(*, max_length: int, **kwargs: Any) -> serializers.CharField:
+    """Free text (a description, a note) with a documented maximum length and a message that says it."""
+    return serializers.CharField(
+        max_length=max_length,
+        error_messages={
+            "max_length": _("This text is too long: at most {max_length} characters. Put a longer text in a document.")
+        },
+        **kwargs,
+    )
+
+
+def impossible_day(value: Any) -> str | None:
+    """The message for a day written as YYYY-MM-DD that does not exist (30 February), else None."""
+    match = _ISO_DAY.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if year < 1:
+        return str(OUT_OF_RANGE)
+    if not 1 <= month <= 12:
+        return str(_("There is no such day: a year has no month %(month)s.") % {"month": match.group(2)})
+    if 1 <= day <= calendar.monthrange(year, month)[1]:
+        return None
+    return str(NO_SUCH_DAY % {"month": _MONTHS[month - 1], "year": year, "day": day})
+
+
 class BoundedDateField(serializers.DateField):
     def to_internal_value(self, value: Any) -> dt.date:
-        day: dt.date = super().to_internal_value(value)
+        try:
+            day: dt.date = super().to_internal_value(value)
+        except serializers.ValidationError:
+            impossible = impossible_day(value)
+            if impossible is not None:
+                raise serializers.ValidationError(impossible, code="impossible_day") from None
+            raise
         if not EARLIEST_DAY <= day <= LATEST_DAY:
             raise serializers.ValidationError(OUT_OF_RANGE, code="out_of_range")
         return day
@@ -41,7 +95,13 @@ class BoundedDateField(serializers.DateField):
 
 class BoundedDateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value: Any) -> dt.datetime:
-        moment: dt.datetime = super().to_internal_value(value)
+        try:
+            moment: dt.datetime = super().to_internal_value(value)
+        except serializers.ValidationError:
+            impossible = impossible_day(value[:10]) if isinstance(value, str) else None
+            if impossible is not None:
+                raise serializers.ValidationError(impossible, code="impossible_day") from None
+            raise
         if not EARLIEST_DAY <= moment.date() <= LATEST_DAY:
             raise serializers.ValidationError(OUT_OF_RANGE, code="out_of_range")
         return moment

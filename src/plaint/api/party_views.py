@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.api.errors import error_responses
-from plaint.api.fields import id_field
+from plaint.api.fields import MAX_NOTE, BoundedDateField, id_field, text_field
 from plaint.api.serializers import CaseDetailOutput
 from plaint.api.views import ApiView, detail_response
 from plaint.cases.models import PartyRole
@@ -37,8 +37,8 @@ class PartyAddInput(serializers.Serializer[Any]):
     authorisation = serializers.CharField(
         required=False, allow_blank=True, help_text=_("How the complainant authorised a representative (WA-09).")
     )
-    consent_given_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    consent_given_on = BoundedDateField(required=False, allow_null=True)
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True, default="")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("name") and attrs.get("person") is None and attrs.get("unit") is None:

@@ -120,6 +120,25 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         ],
         "effects": [_effect(effect) for effect in case_effects(case=case)],
         "rights": list(view.rights),
+        "limits": [
+            {
+                "key": limit.key,
+                "body": limit.body,
+                "label": _label(
+                    procedure.external_body_by_key[limit.body].name
+                    if limit.body in procedure.external_body_by_key
+                    else None,
+                    limit.body,
+                ),
+                "anchor": limit.anchor,
+                "started_on": limit.started_on,
+                "due": limit.due,
+                "state": limit.state,
+                "filed_on": limit.filed_on,
+                "clauses": list(limit.clauses),
+            }
+            for limit in view.limits
+        ],
         "warnings": [message.text(lang) for message in view.warnings],
     }
 

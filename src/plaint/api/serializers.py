@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from plaint.api.fields import BoundedDateField, BoundedDateTimeField, id_field
+from plaint.api.fields import MAX_DESCRIPTION, MAX_NOTE, BoundedDateField, BoundedDateTimeField, id_field, text_field
 from plaint.api.sensitive_serializers import SensitiveSummaryOutput
 from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
 from plaint.cases.selectors import CaseFilters, organisations_for_registration
@@ -79,7 +79,7 @@ class CaseRegisterInput(serializers.Serializer[Any]):
     organisation = serializers.SlugField(help_text=_("The slug of one of your organisations."))
     kind = serializers.ChoiceField(choices=vocabulary.KINDS, default="complaint")
     channel = serializers.ChoiceField(choices=vocabulary.CHANNELS)
-    description = serializers.CharField()
+    description = text_field(max_length=MAX_DESCRIPTION)
     summary = serializers.CharField(required=False, allow_blank=True, max_length=300)
     received_at = BoundedDateTimeField(
         required=False, help_text=_("When the organisation received it; default now. Never in the future.")
@@ -92,7 +92,7 @@ class CaseRegisterInput(serializers.Serializer[Any]):
     subjects = SubjectInput(many=True, required=False)
     representative = RepresentativeInput(required=False, allow_null=True)
     confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = text_field(max_length=MAX_NOTE, required=False, allow_blank=True)
 
     def validate_organisation(self, value: str) -> Organisation:
         actor = self.context["request"].user
@@ -255,6 +255,18 @@ class TermOutput(serializers.Serializer[Any]):
     party = serializers.CharField(help_text=_("Who must act for the term to be met."))
 
 
+class LimitOutput(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text=_("<external body>.<anchor>, as `plaint procedures plan` lists it."))
+    body = serializers.CharField(help_text=_("The external body the complainant may go to."))
+    label = LabelOutput()  # type: ignore[assignment]
+    anchor = serializers.CharField(help_text=_("The event (or incident, awareness) the limit is counted from."))
+    started_on = serializers.DateField()
+    due = serializers.DateField(help_text=_("The last day the complainant can file in time."))
+    state = serializers.ChoiceField(choices=["open", "passed", "met", "late"])
+    filed_on = serializers.DateField(allow_null=True)
+    clauses = serializers.ListField(child=serializers.CharField())
+
+
 class EventOutput(serializers.Serializer[Any]):
     sequence = serializers.IntegerField()
     kind = serializers.CharField()
@@ -354,6 +366,10 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     )
     rights = serializers.ListField(
         child=serializers.CharField(), help_text=_("External bodies now open to the complainant.")
+    )
+    limits = LimitOutput(
+        many=True,
+        help_text=_("The complainant's own time limits to go to an external body (WP-15, WH-09), once started."),
     )
     warnings = serializers.ListField(child=serializers.CharField(), help_text=_("In the request's language."))
 

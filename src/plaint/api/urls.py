@@ -11,6 +11,7 @@ from plaint.api import (
     classification_views,
     commissioning_views,
     correspondence_views,
+    directory_views,
     improvement_views,
     party_views,
     sensitive_views,
@@ -59,6 +60,8 @@ urlpatterns = [
         improvement_views.ImprovementsView.as_view(),
         name="improvements",
     ),
+    path("organisations/<slug:slug>/people/", directory_views.PeopleView.as_view(), name="organisation-people"),
+    path("organisations/<slug:slug>/units/", directory_views.UnitsView.as_view(), name="organisation-units"),
     path("cases/", views.CasesView.as_view(), name="cases"),
     path("cases/<id:case_id>/", views.CaseDetailView.as_view(), name="case"),
     path(

@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
@@ -180,7 +182,7 @@ def _register(
             lazy_format(
                 _("%(organisation)s has no complaints procedure in force on %(day)s."),
                 organisation=organisation.name,
-                day=received_on.isoformat(),
+                day=lazy(date_format, str)(received_on, "j F Y"),
             )
         )
     procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)

@@ -409,9 +409,18 @@ class Article(Model):
 
 
 class ExternalTimeLimit(Model):
+    """The time the complainant has to go to an external body (WP-15, WH-09), counted like a term from an event of
+    the case (`internal_closed`) or from the incident or the complainant's awareness of it."""
+
     duration: DurationField
     counted_from: Annotated[str, _vocabulary_check("unknown_event", v.EVENTS + v.INCIDENT_ANCHORS)]
     text: Text | None = None
+    #: What a filing after the limit means: `warn` (default) flags it on the case, with the clauses, and the body
+    #: judges; `refuse` refuses the `external_filed` action.
+    effect: Literal["warn", "refuse"] = "warn"
+    #: The consequence the document states for a late filing, for the warning ("the committee decides whether it
+    #: still takes the complaint").
+    when_late: Text | None = None
     clauses: Clauses = ()
 
 

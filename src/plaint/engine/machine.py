@@ -17,11 +17,22 @@ from typing import Any, Literal
 from plaint.engine import vocabulary as v
 from plaint.engine.calendar import Calendar, Duration, DurationUnit
 from plaint.engine.definition import Action, Condition, Procedure, Stage, Term
-from plaint.engine.messages import Lang, Message
+from plaint.engine.messages import NOBODY, NONE, Lang, Message, Words
 
 TermState = Literal["pending", "met", "missed", "extended", "paused", "not_applicable"]
 Status = Literal["open", "closed"]
 _OPEN_STATES: frozenset[str] = frozenset({"pending", "extended", "paused"})
+_STATE_WORDS: Mapping[str, Words] = MappingProxyType(
+    {
+        "pending": Words("pending", "lopend"),
+        "extended": Words("extended", "verlengd"),
+        "met": Words("met", "gehaald"),
+        "missed": Words("missed", "verstreken"),
+        "paused": Words("paused", "opgeschort"),
+        "not_applicable": Words("not applicable", "niet van toepassing"),
+        "not_started": Words("not started", "nog niet begonnen"),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,28 @@ class TermView:
     party: str = "organisation"
 
 
+LimitState = Literal["open", "passed", "met", "late"]
+
+
+@dataclass(frozen=True)
+class LimitView:
+    """A time limit of the complainant's own (WP-15, WH-09): how long they have to go to an external body, counted
+    like a term from its anchor. `open`: still running; `passed`: ended without a filing; `met`/`late`: filed
+    (`filed_on`) within / after it."""
+
+    key: str  # "<body>.<counted_from>"
+    body: str
+    anchor: str  # an event, or incident / awareness
+    started_on: date
+    due: date
+    state: LimitState
+    duration: Duration
+    filed_on: date | None = None
+    effect: str = "warn"
+    clauses: tuple[str, ...] = ()
+    party: str = "complainant"
+
+
 @dataclass(frozen=True)
 class LetterDue:
     key: str
@@ -88,6 +121,7 @@ class CaseView:
     rights: tuple[str, ...]  # external bodies the complainant may now go to because a term was missed
     warnings: tuple[Message, ...]
     paused: bool = False
+    limits: tuple[LimitView, ...] = ()  # the complainant's own time limits that have started
 
     def term(self, key: str) -> TermView | None:
         return next((term for term in self.terms if term.key == key), None)
@@ -141,6 +175,7 @@ class _Fold:
     triggers: list[LetterDue] = field(default_factory=list)
     sent: Counter[str] = field(default_factory=Counter)
     last_at: date | None = None
+    filed: list[tuple[int, date, str | None]] = field(default_factory=list)  # external_filed: index, day, body
 
     def happened(self, event: str) -> bool:
         return event in self.occurrences
@@ -218,6 +253,9 @@ def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
         elif step.closes:
             state.status = "closed"
             state.closed_on = event.at
+        if event.kind == "external_filed":
+            body = state.stage.external_body if step.goes_to is not None and state.stage is not None else None
+            state.filed.append((index, event.at, body))
     return state
 
 
@@ -369,6 +407,88 @@ def _applies(term: Term, state: _Fold, anchor: _Occurrence) -> bool:
     return condition.facts is None or condition_holds(condition.facts, state.facts)
 
 
+# The complainant's own time limits
+
+
+def limit_key(body: str, counted_from: str) -> str:
+    return f"{body}.{counted_from}"
+
+
+def _limit_views(procedure: Procedure, calendar: Calendar, state: _Fold, today: date) -> tuple[LimitView, ...]:
+    views: list[LimitView] = []
+    for body in procedure.external_bodies:
+        filings = [(index, at) for index, at, key in state.filed if key in (None, body.key)]
+        first_filing = filings[0] if filings else None
+        for limit in body.time_limits:
+            start: date | None
+            if limit.counted_from == "incident":
+                start = state.incident_date
+            elif limit.counted_from == "awareness":
+                start = state.awareness_date
+            else:
+                occurrences = state.occurrences.get(limit.counted_from, [])
+                if first_filing is not None:  # counted from the anchor before the filing
+                    occurrences = [occurrence for occurrence in occurrences if occurrence.index < first_filing[0]]
+                start = occurrences[-1].at if occurrences else None
+            if start is None:
+                continue
+            due = calendar.add(start, limit.duration)
+            filed_on = first_filing[1] if first_filing is not None else None
+            if filed_on is not None:
+                limit_state: LimitState = "met" if filed_on <= due else "late"
+            else:
+                limit_state = "open" if today <= due else "passed"
+            views.append(
+                LimitView(
+                    key=limit_key(body.key, limit.counted_from),
+                    body=body.key,
+                    anchor=limit.counted_from,
+                    started_on=start,
+                    due=due,
+                    state=limit_state,
+                    duration=limit.duration,
+                    filed_on=filed_on,
+                    effect=limit.effect,
+                    clauses=limit.clauses or body.clauses,
+                )
+            )
+    return tuple(views)
+
+
+def late_filing(procedure: Procedure, limits: Sequence[LimitView], body: str) -> Message | None:
+    """The warning (or refusal) for a filing with `body` after every one of its time limits that had started; None
+    when it was in time under any of them ("within six months ... or within a year ...", WH-09), or when a limit
+    counted from an event had not started yet."""
+    definition = procedure.external_body_by_key.get(body)
+    if definition is None or not definition.time_limits:
+        return None
+    mine = [limit for limit in limits if limit.body == body and limit.filed_on is not None]
+    started = {limit.anchor for limit in mine}
+    unstarted_event = any(
+        limit.counted_from not in v.INCIDENT_ANCHORS and limit.counted_from not in started
+        for limit in definition.time_limits
+    )
+    if not mine or unstarted_event or any(limit.state == "met" for limit in mine):
+        return None
+    latest = max(mine, key=lambda limit: limit.due)
+    spec = next(limit for limit in definition.time_limits if limit.counted_from == latest.anchor)
+    consequence = spec.when_late
+    clauses = sorted({clause for limit in mine for clause in limit.clauses})
+    return Message(
+        "external_filed_late",
+        {
+            "body": Words(definition.name.en, definition.name.nl),
+            "filed": latest.filed_on,
+            "limit": latest.duration,
+            "due": latest.due,
+            "consequence": Words(
+                f" {consequence.en}" if consequence else "", f" {consequence.nl}" if consequence else ""
+            ),
+            "clauses": ", ".join(clauses),
+        },
+    )
+
+
 # Evaluating
 
 
@@ -390,7 +510,11 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
             warnings.append(
                 Message(
                     "warn_term_missed",
-                    {"label": term.label.en, "due": term_view.due.isoformat(), "clauses": ", ".join(term.clauses)},
+                    {
+                        "label": Words(term.label.en, term.label.nl),
+                        "due": term_view.due,
+                        "clauses": ", ".join(term.clauses),
+                    },
                 )
             )
         if term.on_missed is not None:
@@ -398,8 +522,14 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
                 triggers.append(LetterDue(term.on_missed.letter, f"missed:{term.key}", term_view.due))
             if term.on_missed.opens is not None:
                 rights.append(term.on_missed.opens)
-                body = procedure.external_body_by_key[term.on_missed.opens].name.en
+                name = procedure.external_body_by_key[term.on_missed.opens].name
+                body = Words(name.en, name.nl)
                 warnings.append(Message("right_opened", {"value": term.key, "body": body}))
+    limits = _limit_views(procedure, calendar, state, today)
+    for body_key in dict.fromkeys(limit.body for limit in limits if limit.filed_on is not None):
+        late = late_filing(procedure, limits, body_key)
+        if late is not None:
+            warnings.append(late)
     warnings += _admissibility_warnings(procedure, state)
     warnings += _complainant_warnings(procedure, state.complainant_group)
     if state.kind is not None and state.kind not in procedure.kind_by_name:
@@ -420,6 +550,7 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
         rights=tuple(rights),
         warnings=tuple(warnings),
         paused=paused,
+        limits=limits,
     )
     return replace(view, allowed=MappingProxyType(_allowed(procedure, state, view)))
 
@@ -446,11 +577,7 @@ def _admissibility_warnings(procedure: Procedure, state: _Fold) -> list[Message]
     if state.received_on <= latest:
         return []
     code = "not_admissible_time_limit" if limit.effect == "refuse" else "late_complaint"
-    return [
-        Message(
-            code, {"incident": start.isoformat(), "limit": str(limit.duration), "clauses": ", ".join(limit.clauses)}
-        )
-    ]
+    return [Message(code, {"incident": start, "limit": limit.duration, "clauses": ", ".join(limit.clauses)})]
 
 
 def _excluded(procedure: Procedure, group: str) -> Message | None:
@@ -580,6 +707,23 @@ def decide(
     actor = _actor(before, action, roles)
     event = CaseEvent(action, today, actor, data)
     after = evaluate(procedure, [*events, event], today)
+    if action == "external_filed":
+        late = next((warning for warning in after.warnings if warning.code == "external_filed_late"), None)
+        if late is not None:
+            refusing = [limit for limit in after.limits if limit.state == "late" and limit.effect == "refuse"]
+            if refusing:
+                return Decision(accepted=False, event=None, view=before, errors=(late,))
+            # the late filing is flagged on the event itself, with the limits and clauses it broke
+            flagged = {
+                **data,
+                "late": {
+                    "limits": [limit.key for limit in after.limits if limit.state == "late"],
+                    "due": max(limit.due for limit in after.limits if limit.state == "late").isoformat(),
+                    "clauses": str(late.params["clauses"]).split(", ") if late.params["clauses"] else [],
+                },
+            }
+            event = CaseEvent(action, today, actor, flagged)
+            after = evaluate(procedure, [*events, event], today)
     started_before = {term.key for term in before.terms}
     open_before = {term.key for term in before.terms if term.state in _OPEN_STATES}
     started = tuple(term.key for term in after.terms if term.key not in started_before)
@@ -633,7 +777,7 @@ def _check(
         return [Message("case_not_started")]
     last = events[-1].at
     if today < last:
-        return [Message("date_before_last_event", {"day": today.isoformat(), "last": last.isoformat()})]
+        return [Message("date_before_last_event", {"day": today, "last": last})]
     if action == "letter_sent":
         letter = data.get("letter")
         if not any(due.key == letter for due in view.letters_due):
@@ -641,13 +785,13 @@ def _check(
         return []
     allowed_now = view.allowed_actions()
     if action not in allowed_now:
-        return [Message("action_not_allowed", {"action": action, "allowed": ", ".join(allowed_now) or "none"})]
+        return [Message("action_not_allowed", {"action": action, "allowed": ", ".join(allowed_now) or NONE})]
     permitted = [actor for actor, actions in view.allowed.items() if action in actions]
     if not any(role in permitted for role in roles):
         return [
             Message(
                 "action_not_for_role",
-                {"action": action, "roles": ", ".join(roles) or "nobody", "by": ", ".join(permitted)},
+                {"action": action, "roles": ", ".join(roles) or NOBODY, "by": ", ".join(permitted)},
             )
         ]
     if action == "term_extended":
@@ -694,7 +838,7 @@ def _check_extension(
     clauses = ", ".join(policy.clauses or term.clauses)
     term_view = view.term(key)
     if term_view is None or term_view.state not in ("pending", "extended"):
-        state = term_view.state if term_view is not None else "not started"
+        state = _STATE_WORDS[term_view.state if term_view is not None else "not_started"]
         return [Message("extension_not_pending", {"value": key, "state": state})]
     if not any(role in policy.by for role in roles):
         return [Message("extension_by_role", {"value": key, "by": ", ".join(policy.by)})]
@@ -711,9 +855,9 @@ def _check_extension(
                 "extension_too_long",
                 {
                     "value": key,
-                    "by": str(by),
-                    "max_total": str(policy.max_total),
-                    "latest": latest.isoformat(),
+                    "by": by,
+                    "max_total": policy.max_total,
+                    "latest": latest,
                     "clauses": clauses,
                 },
             )

@@ -9,8 +9,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 Lang = Literal["en", "nl"]
 LANGS: Final = ("en", "nl")
@@ -276,6 +277,12 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "term {value!r} was missed: the complainant may now go to {body}",
             "termijn {value!r} is verstreken: de klager kan nu naar {body}",
         ),
+        "external_filed_late": (
+            "filed with {body} on {filed}, after the complainant's time limit: {limit}, which ended on {due}."
+            "{consequence} ({clauses})",
+            "ingediend bij {body} op {filed}, na de termijn van de klager: {limit}, die eindigde op {due}."
+            "{consequence} ({clauses})",
+        ),
         "complainant_group_unknown": (
             "complainant group {value!r} is not one this procedure names; it is for {who_en}",
             "groep {value!r} van de klager staat niet in deze regeling; zij is bedoeld voor {who_nl}",
@@ -294,6 +301,94 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         ),
     }
 )
+
+
+_MONTHS: Final = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+}
+#: A duration's unit (`DurationUnit` values) in words: (singular, plural) per language.
+_UNITS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = MappingProxyType(
+    {
+        "calendar_days": {"en": ("day", "days"), "nl": ("dag", "dagen")},
+        "working_days": {"en": ("working day", "working days"), "nl": ("werkdag", "werkdagen")},
+        "weeks": {"en": ("week", "weeks"), "nl": ("week", "weken")},
+        "months": {"en": ("month", "months"), "nl": ("maand", "maanden")},
+        "years": {"en": ("year", "years"), "nl": ("jaar", "jaar")},
+    }
+)
+
+
+class _DurationLike(Protocol):
+    amount: int
+    unit: str
+
+
+class Words(str):
+    """A word or phrase in both languages, for a message parameter (a term's label, "none"). It is its English
+    text (so it compares and prints as before) and knows its Dutch."""
+
+    nl: str
+
+    def __new__(cls, en: str, nl: str) -> Words:
+        words = super().__new__(cls, en)
+        words.nl = nl
+        return words
+
+    def get(self, lang: str) -> str:
+        return self.nl if lang == "nl" else str(self)
+
+
+NONE: Final = Words("none", "geen")
+NOBODY: Final = Words("nobody", "niemand")
+
+
+def day_text(day: date, lang: str = "en") -> str:
+    """A day as a person reads it: "22 April 2025", "22 april 2025"."""
+    return f"{day.day} {_MONTHS['nl' if lang == 'nl' else 'en'][day.month - 1]} {day.year}"
+
+
+def duration_text(duration: _DurationLike, lang: str = "en") -> str:
+    """A duration as a person reads it: "4 weeks", "4 weken", "10 werkdagen"."""
+    singular, plural = _UNITS[str(duration.unit)]["nl" if lang == "nl" else "en"]
+    return f"{duration.amount} {singular if duration.amount == 1 else plural}"
+
+
+def localised(value: object, lang: str = "en") -> object:
+    """A message parameter in `lang`: a day and a duration in words, `Words` in that language; else as it is."""
+    if isinstance(value, date):
+        return day_text(value, lang)
+    if isinstance(value, Words):
+        return value.get(lang)
+    if hasattr(value, "amount") and hasattr(value, "unit") and str(getattr(value, "unit", "")) in _UNITS:
+        return duration_text(value, lang)
+    return value
 
 
 def template(code: str, lang: str = "en") -> str:
@@ -318,7 +413,8 @@ class Message:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def text(self, lang: str = "en") -> str:
-        params = dict(self.params)
+        """The sentence in `lang`; days, durations and `Words` among the parameters read in that language."""
+        params = {name: localised(value, lang) for name, value in self.params.items()}
         suggestion = params.pop("suggestion", None)
         hint = ""
         if suggestion:

@@ -33,7 +33,7 @@ class Registry:
             if p.valid_from <= day and (p.valid_until is None or day <= p.valid_until)
         ]
         if not valid:
-            raise EngineInputError(Message("no_version_on", {"value": procedure_id, "day": day.isoformat()}))
+            raise EngineInputError(Message("no_version_on", {"value": procedure_id, "day": day}))
         return max(valid, key=lambda p: (p.valid_from, p.version))
 
     def _versions(self, procedure_id: str) -> tuple[Procedure, ...]:

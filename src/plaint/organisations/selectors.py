@@ -168,3 +168,35 @@ def before_today_q(field: str, *, time_zone_field: str = "organisation__time_zon
     for day, zones in sorted(by_day.items()):
         condition |= Q(**{f"{time_zone_field}__in": zones, f"{field}__lt": day})
     return condition
+
+
+def organisation_directory(*, person: Person | None, slug: str) -> Organisation | None:
+    """The organisation with `slug` when `person` is staff of it (a current membership with at least one role), for
+    the people and units pickers; None otherwise (the caller answers 404, so a slug's existence is not revealed)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or person is None:
+        return None
+    membership = membership_of(person=person, organisation=organisation)
+    if membership is None or not membership.roles.exists():
+        return None
+    return organisation
+
+
+def directory_people(*, organisation: Organisation) -> list[dict[str, object]]:
+    """What a picker needs of each current member: id, name, unit, role names; never contact details."""
+    return [
+        {
+            "id": membership.person_id,
+            "name": membership.person.name,
+            "unit": None if membership.unit is None else {"id": membership.unit_id, "name": membership.unit.name},
+            "roles": sorted(role.code for role in membership.roles.all()),
+        }
+        for membership in memberships_of(organisation=organisation).order_by("person__name", "person_id")
+    ]
+
+
+def directory_units(*, organisation: Organisation) -> list[dict[str, object]]:
+    return [
+        {"id": unit.pk, "name": unit.name, "part_of": unit.parent_id}
+        for unit in OrganisationalUnit.objects.filter(organisation=organisation).order_by("name", "pk")
+    ]

@@ -91,10 +91,15 @@ def promised_dates(*, case: Case, procedure: engine.Procedure, lang: str) -> lis
         if term.state == "missed":
             kept = False
         dates.append(PromisedDate(label=labels.get(term.key, term.key), due=term.due, kept=kept))
+    started = {limit.key: limit for limit in view.limits}
     for body in procedure.external_bodies:
         for limit in body.time_limits:
             text = tx(limit.text, language) if limit.text is not None else duration_words(limit.duration, language)
-            dates.append(PromisedDate(label=tx(body.name, language), due=None, text=text))
+            # Once its anchor happened (the internal handling closed, WP-15), the limit has a date like a term
+            running = started.get(f"{body.key}.{limit.counted_from}")
+            kept = None if running is None or running.state in ("open", "passed") else running.state == "met"
+            due = running.due if running is not None else None
+            dates.append(PromisedDate(label=tx(body.name, language), due=due, text=text, kept=kept))
     return dates
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from plaint.core import clock
@@ -58,7 +59,7 @@ def improvements_remind(*, today: dt.date) -> int:
                     ) % {
                         "title": improvement.title,
                         "organisation": improvement.organisation.name,
-                        "due": improvement.due_on.isoformat(),
+                        "due": date_format(improvement.due_on, "j F Y"),
                     }
                 email_queue(
                     organisation=improvement.organisation,

@@ -125,6 +125,9 @@ def _plan_arguments(parser: ArgumentParser) -> None:
         help="the day an event happened (repeatable); other events happen on the last day allowed",
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
+    parser.add_argument(
+        "--lang", choices=("en", "nl"), default="en", help="language of the text output (days and durations too)"
+    )
     parser.add_argument("--directory", help="a directory of procedure files (default: the bundled procedures)")
 
 
@@ -149,13 +152,20 @@ def _plan(command: BaseCommand, options: dict[str, Any]) -> None:
         }
         command.stdout.write(json.dumps(document, indent=2, ensure_ascii=False))
         return
+    if options.get("lang") == "nl":
+        _plan_dutch(command, procedure, received, deadlines)
+        return
     command.stdout.write(f"{procedure.id} v{procedure.version}: {procedure.title.en}; received {received.isoformat()}")
     for deadline in deadlines:
         term = deadline.term
-        clauses = f" [{', '.join(term.clauses)}]" if term.clauses else ""
-        counted = f"{term.duration} from {deadline.anchor} on {deadline.anchor_date.isoformat()}"
-        if term.extension is not None and deadline.key.endswith(".extended"):
+        rule = term if term is not None else deadline.limit
+        assert rule is not None
+        clauses = f" [{', '.join(rule.clauses)}]" if rule.clauses else ""
+        counted = f"{rule.duration} from {deadline.anchor} on {deadline.anchor_date.isoformat()}"
+        if term is not None and term.extension is not None and deadline.key.endswith(".extended"):
             counted += f", extended by at most {term.extension.max_total}"
+        if term is None:
+            counted += "; the complainant's own time limit"
         command.stdout.write(f"{deadline.due.isoformat()}  {deadline.key:<28} {deadline.label.en} ({counted}){clauses}")
 
 
@@ -226,3 +236,26 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         by_name = {sub.name: sub for sub in SUBCOMMANDS}
         by_name[options["subcommand"]].handle(self, options)
+
+
+def _plan_dutch(command: BaseCommand, procedure: Any, received: date, deadlines: Any) -> None:
+    """The plan in Dutch: "26 november 2025  key  label (6 maanden vanaf internal_closed op 26 mei 2025)"."""
+    from plaint.engine.messages import day_text, duration_text
+
+    command.stdout.write(
+        f"{procedure.id} v{procedure.version}: {procedure.title.nl}; ontvangen op {day_text(received, 'nl')}"
+    )
+    for deadline in deadlines:
+        term = deadline.term
+        rule = term if term is not None else deadline.limit
+        clauses = f" [{', '.join(rule.clauses)}]" if rule.clauses else ""
+        counted = (
+            f"{duration_text(rule.duration, 'nl')} vanaf {deadline.anchor} op {day_text(deadline.anchor_date, 'nl')}"
+        )
+        if term is not None and term.extension is not None and deadline.key.endswith(".extended"):
+            counted += f", verlengd met hoogstens {duration_text(term.extension.max_total, 'nl')}"
+        if term is None:
+            counted += "; de eigen termijn van de klager"
+        command.stdout.write(
+            f"{day_text(deadline.due, 'nl'):>17}  {deadline.key:<28} {deadline.label.nl} ({counted}){clauses}"
+        )
