@@ -10,11 +10,12 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from plaint.cases.models import CaseEvent
 from plaint.cases.routing_services import RoutingRefused
 from plaint.cases.services import PartyInput, case_act
-from plaint.core.errors import PlaintError
+from plaint.core.errors import InvalidInput, PlaintError
 from plaint.organisations.models import Membership, Role
 from tests.cases.factories import case_in_stage, organisation_running, person_of, register, staff
 
@@ -44,7 +45,12 @@ def test_wu07_xs19_only_the_routed_board_decides_a_complaint_about_the_senior_ma
     # When a manager and another senior manager try to decide it, they are refused, naming the rule and the clause
     for who in ("manager", "other_senior"):
         with pytest.raises(RoutingRefused) as refused:
-            case_act(case=case, actor=people[who], action="decided", data={"outcome": "unfounded"})
+            case_act(
+                case=case,
+                actor=people[who],
+                action="decided",
+                data={"explanation": "Findings.", "outcome": "unfounded"},
+            )
         assert refused.value.status == 409
         assert refused.value.rule == "decision_by_routed_role"
         assert "WU-07" in refused.value.clauses
@@ -56,14 +62,24 @@ def test_wu07_xs19_only_the_routed_board_decides_a_complaint_about_the_senior_ma
     case = case_act(
         case=case, actor=people["board"], action="handler_assigned", data={"handler": delegate, "delegate": True}
     )
-    case = case_act(case=case, actor=people["manager"], action="decided", data={"outcome": "unfounded"})
+    case = case_act(
+        case=case,
+        actor=people["manager"],
+        action="decided",
+        data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": "unfounded"},
+    )
     assert case.status == "closed"
 
 
 @time_machine.travel(DAY, tick=False)
 def test_wu07_the_board_itself_decides():
     _union, case, people = _union_about_senior_manager()
-    case = case_act(case=case, actor=people["board"], action="decided", data={"outcome": "well_founded"})
+    case = case_act(
+        case=case,
+        actor=people["board"],
+        action="decided",
+        data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": "well_founded"},
+    )
     assert case.status == "closed"
 
 
@@ -98,7 +114,9 @@ def test_wh07_the_person_who_decided_may_not_review_nor_be_named_reviewer():
     membership.roles.add(Role.objects.get(code="committee_member"))
     # When the decider tries to confirm the final position
     with pytest.raises(RoutingRefused) as refused:
-        case_act(case=case, actor=decider, action="review_decided", data={"outcome": "upheld"})
+        case_act(
+            case=case, actor=decider, action="review_decided", data={"reasons": "The facts stand.", "outcome": "upheld"}
+        )
     assert refused.value.rule == "unconnected_review" and "WH-07" in refused.value.clauses
     # or is named the reviewer
     senior = staff(workare, "senior_manager")
@@ -107,7 +125,9 @@ def test_wh07_the_person_who_decided_may_not_review_nor_be_named_reviewer():
     # Then an unconnected committee member may be named and confirms the position
     reviewer = staff(workare, "committee_member")
     case = case_act(case=case, actor=senior, action="handler_assigned", data={"handler": person_of(reviewer).pk})
-    case = case_act(case=case, actor=reviewer, action="review_decided", data={"outcome": "upheld"})
+    case = case_act(
+        case=case, actor=reviewer, action="review_decided", data={"reasons": "The facts stand.", "outcome": "upheld"}
+    )
     assert case.status == "closed"
 
 
@@ -124,4 +144,55 @@ def test_wh07_whoever_recorded_anything_in_an_earlier_stage_is_connected():
     for user in earlier:
         Membership.objects.get(person__user=user, organisation=workare).roles.add(committee)
         with pytest.raises(RoutingRefused):
-            case_act(case=case, actor=user, action="review_decided", data={"outcome": "changed"})
+            case_act(
+                case=case,
+                actor=user,
+                action="review_decided",
+                data={"reasons": "The facts stand.", "outcome": "changed"},
+            )
+
+
+@time_machine.travel(DAY, tick=False)
+def test_wu18_wp11_a_decision_without_its_explanation_is_refused_naming_what_is_missing():
+    """WU-18, WP-11, WA-07: `decided` needs the explanation the procedure lists; WH-08, WA-08: `review_decided` its
+    reasons. The message names what is missing; with it the decision is accepted."""
+    _union, case, people = _union_about_senior_manager()
+    with pytest.raises(InvalidInput) as refused:
+        case_act(case=case, actor=people["board"], action="decided", data={"outcome": "unfounded"})
+    assert "explanation" in str(refused.value.detail) and "content" in refused.value.errors
+    with translation.override("nl"):
+        assert "moet bevatten: explanation" in str(refused.value.detail)
+    workare, review, _decider = _review_case()
+    reviewer = staff(workare, "committee_member")
+    with pytest.raises(InvalidInput) as refused:
+        case_act(case=review, actor=reviewer, action="review_decided", data={"outcome": "upheld"})
+    assert "reasons" in str(refused.value.detail)
+
+
+@pytest.mark.parametrize(
+    ("procedure_id", "stage", "role", "unheard"),
+    [
+        ("xs2more", "handling", "senior_manager", "complainant_heard, subject_responded"),  # XS-09, XS-23
+        ("werkpro", "manager", "manager", "subject_responded"),  # WP-05
+        ("workare-handling", "investigation", "senior_manager", "complainant_heard"),  # WH-03
+    ],
+)
+@time_machine.travel(DAY, tick=False)
+def test_xs09_wp05_wh03_deciding_before_both_sides_are_heard_needs_the_reason(procedure_id, stage, role, unheard):
+    """XS-09, WP-05, WH-03, XS-23: both sides heard before `decided`; the documents allow exceptions (nobody to
+    hear, a complainant who declines), so deciding without it is refused unless the reason is given, then recorded."""
+    organisation = organisation_running(procedure_id)
+    case = case_in_stage(organisation, stage)
+    decider = staff(organisation, role)
+    outcome = "unfounded"
+    with pytest.raises(InvalidInput) as refused:
+        case_act(case=case, actor=decider, action="decided", data={"outcome": outcome, "explanation": "Findings."})
+    assert unheard in str(refused.value.detail) and "hearing_skipped_reason" in refused.value.errors
+    case = case_act(
+        case=case,
+        actor=decider,
+        action="decided",
+        data={"outcome": outcome, "explanation": "Findings.", "hearing_skipped_reason": "The employee has left."},
+    )
+    decided = CaseEvent.objects.get(case=case, kind="decided")
+    assert decided.data["hearing_skipped_reason"] == "The employee has left."

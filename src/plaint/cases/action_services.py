@@ -214,6 +214,8 @@ FIELD_REFUSALS = {
     "bad_extension_duration": "by",
     "extension_reason_required": "reason",
     "kind_not_accepted": "kind",
+    "content_required": "content",
+    "hearing_reason_required": "hearing_skipped_reason",
 }
 
 

@@ -133,10 +133,8 @@ def _reports_to_subject_q(person: Person, day: dt.date) -> Q | None:
     """Cases about someone above this person in a line-management chain (`access.rules.reports_to_subject`): per
     organisation the person belongs to, their chain of line managers, and the cases naming one of them as subject."""
     condition: Q | None = None
-    organisation_ids = set(
-        Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", flat=True)
-    )
-    for organisation in Organisation.objects.filter(pk__in=sorted(organisation_ids)):
+    memberships = Membership.objects.active_on(day).filter(person=person, line_manager__isnull=False)
+    for organisation in {membership.organisation for membership in memberships.select_related("organisation")}:
         chain = [manager.pk for manager in line_management_chain(person=person, organisation=organisation, on=day)]
         if not chain:
             continue

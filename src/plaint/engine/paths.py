@@ -76,6 +76,8 @@ def step_data(step: Step, handler: int | None = None) -> dict[str, Any]:
         data.update(handler=handler or 0, involved=False)
     if step.event in ("measure_recorded", "agreement_recorded"):
         data["description"] = "-"
+    if step.event in ("decided", "review_decided"):  # the content a decision carries, and why nobody was heard
+        data.update(explanation="-", reasons="-", hearing_skipped_reason="-")
     return data
 
 
