@@ -45,19 +45,31 @@ ROLES = (
     "administrator",
 )
 NONE, VIEW, ACT = "none", "view", "act"
-CASES = ("normal", "confidential", "own_subject", "about_manager", "other_normal", "other_confidential")
+CASES = (
+    "normal",
+    "confidential",
+    "own_subject",
+    "about_manager",
+    "about_line_manager",
+    "other_normal",
+    "other_confidential",
+)
 
 #: What each role may do with each case. `normal`: a complaint in its first stage; `confidential`: one in the
 #: formal stage (worked on by manager, senior manager, board); `own_subject`: a case about the role holder;
 #: `about_manager`: a formal complaint about a team manager whose line manager is the `manager` (routed past to the
-#: senior manager: WU-07); `other_*`: cases of the second organisation. The expert is a party of `normal` and
+#: senior manager: WU-07); `about_line_manager`: a formal complaint about the `manager`, to whom most roles report:
+#: whoever reports to a subject, directly or further down, is in conflict like the subject (issue 14);
+#: `other_*`: cases of the second organisation. The expert is a party of `normal` and
 #: `confidential` without any membership: may read, never act.
 EXPECTED: dict[str, dict[str, str]] = {
     "intake_staff": dict.fromkeys(CASES, NONE) | {"normal": ACT, "about_manager": ACT},
     "handler": dict.fromkeys(CASES, NONE) | {"normal": ACT, "about_manager": ACT},
     "manager": dict.fromkeys(CASES, NONE) | {"normal": ACT, "confidential": ACT},
-    "senior_manager": dict.fromkeys(CASES, NONE) | {"normal": ACT, "confidential": ACT, "about_manager": ACT},
-    "board_member": dict.fromkeys(CASES, NONE) | {"normal": ACT, "confidential": ACT, "about_manager": ACT},
+    "senior_manager": dict.fromkeys(CASES, NONE)
+    | {"normal": ACT, "confidential": ACT, "about_manager": ACT, "about_line_manager": ACT},
+    "board_member": dict.fromkeys(CASES, NONE)
+    | {"normal": ACT, "confidential": ACT, "about_manager": ACT, "about_line_manager": ACT},
     "complaints_officer": dict.fromkeys(CASES, NONE) | {"normal": ACT, "about_manager": ACT},
     "committee_member": dict.fromkeys(CASES, NONE) | {"normal": ACT, "about_manager": ACT},
     "analyst": dict.fromkeys(CASES, NONE),
@@ -70,8 +82,8 @@ SENSITIVE: dict[str, set[str]] = {
     "intake_staff": {"normal"},
     "handler": {"normal"},
     "manager": {"normal", "confidential"},
-    "senior_manager": {"normal", "confidential", "about_manager"},
-    "board_member": {"confidential", "about_manager"},
+    "senior_manager": {"normal", "confidential", "about_manager", "about_line_manager"},
+    "board_member": {"confidential", "about_manager", "about_line_manager"},
     "complaints_officer": set(),
     "committee_member": set(),
     "analyst": set(),
@@ -141,6 +153,9 @@ def _world() -> World:
     about_team_manager = (PartyInput(role="subject", person_id=person_of(team_manager).pk),)
     about = register(own, desk, subjects=about_team_manager, representative=representative)
     cases["about_manager"] = case_act(case=about, actor=desk, action="formal_requested")
+    about_line_manager = (PartyInput(role="subject", person_id=person_of(manager).pk),)
+    about = register(own, desk, subjects=about_line_manager, representative=representative)
+    cases["about_line_manager"] = case_act(case=about, actor=desk, action="formal_requested")
     other_desk = staff(other, "intake_staff")
     cases["other_normal"] = register(other, other_desk, representative=representative)
     cases["other_confidential"] = register(

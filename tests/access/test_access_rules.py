@@ -115,7 +115,10 @@ def test_who_sees_what(world):
         assert not sees("unit_head", about_unit) and sees("worker", about_unit)
         # about a manager: routed to the senior manager; the line manager in between is routed past (WU-07)
         assert not sees("team_manager", about_tm) and not sees("manager", about_tm)
-        assert sees("senior", about_tm) and sees("board", about_tm) and sees("worker", about_tm)
+        assert sees("senior", about_tm) and sees("board", about_tm) and sees("desk", about_tm)
+        # who reports to the subject, directly or further down, is in conflict like the subject (WU-07, issue 14)
+        assert not sees("worker", about_tm)
+        assert not users["worker"].has_perm("cases.act_on_case", Case.objects.get(pk=about_tm.pk))
         # confidential: the registrant, an expert linked to it, and the roles of its current stage only
         assert sees("desk", confidential) and sees("expert", confidential) and sees("manager", confidential)
         assert sees("worker", confidential)  # a handler: the first stage is worked on by handlers

@@ -153,7 +153,16 @@ def test_workers_union_from_informal_to_the_board_wu05_wu08_wu10_wu11_wu18(api):
     assert case["next_due"] == "2025-05-08"
     walk.act(D(2025, 4, 22), board, "complainant_heard", "board")
     walk.act(D(2025, 4, 24), board, "subject_responded", "board")
-    case = walk.act(D(2025, 5, 6), board, "decided", "board", "closed", outcome="unfounded")
+    case = walk.act(
+        D(2025, 5, 6),
+        board,
+        "decided",
+        "board",
+        "closed",
+        outcome="unfounded",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     # and its decision is final: nothing more may be done
     assert walk.terms()["board_response"] == ("2025-05-08", "met")
     assert case["my_actions"] == []
@@ -210,7 +219,16 @@ def test_workare_operational_complaint_reviewed_by_the_md_wa01_wa03_wa04_wa05_wa
     assert any("2 mei 2025" in warning and "WA-07" in warning for warning in detail["warnings"])
     assert any("moeten gebeuren" in warning for warning in detail["warnings"])
     # When the MD decides on Monday 12 May, the case closes with the written outcome in time
-    case = walk.act(D(2025, 5, 12), md, "decided", "investigation", "closed", outcome="partly_well_founded")
+    case = walk.act(
+        D(2025, 5, 12),
+        md,
+        "decided",
+        "investigation",
+        "closed",
+        outcome="partly_well_founded",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     assert walk.terms()["written_outcome"] == ("2025-05-20", "met")
     # When the complainant asks in writing for a review weeks later (WA-08: no time limit), the MD reviews
     case = walk.act(D(2025, 6, 2), contract_manager, "review_requested", "review", on_behalf_of="complainant")
@@ -243,7 +261,16 @@ def test_workare_handling_review_then_the_legal_ombudsman_wh02_wh04_wh05_wh07_wh
     walk.act(D(2025, 3, 17), director, "meeting_held", "investigation", report="What took place")
     # Then the director confirms in writing within three days of the meeting (WH-05)
     assert walk.terms()["meeting_confirmation"] == ("2025-03-20", "pending")
-    walk.act(D(2025, 3, 19), director, "decided", "investigation", "closed", outcome="agreement")
+    walk.act(
+        D(2025, 3, 19),
+        director,
+        "decided",
+        "investigation",
+        "closed",
+        outcome="agreement",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     assert walk.terms()["meeting_confirmation"] == ("2025-03-20", "met")
     # When the complainant asks for a review (WH-07), it goes to someone unconnected; final position in 14 days (WH-08)
     case = walk.act(D(2025, 3, 31), intake, "review_requested", "review", on_behalf_of="complainant")
@@ -352,7 +379,15 @@ def test_xs2more_delegated_extended_then_blik_op_werk_xs03_xs04_xs05_xs09_xs12_x
     # When a measure is recorded (XS-17) and the complaint is judged (XS-07) and closed unresolved (XS-18)
     case = walk.act(D(2025, 5, 1), handler, "measure_recorded", "handling", description="Check-in call after 1 week")
     assert case["follow_ups"][0]["kind"] == "measure"
-    walk.act(D(2025, 5, 20), handler, "decided", "handling", outcome="unfounded")
+    walk.act(
+        D(2025, 5, 20),
+        handler,
+        "decided",
+        "handling",
+        outcome="unfounded",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     assert walk.terms()["handling"] == ("2025-05-26", "met")
     case = walk.act(D(2025, 5, 22), management, "closed", "handling", "closed", outcome="unresolved")
     # Then the complainant is pointed to Blik op Werk (XS-12)
@@ -387,7 +422,15 @@ def test_werkpro_manager_officer_then_klachtencommissie_wp04_wp07_wp09_wp10_wp15
     assert [party["role"] for party in case["parties"]] == ["complainant", "subject"]
     walk.act(D(2025, 3, 5), manager, "handler_assigned", "manager", handler=person_of(manager).pk)
     walk.act(D(2025, 3, 12), manager, "meeting_held", "manager", report="Talk", shared_with=["complainant", "Bram"])
-    walk.act(D(2025, 3, 14), manager, "decided", "manager", outcome="unfounded")
+    walk.act(
+        D(2025, 3, 14),
+        manager,
+        "decided",
+        "manager",
+        outcome="unfounded",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     # When the complainant goes to the complaints officer on Monday 17 March (WP-07): six weeks, Monday 28 April
     case = walk.act(D(2025, 3, 17), manager, "escalated", "complaints_officer", on_behalf_of="complainant")
     assert walk.terms() == {"officer_handling": ("2025-04-28", "pending")}
@@ -397,7 +440,15 @@ def test_werkpro_manager_officer_then_klachtencommissie_wp04_wp07_wp09_wp10_wp15
     assert walk.case["next_due"] == "2025-04-02"
     walk.act(D(2025, 3, 31), officer, "subject_responded", "complaints_officer")
     walk.act(D(2025, 4, 3), officer, "meeting_held", "complaints_officer", report="Hearing", shared_with=["all"])
-    walk.act(D(2025, 4, 22), officer, "decided", "complaints_officer", outcome="unfounded")
+    walk.act(
+        D(2025, 4, 22),
+        officer,
+        "decided",
+        "complaints_officer",
+        outcome="unfounded",
+        explanation="Findings.",
+        hearing_skipped_reason="Not reached.",
+    )
     assert walk.terms()["officer_handling"] == ("2025-04-28", "met")
     walk.act(D(2025, 4, 24), officer, "internal_closed", "complaints_officer", "closed", outcome="unresolved")
     # When the complainant goes to the Klachtencommissie on 15 May (WP-15): six months is Saturday 15 November,

@@ -157,7 +157,10 @@ def test_the_data_subject_export_leaves_sensitive_sections_out(api, world):
             sections_path(case_id), {"kind": "medical", "title": "GP letter", "text": MEDICAL}, format="json"
         )
         case_act(
-            case=Case.objects.get(pk=case_id), actor=people["director"], action="decided", data={"outcome": "unfounded"}
+            case=Case.objects.get(pk=case_id),
+            actor=people["director"],
+            action="decided",
+            data={"explanation": "Findings.", "outcome": "unfounded"},
         )
         # When she asks for her data
         request = subject_request_create(

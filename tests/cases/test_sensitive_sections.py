@@ -192,7 +192,12 @@ def test_reading_the_sections_needs_the_permission_and_every_read_is_audited(wor
 
 def _closed(case: Case, director) -> Case:
     with time_machine.travel(MARCH_2, tick=False):
-        return case_act(case=case, actor=director, action="decided", data={"outcome": "unfounded"})
+        return case_act(
+            case=case,
+            actor=director,
+            action="decided",
+            data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": "unfounded"},
+        )
 
 
 @pytest.mark.clause("WA-11", "WA-12")

@@ -96,7 +96,12 @@ def test_an_action_the_procedure_does_not_allow_names_the_allowed_ones_in_englis
     case = register(xs, intake)
     # When the intake employee tries to decide it straight away
     with pytest.raises(ActionNotAllowed) as refused:
-        case_act(case=case, actor=intake, action="decided", data={"outcome": "well_founded"})
+        case_act(
+            case=case,
+            actor=intake,
+            action="decided",
+            data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": "well_founded"},
+        )
     # Then the refusal names what this person may do now, in both languages, and nothing is recorded
     assert refused.value.status == 409
     assert set(refused.value.allowed) == {"handler_assigned", "escalated", "acknowledged"}
@@ -266,7 +271,12 @@ def test_staff_record_the_complainants_request_on_their_behalf():
         case = register(union, intake)
         case = case_act(case=case, actor=intake, action="formal_requested")
         case = case_act(case=case, actor=manager, action="acknowledged")
-        case = case_act(case=case, actor=manager, action="decided", data={"outcome": "unfounded"})
+        case = case_act(
+            case=case,
+            actor=manager,
+            action="decided",
+            data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": "unfounded"},
+        )
     with travel(dt.date(2027, 1, 11)):
         case = case_act(case=case, actor=intake, action="escalated", on_behalf_of="complainant")
         escalation = case.events.get(kind="escalated")
@@ -363,7 +373,8 @@ def test_a_missing_or_wrong_outcome_is_an_error_on_that_field():
         case = case_act(case=case, actor=intake, action="escalated")
         case = case_act(case=case, actor=management, action="handling_started")
         # When management decides without an outcome, or with one the stage does not know
-        for data in ({}, {"outcome": "agreement"}):
+        given = {"explanation": "Findings.", "hearing_skipped_reason": "Nobody to hear."}
+        for data in (given, {"outcome": "agreement", **given}):
             with pytest.raises(InvalidInput) as refused:
                 case_act(case=case, actor=management, action="decided", data=data)
             # Then the error is on the outcome field and names the choices, and nothing is recorded

@@ -206,7 +206,14 @@ def test_decision_reports_terms_started_and_stopped(sample: Procedure) -> None:
     acknowledged = decide(sample, events, "acknowledged", ["manager"], date(2025, 3, 4))
     assert acknowledged.terms_started == ("progress",)
     events.append(acknowledged.event)  # type: ignore[arg-type]
-    decided = decide(sample, events, "decided", ["manager"], date(2025, 3, 5), {"outcome": "upheld"})
+    decided = decide(
+        sample,
+        events,
+        "decided",
+        ["manager"],
+        date(2025, 3, 5),
+        {"outcome": "upheld", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+    )
     assert decided.terms_stopped == ("progress",)
 
 

@@ -254,7 +254,12 @@ def test_wa01_the_contract_manager_manages_and_the_managing_director_handles_esc
     events = given(
         workare,
         ("handling_started", DAY, ("manager",), {}),
-        ("decided", date(2025, 4, 30), ("board_member",), {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 4, 30),
+            ("board_member",),
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         ("review_requested", date(2025, 5, 2), ("complainant",), {}),
         history=events,
     )
@@ -280,10 +285,20 @@ def test_wu14_every_step_of_every_stage_is_recorded_as_an_event() -> None:
         ("acknowledged", date(2025, 4, 17), ("manager",), {}),
         ("complainant_heard", date(2025, 4, 22), ("manager",), {}),
         ("report_shared", date(2025, 5, 6), ("manager",), {}),
-        ("decided", date(2025, 5, 8), ("manager",), {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 5, 8),
+            ("manager",),
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         ("escalated", date(2025, 5, 12), ("complainant",), {}),
         ("complainant_heard", date(2025, 5, 20), ("board_member",), {}),
-        ("decided", date(2025, 6, 2), ("board_member",), {"outcome": "partly_well_founded"}),
+        (
+            "decided",
+            date(2025, 6, 2),
+            ("board_member",),
+            {"outcome": "partly_well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
     ]
     events: list[CaseEvent] = []
     stages: list[str | None] = []
@@ -308,7 +323,12 @@ def test_wu18_the_response_explains_apologises_and_says_what_was_done() -> None:
         union,
         ("received", DAY, ("intake_staff",), {}),
         ("formal_requested", DAY, ("complainant",), {}),
-        ("decided", date(2025, 5, 2), ("manager",), {"outcome": "well_founded"}),
+        (
+            "decided",
+            date(2025, 5, 2),
+            ("manager",),
+            {"outcome": "well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
     )
     # When management decides / Then the response letter is due, with an explanation, an apology and the action taken
     due = evaluate(union, events, date(2025, 5, 2)).letters_due
@@ -318,7 +338,12 @@ def test_wu18_the_response_explains_apologises_and_says_what_was_done() -> None:
     events = given(
         union,
         ("escalated", date(2025, 5, 5), ("complainant",), {}),
-        ("decided", date(2025, 5, 20), ("board_member",), {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 5, 20),
+            ("board_member",),
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         history=events,
     )
     due = [letter.key for letter in evaluate(union, events, date(2025, 5, 20)).letters_due]
@@ -345,7 +370,12 @@ def test_xs17_corrective_and_preventive_measures_are_recorded_and_reported() -> 
         xs2more,
         ("measure_recorded", date(2025, 4, 22), ("handler",), {"description": "apology call"}),
         ("measure_recorded", date(2025, 4, 23), ("handler",), {"description": "intake checklist for all clients"}),
-        ("decided", date(2025, 4, 24), ("handler",), {"outcome": "well_founded"}),
+        (
+            "decided",
+            date(2025, 4, 24),
+            ("handler",),
+            {"outcome": "well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         history=events,
     )
     # Then both are on record and the outcome the complainant gets names the measures (XS-17)
@@ -387,7 +417,12 @@ def test_xs23_the_complainant_is_kept_informed_and_heard() -> None:
     events = given(
         xs2more,
         ("letter_sent", date(2025, 5, 20), ("senior_manager",), {"letter": "extension_notice"}),
-        ("decided", date(2025, 6, 2), ("handler",), {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 6, 2),
+            ("handler",),
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         history=events,
     )
     assert [letter.key for letter in evaluate(xs2more, events, date(2025, 6, 2)).letters_due] == ["outcome"]
@@ -447,7 +482,12 @@ def test_wp07_a_complainant_dissatisfied_with_the_handling_goes_to_the_complaint
         werkpro,
         ("received", DAY, ("manager",), {}),
         ("meeting_held", date(2025, 4, 16), ("manager",), {}),
-        ("decided", date(2025, 4, 22), ("manager",), {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 4, 22),
+            ("manager",),
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
     )
     # When the dissatisfied complainant goes to the complaints officer / Then the officer's stage starts (WP-07)
     events = given(werkpro, ("escalated", date(2025, 4, 25), ("complainant",), {}), history=events)
@@ -549,7 +589,12 @@ def test_wp22_an_anonymised_registration_goes_quarterly_to_the_commissioning_par
         werkpro,
         ("received", DAY, ("manager",), {}),
         ("escalated", DAY, ("complainant",), {}),
-        ("decided", date(2025, 5, 1), ("complaints_officer",), {"outcome": "well_founded"}),
+        (
+            "decided",
+            date(2025, 5, 1),
+            ("complaints_officer",),
+            {"outcome": "well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         ("measure_recorded", date(2025, 5, 2), ("complaints_officer",), {"description": "training"}),
     )
     # Then the subject and the measures the registration needs are on record (WP-22)

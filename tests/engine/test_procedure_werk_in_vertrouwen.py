@@ -92,7 +92,15 @@ def test_wv04_wv05_a_complaint_walked_from_the_complaints_officer_to_the_final_r
     case.do("subject_responded", ("committee_member",), date(2027, 5, 20))
 
     # when the committee issues its final report, judging the complaint well-founded (WV-05)
-    view = case.do("decided", ("committee_member",), date(2027, 6, 15), outcome="well_founded")
+    view = case.do(
+        "decided",
+        ("committee_member",),
+        date(2027, 6, 15),
+        outcome="well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the final report (judgement, advice on measures, prevention) is due to the complainant and management
     assert "final_report" in letters(view)
     final_report = procedure.letter_by_key["final_report"]
@@ -127,7 +135,12 @@ def test_wv04_well_foundedness_is_not_judged_before_admissibility(procedure: Pro
     case = at_the_committee(procedure)
     # when the committee tries to issue its final report
     decision = decide(
-        procedure, case.events, "decided", ("committee_member",), date(2027, 5, 3), {"outcome": "unfounded"}
+        procedure,
+        case.events,
+        "decided",
+        ("committee_member",),
+        date(2027, 5, 3),
+        {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
     )
     # then it is refused, naming what is allowed now
     assert not decision.accepted

@@ -98,7 +98,15 @@ def test_wa03_wa07_wa08_a_written_complaint_walked_through_investigation_and_rev
     view = case.do("meeting_held", ("board_member",), date(2027, 1, 7))
     assert "meeting_appointment" in letters(view)
     # and the written outcome is sent on Wednesday 13 January 2027
-    view = case.do("decided", ("board_member",), date(2027, 1, 13), outcome="unfounded")
+    view = case.do(
+        "decided",
+        ("board_member",),
+        date(2027, 1, 13),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then both response terms are met, the case is closed and a review can be asked
     assert term(view, "first_response") == ("met", date(2027, 1, 14))
     assert term(view, "written_outcome") == ("met", date(2027, 1, 29))
@@ -115,7 +123,15 @@ def test_wa03_wa07_wa08_a_written_complaint_walked_through_investigation_and_rev
     assert view.allowed == {"board_member": ("review_decided",), "complainant": ("withdrawn",)}
 
     # when the review does not alter the outcome
-    view = case.do("review_decided", ("board_member",), date(2027, 6, 10), outcome="upheld")
+    view = case.do(
+        "review_decided",
+        ("board_member",),
+        date(2027, 6, 10),
+        outcome="upheld",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the complainant is told why, and the case is closed for good
     assert (view.status, view.outcome) == ("closed", "upheld")
     assert "review_upheld" in letters(view)
@@ -181,7 +197,15 @@ def test_wa07_the_21_working_days_are_a_target_missing_them_warns(procedure: Pro
         "Respond within ten working days",
         "Written outcome of the investigation",
     ]
-    view = case.do("decided", ("board_member",), date(2027, 2, 3), outcome="partly_well_founded")
+    view = case.do(
+        "decided",
+        ("board_member",),
+        date(2027, 2, 3),
+        outcome="partly_well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     outcome = view.term("written_outcome")
     assert outcome is not None
     assert (outcome.state, outcome.late) == ("met", True)
@@ -201,7 +225,15 @@ def test_wa06_without_a_meeting_a_detailed_reply_within_21_days(procedure: Proce
     # and it is missed the day after
     assert term(case.view(date(2027, 1, 21)), "detailed_reply") == ("missed", date(2027, 1, 20))
     # when the reply with suggestions for resolution is sent on 19 January
-    view = case.do("decided", ("senior_manager",), date(2027, 1, 19), outcome="well_founded")
+    view = case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 19),
+        outcome="well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then it is met, and the outcome letter carries the suggestions
     assert term(view, "detailed_reply") == ("met", date(2027, 1, 20))
     assert "suggestions_for_resolution" in procedure.letter_by_key["outcome"].must_contain
@@ -272,11 +304,24 @@ def test_wa08_only_the_managing_director_reviews(procedure: Procedure) -> None:
     # given a decided complaint whose review was asked for
     case = written_complaint(procedure)
     case.do("handling_started", ("manager",), date(2026, 12, 22))
-    case.do("decided", ("senior_manager",), date(2027, 1, 5), outcome="unfounded")
+    case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 5),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     case.do("review_requested", ("complainant",), date(2027, 1, 6))
     # when the senior clinician tries to decide the review
     decision = decide(
-        procedure, case.events, "review_decided", ("senior_manager",), date(2027, 1, 7), {"outcome": "changed"}
+        procedure,
+        case.events,
+        "review_decided",
+        ("senior_manager",),
+        date(2027, 1, 7),
+        {"outcome": "changed", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
     )
     # then it is refused: the review is the Managing Director's
     assert not decision.accepted

@@ -91,7 +91,15 @@ def test_wh02_wh05_wh08_a_complaint_walked_through_meeting_review_and_legal_ombu
     assert term(view, "meeting_confirmation") == ("pending", date(2027, 1, 11))
 
     # when the director confirms what took place on Monday 11 January, no solution agreed
-    view = case.do("decided", ("senior_manager",), date(2027, 1, 11), outcome="unresolved")
+    view = case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 11),
+        outcome="unresolved",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then both terms are met, the meeting letter (not the detailed reply) is due, and the case is closed
     assert term(view, "meeting_confirmation") == ("met", date(2027, 1, 11))
     assert term(view, "eight_weeks") == ("met", date(2027, 2, 15))
@@ -112,7 +120,15 @@ def test_wh02_wh05_wh08_a_complaint_walked_through_meeting_review_and_legal_ombu
     assert term(view, "final_position") == ("pending", date(2027, 2, 1))
 
     # when the reviewer confirms the final position on Friday 29 January
-    view = case.do("review_decided", ("committee_member",), date(2027, 1, 29), outcome="upheld")
+    view = case.do(
+        "review_decided",
+        ("committee_member",),
+        date(2027, 1, 29),
+        outcome="upheld",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the term is met, the final-position letter names the Legal Ombudsman and its time limit (WH-09)
     assert term(view, "final_position") == ("met", date(2027, 2, 1))
     assert (view.status, view.outcome) == ("closed", "upheld")
@@ -159,7 +175,15 @@ def test_wh06_without_a_meeting_a_detailed_reply_within_21_days_of_the_acknowled
     # and it is missed on Thursday 14 January if nothing is sent
     assert term(case.view(date(2027, 1, 14)), "detailed_reply") == ("missed", date(2027, 1, 13))
     # when the director sends the detailed reply on Tuesday 12 January
-    view = case.do("decided", ("senior_manager",), date(2027, 1, 12), outcome="partly_well_founded")
+    view = case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 12),
+        outcome="partly_well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then it is met, and the detailed-reply letter (with suggestions for resolution) is the one due
     assert term(view, "detailed_reply") == ("met", date(2027, 1, 13))
     assert "detailed_reply" in letters(view)
@@ -208,7 +232,15 @@ def test_wh01_a_timely_response_sends_the_complainant_to_the_review_first(proced
     # given a complaint answered within eight weeks
     case = acknowledged_complaint(procedure)
     case.do("meeting_declined", ("complainant",), date(2026, 12, 28))
-    case.do("decided", ("senior_manager",), date(2027, 1, 12), outcome="unfounded")
+    case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 12),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # when the complainant wants to go to the Legal Ombudsman after the eight weeks
     decision = decide(procedure, case.events, "external_filed", ("complainant",), date(2027, 3, 1))
     # then it is refused: the internal review comes first
@@ -221,7 +253,15 @@ def test_wh07_the_reviewer_must_be_unconnected_with_the_matter(procedure: Proced
     # given a decided complaint whose review was asked
     case = acknowledged_complaint(procedure)
     case.do("meeting_declined", ("complainant",), date(2026, 12, 28))
-    case.do("decided", ("senior_manager",), date(2027, 1, 12), outcome="unfounded")
+    case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 12),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     case.do("review_requested", ("complainant",), date(2027, 1, 18))
     # when someone connected with the matter is named as reviewer
     involved = decide(
@@ -234,7 +274,12 @@ def test_wh07_the_reviewer_must_be_unconnected_with_the_matter(procedure: Proced
     case.do("handler_assigned", ("senior_manager",), date(2027, 1, 19), involved=False)
     # and the senior director who decided cannot decide the review
     by_director = decide(
-        procedure, case.events, "review_decided", ("senior_manager",), date(2027, 1, 20), {"outcome": "changed"}
+        procedure,
+        case.events,
+        "review_decided",
+        ("senior_manager",),
+        date(2027, 1, 20),
+        {"outcome": "changed", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
     )
     assert not by_director.accepted
     assert by_director.errors[0].code == "action_not_for_role"
@@ -245,7 +290,15 @@ def test_wh08_the_final_position_is_missed_after_14_days(procedure: Procedure) -
     # given a review asked on Monday 18 January 2027
     case = acknowledged_complaint(procedure)
     case.do("meeting_declined", ("complainant",), date(2026, 12, 28))
-    case.do("decided", ("senior_manager",), date(2027, 1, 12), outcome="unfounded")
+    case.do(
+        "decided",
+        ("senior_manager",),
+        date(2027, 1, 12),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     case.do("review_requested", ("complainant",), date(2027, 1, 18))
     # when no final position has come by Tuesday 2 February
     view = case.view(date(2027, 2, 2))

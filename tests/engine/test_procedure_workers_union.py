@@ -96,7 +96,15 @@ def test_wu08_wu10_wu11_a_formal_complaint_walked_through_stage_2_and_the_board(
     # when the conclusions are discussed with the staff member and their line manager (WU-09) and the response sent
     # on Friday 15 January 2027
     case.do("report_shared", ("manager",), date(2027, 1, 14))
-    view = case.do("decided", ("manager",), date(2027, 1, 15), outcome="unfounded")
+    view = case.do(
+        "decided",
+        ("manager",),
+        date(2027, 1, 15),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the response term is met, the case is closed, and only the route to the board remains
     assert term(view, "response") == ("met", date(2027, 1, 18))
     assert (view.status, view.outcome) == ("closed", "unfounded")
@@ -117,7 +125,15 @@ def test_wu08_wu10_wu11_a_formal_complaint_walked_through_stage_2_and_the_board(
 
     # when the board, after a further interview, decides on Tuesday 16 February 2027
     case.do("complainant_heard", ("board_member",), date(2027, 2, 9))
-    view = case.do("decided", ("board_member",), date(2027, 2, 16), outcome="partly_well_founded")
+    view = case.do(
+        "decided",
+        ("board_member",),
+        date(2027, 2, 16),
+        outcome="partly_well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the board's response is met on time and its decision is final: nothing more can be done
     board = view.term("board_response")
     assert board is not None
@@ -160,7 +176,15 @@ def test_wu10_no_response_within_four_weeks_makes_the_explanation_due(procedure:
     ]
     # when the explanation is sent and the response follows on 1 February
     case.do("letter_sent", ("manager",), date(2027, 1, 19), letter="delay_explanation")
-    view = case.do("decided", ("manager",), date(2027, 2, 1), outcome="well_founded")
+    view = case.do(
+        "decided",
+        ("manager",),
+        date(2027, 2, 1),
+        outcome="well_founded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # then the response is recorded as met, but late
     response = view.term("response")
     assert response is not None
@@ -284,7 +308,15 @@ def test_wu11_the_board_cannot_be_asked_before_stage_2_decided(procedure: Proced
 def test_wu11_no_term_for_the_board_is_missed_while_stage_2_is_still_running(procedure: Procedure) -> None:
     # given a formal complaint decided late, on 1 February 2027
     case = formal_complaint(procedure)
-    case.do("decided", ("manager",), date(2027, 2, 1), outcome="unfounded")
+    case.do(
+        "decided",
+        ("manager",),
+        date(2027, 2, 1),
+        outcome="unfounded",
+        explanation="-",
+        reasons="-",
+        hearing_skipped_reason="-",
+    )
     # when the board is asked on 3 February and has not decided by 4 March 2027
     case.do("escalated", ("complainant",), date(2027, 2, 3))
     view = case.view(date(2027, 3, 4))

@@ -114,7 +114,16 @@ def test_wp07_to_wp12_the_complaints_officer_around_kings_day_and_ascension(werk
     assert letters(werkpro, events, date(2026, 4, 24)).count("conversation_report") == 2
     assert evaluate(werkpro, events, date(2026, 4, 24)).term("subject_response").state == "met"  # type: ignore[union-attr]
     # When the officer decides / Then a written, reasoned outcome is due (WP-11) and WP-12 is met
-    events = given(werkpro, ("decided", date(2026, 5, 28), OFFICER, {"outcome": "partly_well_founded"}), history=events)
+    events = given(
+        werkpro,
+        (
+            "decided",
+            date(2026, 5, 28),
+            OFFICER,
+            {"outcome": "partly_well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
+        history=events,
+    )
     view = evaluate(werkpro, events, date(2026, 5, 28))
     assert view.term("officer_handling").state == "met"  # type: ignore[union-attr]
     assert "outcome" in [letter.key for letter in view.letters_due]
@@ -168,7 +177,12 @@ def test_wp14_to_wp19_internal_first_then_the_binding_committee_over_christmas(w
     events = given(
         werkpro,
         ("received", date(2025, 5, 1), MANAGER, {}),
-        ("decided", date(2025, 6, 2), MANAGER, {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 6, 2),
+            MANAGER,
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
     )
     # When the complainant tries the committee before internal handling ended / Then it is refused (WP-14)
     early = decide(werkpro, events, "external_filed", COMPLAINANT, date(2025, 6, 3))
@@ -214,7 +228,12 @@ def test_wp16_committee_refusal_closes_the_case_with_a_copy_to_werkpro(werkpro: 
     events = given(
         werkpro,
         ("received", date(2025, 5, 1), MANAGER, {}),
-        ("decided", date(2025, 5, 2), MANAGER, {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 5, 2),
+            MANAGER,
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         ("internal_closed", date(2025, 5, 2), MANAGER, {"outcome": "unresolved"}),
         ("external_filed", date(2025, 5, 10), COMPLAINANT, {}),
         ("external_admissibility_decided", date(2025, 5, 20), ADMIN, {"outcome": "not_admissible"}),
@@ -229,7 +248,12 @@ def test_wp19_no_measures_term_after_an_unfounded_decision(werkpro: Procedure) -
     events = given(
         werkpro,
         ("received", date(2025, 5, 1), MANAGER, {}),
-        ("decided", date(2025, 5, 2), MANAGER, {"outcome": "unfounded"}),
+        (
+            "decided",
+            date(2025, 5, 2),
+            MANAGER,
+            {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         ("internal_closed", date(2025, 5, 2), MANAGER, {"outcome": "unresolved"}),
         ("external_filed", date(2025, 5, 10), COMPLAINANT, {}),
         ("external_admissibility_decided", date(2025, 5, 20), ADMIN, {"outcome": "admissible"}),

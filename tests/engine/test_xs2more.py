@@ -74,7 +74,12 @@ def test_xs_full_walk_through_to_the_external_body(xs2more: Procedure) -> None:
         ("letter_sent", date(2025, 4, 23), ("administrator",), {"letter": "acknowledgement"}),
         ("complainant_heard", date(2025, 5, 1), ("handler",), {}),
         ("subject_responded", date(2025, 5, 2), ("handler",), {}),
-        ("decided", date(2025, 5, 19), MANAGEMENT, {"outcome": "well_founded"}),
+        (
+            "decided",
+            date(2025, 5, 19),
+            MANAGEMENT,
+            {"outcome": "well_founded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+        ),
         history=events,
     )
     view = evaluate(xs2more, events, date(2025, 5, 19))
@@ -209,9 +214,23 @@ def test_xs07_decision_is_well_founded_or_unfounded(xs2more: Procedure) -> None:
     )
     missing = decide(xs2more, events, "decided", MANAGEMENT, date(2025, 4, 9))
     assert str(missing.errors[0]) == "'decided' needs an outcome: one of well_founded, unfounded"
-    wrong = decide(xs2more, events, "decided", MANAGEMENT, date(2025, 4, 9), {"outcome": "agreement"})
+    wrong = decide(
+        xs2more,
+        events,
+        "decided",
+        MANAGEMENT,
+        date(2025, 4, 9),
+        {"outcome": "agreement", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+    )
     assert (
         str(wrong.errors[0])
         == "outcome 'agreement' is not possible for 'decided'; choose one of well_founded, unfounded"
     )
-    assert decide(xs2more, events, "decided", MANAGEMENT, date(2025, 4, 9), {"outcome": "unfounded"}).accepted
+    assert decide(
+        xs2more,
+        events,
+        "decided",
+        MANAGEMENT,
+        date(2025, 4, 9),
+        {"outcome": "unfounded", "explanation": "-", "reasons": "-", "hearing_skipped_reason": "-"},
+    ).accepted

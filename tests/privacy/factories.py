@@ -50,7 +50,12 @@ def xs2more_case(
     if closed is None:
         return case
     with at(closed):
-        case_act(case=case, actor=staff["manager"], action="decided", data={"outcome": outcome})
+        case_act(
+            case=case,
+            actor=staff["manager"],
+            action="decided",
+            data={"explanation": "Findings.", "hearing_skipped_reason": "Not reached.", "outcome": outcome},
+        )
         case_act(
             case=case,
             actor=staff["manager"],

@@ -99,7 +99,15 @@ def test_workare_handling_in_english_from_phone_intake_to_closure(client):
     walk.as_user(director).act(D(2025, 3, 5), "handler_assigned", "investigation", handler=person_of(director).pk)
     walk.act(D(2025, 3, 10), "meeting_offered", "investigation")
     walk.act(D(2025, 3, 17), "meeting_held", "investigation", report="What took place")
-    case = walk.act(D(2025, 3, 19), "decided", "investigation", "closed", outcome="agreement", explanation="Agreed.")
+    case = walk.act(
+        D(2025, 3, 19),
+        "decided",
+        "investigation",
+        "closed",
+        outcome="agreement",
+        explanation="Agreed.",
+        hearing_skipped_reason="Agreed by phone.",
+    )
     # Then it is closed with its outcome, and the history shows each step in English
     assert case.outcome == "agreement"
     body = walk.page(D(2025, 3, 19))
@@ -153,6 +161,13 @@ def test_xs2more_in_dutch_with_a_conflict_of_interest_an_extension_and_a_refusal
     assert again.status_code == 200
     assert "XS-13" in again.content.decode() and "Niet uitgevoerd" in again.content.decode()
     # When the handler decides and management closes it
-    walk.as_user(other).act(D(2025, 5, 20), "decided", "handling", outcome="unfounded", explanation="Geen bewijs.")
+    walk.as_user(other).act(
+        D(2025, 5, 20),
+        "decided",
+        "handling",
+        outcome="unfounded",
+        explanation="Geen bewijs.",
+        hearing_skipped_reason="-",
+    )
     case = walk.as_user(management).act(D(2025, 5, 22), "closed", "handling", "closed", outcome="unresolved")
     assert case.status == "closed"

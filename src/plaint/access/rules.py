@@ -275,6 +275,20 @@ def is_routed_past(user: Any, case: Any) -> bool:
     return False
 
 
+@predicate
+def reports_to_subject(user: Any, case: Any) -> bool:
+    """Reports to a subject of the case, directly or further down the line: in conflict like the subject (WU-07,
+    WP-04, XS-14). Their line-management chain in the case's organisation holds a subject."""
+    day, person = _day_and_person(user)
+    if person is None or case is None:
+        return False
+    subjects = set(case.parties.filter(role="subject", person__isnull=False).values_list("person_id", flat=True))
+    if not subjects:
+        return False
+    chain = line_management_chain(person=person, organisation=case.organisation, on=day)
+    return any(manager.pk in subjects for manager in chain)
+
+
 def roles_in_many(*, people: list[Person], organisation: Organisation, day: dt.date) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     rows = (
@@ -287,7 +301,7 @@ def roles_in_many(*, people: list[Person], organisation: Organisation, day: dt.d
     return found
 
 
-has_conflict = is_subject_or_involved | manages_subject_unit | is_routed_past
+has_conflict = is_subject_or_involved | manages_subject_unit | is_routed_past | reports_to_subject
 is_assigned = is_handler_or_delegate | is_committee_or_expert | is_registrant
 
 #: See a case: never with a conflict of interest; a normal case as staff of its organisation (or the firm serving

@@ -60,6 +60,11 @@ class DecidedInput(ActionInput):
     explanation = serializers.CharField(required=False, allow_blank=True)
     apology = serializers.CharField(required=False, allow_blank=True)
     action_taken = serializers.CharField(required=False, allow_blank=True)
+    hearing_skipped_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text=_("Why both sides were not heard, where the procedure allows it (XS-09, WP-05, WH-03)."),
+    )
 
 
 class _OutcomeWithReasons(ActionInput):

@@ -33,6 +33,7 @@ from plaint.cases.models import (
     FollowUpKind,
     PartyRole,
 )
+from plaint.cases.routing_services import routing_check
 from plaint.core import clock
 from plaint.core.errors import Forbidden, lazy_format
 from plaint.organisations.models import Person
@@ -86,6 +87,16 @@ def case_act(
         roles = _roles_for(locked, actor, on_behalf_of)
         view = engine.evaluate(procedure, events, day)
         data = _prepare(locked, view, action, data, roles)
+        routing_check(
+            case=locked,
+            actor=actor,
+            procedure=procedure,
+            view=view,
+            events=events,
+            action=action,
+            data=data,
+            on_behalf_of=on_behalf_of,
+        )
         # A report of a conversation is an interview record, kept apart (WA-11): the event keeps only its id.
         data = sensitive_services.report_set_apart(case=locked, actor=actor, action=action, data=data)
         decision = engine.decide(procedure, events, action, roles, day, data)
@@ -203,6 +214,8 @@ FIELD_REFUSALS = {
     "bad_extension_duration": "by",
     "extension_reason_required": "reason",
     "kind_not_accepted": "kind",
+    "content_required": "content",
+    "hearing_reason_required": "hearing_skipped_reason",
 }
 
 

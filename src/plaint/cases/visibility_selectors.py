@@ -35,6 +35,7 @@ from plaint.cases.models import (
 )
 from plaint.core import clock
 from plaint.organisations.models import Membership, Organisation, Person
+from plaint.organisations.selectors import line_management_chain
 
 logger = logging.getLogger(__name__)
 
@@ -128,6 +129,21 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
     return condition
 
 
+def _reports_to_subject_q(person: Person, day: dt.date) -> Q | None:
+    """Cases about someone above this person in a line-management chain (`access.rules.reports_to_subject`): per
+    organisation the person belongs to, their chain of line managers, and the cases naming one of them as subject."""
+    condition: Q | None = None
+    memberships = Membership.objects.active_on(day).filter(person=person, line_manager__isnull=False)
+    for organisation in {membership.organisation for membership in memberships.select_related("organisation")}:
+        chain = [manager.pk for manager in line_management_chain(person=person, organisation=organisation, on=day)]
+        if not chain:
+            continue
+        about = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=chain).values("case_id")
+        part = Q(organisation_id=organisation.pk) & Q(pk__in=about)
+        condition = part if condition is None else condition | part
+    return condition
+
+
 def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     """The cases the actor may see (`cases.view_case`), as one filter: never a loop over cases.
 
@@ -165,6 +181,9 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     routed_past = _routed_past_q(person, day)
     if routed_past is not None:
         conflict |= routed_past
+    reports_to = _reports_to_subject_q(person, day)
+    if reports_to is not None:
+        conflict |= reports_to
     return Case.objects.filter(visible & ~conflict)
 
 

@@ -292,6 +292,16 @@ class Transition(Model):
     closes: bool = False
 
 
+class Hearing(Model):
+    """Both sides heard before the action (XS-09, WP-05, WH-03, XS-23): `events` must have happened first; where the
+    document allows exceptions, `exceptions: true` lets the action go ahead with a reason (`hearing_skipped_reason`),
+    warned and recorded."""
+
+    events: Annotated[tuple[Event, ...], Field(min_length=1)]
+    exceptions: bool = False
+    clauses: Clauses = ()
+
+
 class Action(Model):
     event: Event
     by: Annotated[tuple[Actor, ...], Field(min_length=1)]
@@ -304,6 +314,10 @@ class Action(Model):
     goes_to: Key | None = None
     closes: bool = False
     then: dict[Outcome, Transition] = Field(default_factory=dict)
+    #: What the action's data must contain (a decision's explanation, apology, action taken, reasons: WU-18, WH-08).
+    requires: tuple[Key, ...] = ()
+    #: Both sides heard first (XS-09, WP-05, WH-03, XS-23).
+    hearing: Hearing | None = None
     clauses: Clauses = ()
 
     def transition(self, outcome: str | None) -> Transition:

@@ -812,6 +812,22 @@ def _check(
                     {"value": outcome, "action": action, "choices": ", ".join(definition.outcomes)},
                 )
             )
+    missing = [key for key in definition.requires if not str(data.get(key) or "").strip()]
+    if missing:
+        errors.append(
+            Message(
+                "content_required", {"action": action, "value": ", ".join(missing), "clauses": _clauses(definition)}
+            )
+        )
+    hearing = definition.hearing
+    if hearing is not None:
+        happened = {event.kind for event in events}
+        unheard = [event for event in hearing.events if event not in happened]
+        reason = str(data.get("hearing_skipped_reason") or "").strip()
+        if unheard and not (hearing.exceptions and reason):
+            code = "hearing_reason_required" if hearing.exceptions else "hearing_required"
+            clauses = ", ".join(hearing.clauses or definition.clauses)
+            errors.append(Message(code, {"action": action, "value": ", ".join(unheard), "clauses": clauses}))
     routing = stage.routing if stage is not None else None
     if action == "handler_assigned" and data.get("involved") is True and routing is not None and routing.independent:
         errors.append(Message("handler_involved", {"clauses": ", ".join(routing.clauses)}))
@@ -820,6 +836,10 @@ def _check(
     if action == "resumed" and not view.paused:
         errors.append(Message("not_paused"))
     return errors
+
+
+def _clauses(definition: Action) -> str:
+    return ", ".join(definition.clauses)
 
 
 def _check_extension(

@@ -253,6 +253,20 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         ),
         "bad_extension_duration": ("{value!r} is not a duration", "{value!r} is geen termijn"),
         "letter_not_due": ("letter {value!r} is not due", "brief {value!r} hoeft niet te worden verstuurd"),
+        "content_required": (
+            "{action} must contain: {value} ({clauses})",
+            "{action} moet bevatten: {value} ({clauses})",
+        ),
+        "hearing_required": (
+            "both sides must be heard before {action}; not yet recorded: {value} ({clauses})",
+            "beide partijen moeten worden gehoord vóór {action}; nog niet vastgelegd: {value} ({clauses})",
+        ),
+        "hearing_reason_required": (
+            "both sides must be heard before {action} (not yet recorded: {value}); to go ahead without it, give the "
+            "reason ({clauses})",
+            "beide partijen moeten worden gehoord vóór {action} (nog niet vastgelegd: {value}); geef de reden om "
+            "zonder te handelen ({clauses})",
+        ),
         "handler_involved": (
             "the handler must not be involved in the complaint ({clauses})",
             "de behandelaar mag niet bij de klacht betrokken zijn ({clauses})",

@@ -76,14 +76,18 @@ def step_data(step: Step, handler: int | None = None) -> dict[str, Any]:
         data.update(handler=handler or 0, involved=False)
     if step.event in ("measure_recorded", "agreement_recorded"):
         data["description"] = "-"
+    if step.event in ("decided", "review_decided"):  # the content a decision carries, and why nobody was heard
+        data.update(explanation="-", reasons="-", hearing_skipped_reason="-")
     return data
 
 
 def who_takes(view: CaseView, event: str, roles: Iterable[str]) -> str | None:
-    """Who takes `event` now: a party for the events parties take, else the first of `roles` allowed to."""
+    """Who takes `event` now: a party for the events parties take, else the first of `roles` allowed to, a role the
+    stage's routing makes responsible first (a decision is theirs: issue 14)."""
     allowed = [who for who, events in view.allowed.items() if event in events]
     parties = [who for who in allowed if who in PARTIES]
-    staff = [who for who in allowed if who in roles]
+    responsible = {assignment.role for assignment in view.responsible}
+    staff = sorted((who for who in allowed if who in roles), key=lambda who: who not in responsible)
     if event in PARTY_FIRST and parties:
         return parties[0]
     return staff[0] if staff else (parties[0] if parties else None)

@@ -107,6 +107,9 @@ def action_form_class(action: str, context: ActionContext) -> type[ActionForm]:
         fields["explanation"] = _text(_("Explanation"), help_text=_("What was found and why (WU-18)."))
         fields["apology"] = _text(_("Apology (optional)"), rows=2)
         fields["action_taken"] = _text(_("Action taken (optional)"), rows=2)
+        fields["hearing_skipped_reason"] = _text(
+            _("Why both sides were not heard (where the procedure allows it)"), rows=2
+        )
     elif action in (
         "admissibility_decided",
         "external_admissibility_decided",
