@@ -43,7 +43,7 @@ from plaint.api.serializers import (
 )
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.party_services import party_consent_record, party_consent_withdraw
-from plaint.cases.selectors import case_detail, case_list, case_party
+from plaint.cases.selectors import case_detail, case_list, case_party, case_seen
 from plaint.cases.services import case_act, case_register_once
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -213,7 +213,8 @@ class CaseActionView(ApiView):
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         source = audit_source_from_request(request)
-        case = case_detail(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
+        # The case and its parties (what the permission checks read); the detail is read after the action.
+        case = case_seen(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
         values: dict[str, Any] = serializer.validated_data
         case_act(
             case=case,

@@ -123,8 +123,9 @@ def case_sensitive_sections(*, actor: User, case_id: int, source: AuditSource | 
 def case_sensitive_summary(*, actor: User, case: Case) -> dict[str, int | bool]:
     """What the case detail says about its sensitive sections: how many there are and whether the actor may read
     them (on their own endpoint, each read audited). Never a title or a text."""
+    count = getattr(case, "sensitive_count", None)  # counted with the case by `case_detail`
     return {
-        "count": case.sensitive_sections.count(),
+        "count": count if count is not None else case.sensitive_sections.count(),
         "visible": actor.has_perm("cases.view_sensitive", case),
     }
 

@@ -161,9 +161,15 @@ def jsonable(value: Any) -> Any:
 
 def engine_events(case: Case) -> list[engine.CaseEvent]:
     """The case's history as the engine reads it, oldest first: its procedure's steps, without the record events."""
+    loaded = getattr(case, "_prefetched_objects_cache", {}).get("events")  # the case detail read them already
+    rows = (
+        sorted((event for event in loaded if event.kind not in RECORD_EVENTS), key=lambda event: event.sequence)
+        if loaded is not None
+        else case.events.exclude(kind__in=RECORD_EVENTS).order_by("sequence")
+    )
     return [
         engine.CaseEvent(kind=event.kind, at=event.on, actor=event.actor_role or None, data=event.data)
-        for event in case.events.exclude(kind__in=RECORD_EVENTS).order_by("sequence")
+        for event in rows
     ]
 
 
