@@ -87,6 +87,8 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
     if not pairs:
         return None
     condition: Q | None = None
+    # Every membership, also one without roles: a line manager holding none is still routed past (the predicate
+    # `is_routed_past` does not ask for the manager's own roles).
     own = Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", "roles__code")
     my_roles: dict[int, set[str]] = defaultdict(set)
     for organisation_id, code in own:
@@ -152,15 +154,13 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     # Every part is a plain column test or a subquery that does not refer to the case row (bench/README.md): the
     # visible part then combines indexes (a BitmapOr), the conflicts are hashed once, and PostgreSQL's estimate stays
     # low enough not to JIT-compile the query (a correlated EXISTS inside the OR cost a second per list at 100,000).
-    assigned = list(
-        Party.objects.filter(person=person, role__in=ASSIGNED_PARTY_ROLES).values_list("case_id", flat=True)
-    )
+    assigned = Party.objects.filter(person=person, role__in=ASSIGNED_PARTY_ROLES).values("case_id")
     visible = (
         Q(confidentiality=Confidentiality.NORMAL, organisation_id__in=staff_organisations)
         | Q(handler=person)
         | Q(delegate=person)
         | Q(created_by=actor)
-        | Q(pk__in=sorted(set(assigned)))
+        | Q(pk__in=assigned)
         | _stage_role_q(roles_by_organisation)
     )
     subject_or_involved = Party.objects.filter(Q(role=PartyRole.SUBJECT) | Q(involved=True), person=person)
