@@ -45,7 +45,7 @@ class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
         rows = list(self.object_list[: self.per_page + 1])
         if len(rows) <= self.per_page:
             self.__dict__["counted"] = len(rows)
-        return self._get_page(rows[: self.per_page], 1, self)
+        return self._get_page(rows[: self.per_page], 1, self)  # type: ignore[attr-defined]
 
     @property
     def count_exact(self) -> bool:
