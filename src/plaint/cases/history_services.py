@@ -45,14 +45,16 @@ def decision_apply(
     expected_version: int,
     new: bool = False,
     columns: Callable[[], Mapping[str, Any]] | None = None,
+    events_count: int | None = None,
 ) -> CaseEvent:
     """Append the decided event and write the snapshots; the caller holds the transaction.
 
-    `new`: the case was created in this transaction (its first event, no terms yet: nothing to read). `columns`
+    `new`: the case was created in this transaction (its first event, no terms yet: nothing to read);
+    `events_count`: how many events the locked case has, when the caller read them (`history_read`). `columns`
     gives more columns for the case's one snapshot UPDATE, called just before it (registration takes its
     reference number there, last, so that the number's row is locked as briefly as possible)."""
     assert decision.event is not None
-    sequence = 1 if new else case.events.count() + 1
+    sequence = 1 if new else (events_count if events_count is not None else case.events.count()) + 1
     event = CaseEvent.objects.create(
         case=case,
         sequence=sequence,
@@ -157,6 +159,18 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     return value
+
+
+def history_read(case: Case) -> tuple[list[engine.CaseEvent], int]:
+    """`engine_events` of the locked case and the number of all its events (record events included), in one query:
+    what an action needs to decide and to number its event."""
+    rows = list(case.events.order_by("sequence"))
+    steps = [
+        engine.CaseEvent(kind=event.kind, at=event.on, actor=event.actor_role or None, data=event.data)
+        for event in rows
+        if event.kind not in RECORD_EVENTS
+    ]
+    return steps, len(rows)
 
 
 def engine_events(case: Case) -> list[engine.CaseEvent]:
