@@ -29,7 +29,7 @@ def intake(xs):
     return staff(xs, "intake_staff")
 
 
-def test_registration_records_parties_and_answers_with_the_detail_wu02_xs21_wp24(api, xs, intake):
+def test_registration_records_parties_and_answers_where_the_detail_is_wu02_xs21_wp24(api, xs, intake):
     """WU-02 any channel; XS-21 who the complainant is; WP-24 a representative or surviving relative may complain."""
     # Given a unit and an employee of the organisation
     unit = UnitFactory(organisation=xs, name="Bemiddeling")
@@ -47,10 +47,16 @@ def test_registration_records_parties_and_answers_with_the_detail_wu02_xs21_wp24
     # When it is registered
     with at(MARCH_3):
         response = api.as_user(intake).register(body)
-    # Then the answer is the case with every party, its terms and the first event
+    # Then the answer names the case (id, reference, version, where its detail is), built without reading it back
     assert response.status_code == 201, response.json()
-    case = response.json()
-    assert case["reference"].endswith("-2025-0001")
+    answer = response.json()
+    assert answer["reference"].endswith("-2025-0001")
+    assert (answer["version"], answer["status"], answer["url"]) == (1, "open", f"/api/cases/{answer['id']}/")
+    assert response.headers["Location"] == answer["url"]
+    # and the detail there has every party, its terms and the first event
+    with at(MARCH_3):
+        case = api.client.get(response.headers["Location"]).json()
+    assert case["reference"] == answer["reference"]
     assert (case["channel"], case["summary"], case["incident_date"], case["language"]) == (
         "phone",
         "Coach absent",
@@ -422,7 +428,8 @@ def test_list_query_count_does_not_grow_with_the_number_of_cases(api, xs, intake
 def test_a_term_past_its_due_date_shows_as_missed_before_the_sweep_writes_it(api, xs, intake):
     # Given a complaint received on 3 March, whose acknowledgement term runs a few days
     with at(MARCH_3):
-        created = api.as_user(intake).register(complaint(xs.slug)).json()
+        registered = api.as_user(intake).register(complaint(xs.slug))
+        created = api.client.get(registered.headers["Location"]).json()
     acknowledgement = next(term for term in created["terms"] if term["state"] == "pending")
     due = dt.date.fromisoformat(acknowledgement["due"])
     # When the case is read the day after that term's due date, before any sweep ran

@@ -73,7 +73,10 @@ class Walk:
         with at(day, zone=self.zone):
             response = self.api.as_user(user).register(body)
         assert response.status_code == 201, response.json()
-        self.case = response.json()
+        # The 201 says what was made (id, reference, version); the detail is a GET of its Location away.
+        assert response.json()["version"] == 1
+        with at(day, zone=self.zone):
+            self.case = self.api.client.get(response.headers["Location"]).json()
         self._check_effects(Counter())
         assert self.case["version"] == 1
         assert self.case["received_on"] == day.isoformat()

@@ -208,12 +208,27 @@ def is_handler_or_delegate(user: Any, case: Any) -> bool:
     return person is not None and case is not None and person.pk in (case.handler_id, case.delegate_id)
 
 
+def loaded_parties(case: Any) -> list[Any] | None:
+    """The case's parties when the caller already read them (`prefetch_related("parties__unit")`, as the case
+    detail does), so that the predicates below answer without a query; None when they must ask the database."""
+    cache = getattr(case, "_prefetched_objects_cache", None)
+    if not cache or "parties" not in cache:
+        return None
+    parties = list(cache["parties"])
+    if any(party.unit_id is not None and not type(party).unit.is_cached(party) for party in parties):
+        return None  # a unit's manager would be one query per party: ask the database once instead
+    return parties
+
+
 @predicate
 def is_committee_or_expert(user: Any, case: Any) -> bool:
     """A committee member or expert linked to the case as a party (WV-03, WP-17)."""
     person = person_of(user)
     if person is None or case is None:
         return False
+    parties = loaded_parties(case)
+    if parties is not None:
+        return any(party.person_id == person.pk and party.role in ASSIGNED_PARTY_ROLES for party in parties)
     return bool(case.parties.filter(person=person, role__in=ASSIGNED_PARTY_ROLES).exists())
 
 
@@ -229,6 +244,9 @@ def is_subject_or_involved(user: Any, case: Any) -> bool:
     person = person_of(user)
     if person is None or case is None:
         return False
+    parties = loaded_parties(case)
+    if parties is not None:
+        return any(party.person_id == person.pk and (party.role == "subject" or party.involved) for party in parties)
     return bool(case.parties.filter(person=person).filter(role="subject").exists()) or bool(
         case.parties.filter(person=person, involved=True).exists()
     )
@@ -240,6 +258,12 @@ def manages_subject_unit(user: Any, case: Any) -> bool:
     person = person_of(user)
     if person is None or case is None:
         return False
+    parties = loaded_parties(case)
+    if parties is not None:
+        return any(
+            party.role == "subject" and party.unit is not None and party.unit.manager_id == person.pk
+            for party in parties
+        )
     return bool(case.parties.filter(role="subject", unit__manager=person).exists())
 
 

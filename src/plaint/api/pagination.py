@@ -37,6 +37,16 @@ class CappedCountPaginator(Paginator):  # type: ignore[type-arg]
     def count(self) -> int:
         return min(self.counted, COUNT_CAP)
 
+    def page(self, number: Any) -> Any:
+        """The first page is read with one row more than it holds: when that row is not there, the rows read are
+        every row, and the count needs no query of its own (the page and the count were two queries before)."""
+        if str(number) != "1" or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page + 1])
+        if len(rows) <= self.per_page:
+            self.__dict__["counted"] = len(rows)
+        return self._get_page(rows[: self.per_page], 1, self)  # type: ignore[attr-defined]
+
     @property
     def count_exact(self) -> bool:
         return self.counted <= COUNT_CAP

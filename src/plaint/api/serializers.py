@@ -204,6 +204,24 @@ class CaseSummaryOutput(serializers.Serializer[Any]):
     version = serializers.IntegerField()
 
 
+class CaseRegisteredOutput(serializers.Serializer[Any]):
+    """What a registration answers (201, or 200 for a retry with the same Idempotency-Key): the case's id, reference
+    and version, and where its full detail is (`url`, also the `Location` header), one GET away."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.slug")
+    kind = serializers.CharField()
+    channel = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    received_on = serializers.DateField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    next_due = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField()
+    url = serializers.CharField(help_text=_("The case's detail: GET it for its parties, terms, history and actions."))
+
+
 # The detail
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -25,12 +26,14 @@ from plaint.access import mfa
 from plaint.access.audit_services import audit_source_from_request
 from plaint.access.security_services import api_token_issue, api_token_revoke
 from plaint.api.action_serializers import ACTIONS, ActionInput
+from plaint.api.authentication import PersonTokenAuthentication
 from plaint.api.errors import error_responses
 from plaint.api.pagination import CasePagination
 from plaint.api.presenters import case_presentation
 from plaint.api.serializers import (
     CaseDetailOutput,
     CaseFiltersInput,
+    CaseRegisteredOutput,
     CaseRegisterInput,
     CaseSummaryOutput,
     ConsentInput,
@@ -40,7 +43,7 @@ from plaint.api.serializers import (
 )
 from plaint.cases.errors import CaseNotFound
 from plaint.cases.party_services import party_consent_record, party_consent_withdraw
-from plaint.cases.selectors import case_detail, case_list, case_party
+from plaint.cases.selectors import case_detail, case_list, case_party, case_seen
 from plaint.cases.services import case_act, case_register_once
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -77,7 +80,7 @@ class LanguageMixin:
 
 class ApiView(LanguageMixin, APIView):
     # Token first, so an anonymous request gets 401 with `WWW-Authenticate: Token` rather than a bare 403.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [PersonTokenAuthentication, SessionAuthentication]
     permission_classes = [IsAuthenticated]
 
 
@@ -117,6 +120,21 @@ class CaseListView(ApiView):
         return paginator.get_paginated_response(CaseSummaryOutput(page, many=True).data)
 
 
+REGISTERED_FIELDS = (
+    "id",
+    "reference",
+    "organisation",
+    "kind",
+    "channel",
+    "received_at",
+    "received_on",
+    "stage",
+    "status",
+    "next_due",
+    "version",
+)
+
+
 class CaseRegisterView(ApiView):
     @extend_schema(
         operation_id="cases_register",
@@ -130,8 +148,13 @@ class CaseRegisterView(ApiView):
         parameters=[IDEMPOTENCY_KEY],
         request=CaseRegisterInput,
         responses={
-            201: OpenApiResponse(CaseDetailOutput, description=str(_("Registered."))),
-            200: OpenApiResponse(CaseDetailOutput, description=str(_("Already registered with this Idempotency-Key."))),
+            201: OpenApiResponse(
+                CaseRegisteredOutput,
+                description=str(_("Registered: the case's id, reference and version; its detail is at Location.")),
+            ),
+            200: OpenApiResponse(
+                CaseRegisteredOutput, description=str(_("Already registered with this Idempotency-Key."))
+            ),
             **error_responses(400, 401, 403, 409),
         },
         tags=["cases"],
@@ -152,7 +175,11 @@ class CaseRegisterView(ApiView):
             source=audit_source_from_request(request),
         )
         code = status.HTTP_201_CREATED if registered.created else status.HTTP_200_OK
-        return detail_response(request, registered.case.pk, status_code=code)
+        # Built from the case the service holds: nothing is read back (the full, audited detail is a GET away).
+        case = registered.case
+        url = reverse("api:case", kwargs={"case_id": case.pk})
+        body = CaseRegisteredOutput({**{name: getattr(case, name) for name in REGISTERED_FIELDS}, "url": url}).data
+        return Response(body, status=code, headers={"Location": url})
 
 
 class CasesView(CaseListView, CaseRegisterView):
@@ -186,7 +213,8 @@ class CaseActionView(ApiView):
         serializer = self.input_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         source = audit_source_from_request(request)
-        case = case_detail(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
+        # The case and its parties (what the permission checks read); the detail is read after the action.
+        case = case_seen(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
         values: dict[str, Any] = serializer.validated_data
         case_act(
             case=case,
@@ -327,7 +355,7 @@ def refuse_if_locked_out(request: Request, username: str) -> None:
 
 
 class TokenView(LanguageMixin, APIView):
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [PersonTokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
     throttle_classes = [TokenThrottle]
 

@@ -25,7 +25,7 @@ from plaint.cases.errors import (
     InvalidInput,
     StaleCase,
 )
-from plaint.cases.history_services import decision_apply, effect_audit_details, engine_events
+from plaint.cases.history_services import decision_apply, effect_audit_details, history_read
 from plaint.cases.models import (
     Case,
     CaseEvent,
@@ -83,7 +83,7 @@ def case_act(
         if day > today:
             raise InvalidInput(_("An action cannot be dated in the future."), errors={"on": [_("In the future.")]})
         procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
-        events = engine_events(locked)
+        events, events_count = history_read(locked)
         roles = _roles_for(locked, actor, on_behalf_of)
         view = engine.evaluate(procedure, events, day)
         data = _prepare(locked, view, action, data, roles)
@@ -112,6 +112,7 @@ def case_act(
             note=note,
             source=source,
             linked=lambda event: sensitive_services.report_link(case=locked, event=event, actor=actor, source=source),
+            events_count=events_count,
         )
     case.refresh_from_db()
     return case
@@ -135,7 +136,7 @@ def case_complainant_act(
             raise CaseAnonymised()
         day = clock.today_for(locked.organisation)
         procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
-        events = engine_events(locked)
+        events, events_count = history_read(locked)
         roles = ("complainant",)
         view = engine.evaluate(procedure, events, day)
         data = _prepare(locked, view, action, data, roles)
@@ -151,6 +152,7 @@ def case_complainant_act(
             actor=None,
             note=note,
             source=source,
+            events_count=events_count,
         )
     case.refresh_from_db()
     return case
@@ -167,10 +169,13 @@ def _decision_record(
     note: str,
     source: AuditSource | None,
     linked: Callable[[CaseEvent], object] | None = None,
+    events_count: int | None = None,
 ) -> CaseEvent:
     """Apply an accepted decision to the locked case: the event, its follow-ups, its effects and its audit record,
     in the caller's transaction. `linked` runs right after the event exists (a report set apart points at it)."""
-    event = decision_apply(case, procedure, decision, actor, note, expected_version=case.version)
+    event = decision_apply(
+        case, procedure, decision, actor, note, expected_version=case.version, events_count=events_count
+    )
     _effects(case, action, data, event)
     if linked is not None:
         linked(event)

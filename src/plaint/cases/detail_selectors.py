@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
@@ -25,10 +25,10 @@ from plaint.cases.models import (
     PartyRole,
     SensitiveSection,
 )
-from plaint.cases.visibility_selectors import case_visible, organisation_ids_of
+from plaint.cases.visibility_selectors import case_visible
 from plaint.core import clock
 from plaint.core.errors import Forbidden, NotFound
-from plaint.organisations.models import Organisation
+from plaint.organisations.models import Membership, Organisation
 from plaint.procedures.selectors import procedure_definition
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ def organisations_for_registration(*, actor: User) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     if actor.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=organisation_ids_of(actor=actor))
+    # `organisation_ids_of` as a subquery: naming one organisation is then one query.
+    own = Membership.objects.active_on(clock.now().date()).filter(person__user=actor).values("organisation_id")
+    return Organisation.objects.filter(Q(pk__in=own) | Q(served_by_id__in=own))
 
 
 # Representatives (WA-10)
@@ -121,8 +123,9 @@ def case_sensitive_sections(*, actor: User, case_id: int, source: AuditSource | 
 def case_sensitive_summary(*, actor: User, case: Case) -> dict[str, int | bool]:
     """What the case detail says about its sensitive sections: how many there are and whether the actor may read
     them (on their own endpoint, each read audited). Never a title or a text."""
+    count = getattr(case, "sensitive_count", None)  # counted with the case by `case_detail`
     return {
-        "count": case.sensitive_sections.count(),
+        "count": count if count is not None else case.sensitive_sections.count(),
         "visible": actor.has_perm("cases.view_sensitive", case),
     }
 

@@ -8,11 +8,9 @@ record-event services beside them); the caller holds the transaction and the cas
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import version as package_version
 from typing import Any
-
-from django.db.models import Min
 
 from plaint import engine
 from plaint.access.models import User
@@ -45,10 +43,18 @@ def decision_apply(
     note: str,
     *,
     expected_version: int,
+    new: bool = False,
+    columns: Callable[[], Mapping[str, Any]] | None = None,
+    events_count: int | None = None,
 ) -> CaseEvent:
-    """Append the decided event and write the snapshots; the caller holds the transaction."""
+    """Append the decided event and write the snapshots; the caller holds the transaction.
+
+    `new`: the case was created in this transaction (its first event, no terms yet: nothing to read);
+    `events_count`: how many events the locked case has, when the caller read them (`history_read`). `columns`
+    gives more columns for the case's one snapshot UPDATE, called just before it (registration takes its
+    reference number there, last, so that the number's row is locked as briefly as possible)."""
     assert decision.event is not None
-    sequence = case.events.count() + 1
+    sequence = 1 if new else (events_count if events_count is not None else case.events.count()) + 1
     event = CaseEvent.objects.create(
         case=case,
         sequence=sequence,
@@ -60,15 +66,26 @@ def decision_apply(
         data=jsonable(dict(decision.event.data)),
         note=note,
     )
-    snapshot_write(case, procedure, decision.view, expected_version=expected_version)
+    snapshot_write(case, procedure, decision.view, expected_version=expected_version, new=new, columns=columns)
     return event
 
 
 def snapshot_write(
-    case: Case, procedure: engine.Procedure, view: engine.CaseView, *, expected_version: int, bump: bool = True
+    case: Case,
+    procedure: engine.Procedure,
+    view: engine.CaseView,
+    *,
+    expected_version: int,
+    bump: bool = True,
+    new: bool = False,
+    columns: Callable[[], Mapping[str, Any]] | None = None,
 ) -> None:
-    """Write the view's stage, status, outcome and terms; bump the version only if nobody else did (409 otherwise)."""
-    stored = {term.key: term for term in case.terms.all()}
+    """Write the view's stage, status, outcome and terms; bump the version only if nobody else did (409 otherwise).
+
+    The next due date is the earliest due date of the case's terms as written here (never read back), and the
+    written columns are set on `case` too, so the caller needs no read after the transaction."""
+    stored = {} if new else {term.key: term for term in case.terms.all()}
+    added: list[Term] = []
     today = max(view.today, clock.today_for(case.organisation))
     for term_view in view.terms:
         row = stored.get(term_view.key)
@@ -90,25 +107,31 @@ def snapshot_write(
             "rule": _rule(procedure, term_view.key),
         }
         if row is None:
-            Term.objects.create(case=case, key=term_view.key, **values)
+            row = Term(case=case, key=term_view.key, **values)
+            added.append(row)
+            stored[term_view.key] = row
         elif any(getattr(row, name) != value for name, value in values.items()):
             Term.objects.filter(pk=row.pk).update(**values)
-    next_due = (
-        Term.objects.filter(case=case, warn_only=False, state__in=NEXT_DUE_STATES).aggregate(Min("due"))["due__min"]
-        if view.status == "open"
-        else None
-    )
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        stage=view.stage or "",
-        status=view.status,
-        outcome=view.outcome or "",
-        closed_on=(case.closed_on or view.today) if view.status == "closed" else None,
-        next_due=next_due,
-        version=expected_version + 1 if bump else expected_version,
-    )
+            for name, value in values.items():
+                setattr(row, name, value)
+    if added:
+        Term.objects.bulk_create(added)
+    open_dues = [row.due for row in stored.values() if not row.warn_only and row.state in NEXT_DUE_STATES and row.due]
+    snapshot = {
+        "stage": view.stage or "",
+        "status": view.status,
+        "outcome": view.outcome or "",
+        "closed_on": (case.closed_on or view.today) if view.status == "closed" else None,
+        "next_due": min(open_dues) if view.status == "open" and open_dues else None,
+        "version": expected_version + 1 if bump else expected_version,
+        **(columns() if columns is not None else {}),
+    }
+    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(**snapshot)
     if updated != 1:
         current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first() or 0
         raise StaleCase(expected=expected_version, current=current)
+    for name, value in snapshot.items():
+        setattr(case, name, value)
 
 
 def _rule(procedure: engine.Procedure, key: str) -> dict[str, Any]:
@@ -138,11 +161,29 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def history_read(case: Case) -> tuple[list[engine.CaseEvent], int]:
+    """`engine_events` of the locked case and the number of all its events (record events included), in one query:
+    what an action needs to decide and to number its event."""
+    rows = list(case.events.order_by("sequence"))
+    steps = [
+        engine.CaseEvent(kind=event.kind, at=event.on, actor=event.actor_role or None, data=event.data)
+        for event in rows
+        if event.kind not in RECORD_EVENTS
+    ]
+    return steps, len(rows)
+
+
 def engine_events(case: Case) -> list[engine.CaseEvent]:
     """The case's history as the engine reads it, oldest first: its procedure's steps, without the record events."""
+    loaded = getattr(case, "_prefetched_objects_cache", {}).get("events")  # the case detail read them already
+    rows = (
+        sorted((event for event in loaded if event.kind not in RECORD_EVENTS), key=lambda event: event.sequence)
+        if loaded is not None
+        else case.events.exclude(kind__in=RECORD_EVENTS).order_by("sequence")
+    )
     return [
         engine.CaseEvent(kind=event.kind, at=event.on, actor=event.actor_role or None, data=event.data)
-        for event in case.events.exclude(kind__in=RECORD_EVENTS).order_by("sequence")
+        for event in rows
     ]
 
 

@@ -5,13 +5,13 @@ parties, the first terms, its effects, in one transaction; an idempotency key ma
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,7 @@ from plaint.cases.models import (
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
-from plaint.organisations.selectors import roles_of
+from plaint.organisations.selectors import roles_of_many
 from plaint.procedures.selectors import procedure_definition, procedure_for
 
 ClassificationT = TypeVar("ClassificationT", bound=Classification)
@@ -159,6 +159,7 @@ def _same_request(existing: Case, organisation: Organisation, registration: Regi
     )
     if not same:
         raise IdempotencyKeyReused(_("This Idempotency-Key was already used for a different request."))
+    existing.organisation = organisation  # the same row: the caller needs no second read of it
     return existing
 
 
@@ -188,10 +189,17 @@ def _register(
     procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
     _validate_registration(organisation, registration)
     language = registration.language or organisation.default_language
+    parties = [registration.complainant, *registration.subjects]
+    if registration.representative is not None:
+        parties.append(registration.representative)
+    roles = actor_case_roles(actor, organisation)
     with transaction.atomic():
+        # The reference number is taken last (`_take_reference`, in the case's one snapshot UPDATE): until then the
+        # case holds a placeholder unique to this transaction, and the number's row is locked only from there to
+        # the commit, not through everything before it.
         case = Case.objects.create(
             organisation=organisation,
-            reference=_next_reference(organisation, received_on.year),
+            reference=f"~{uuid.uuid4().hex[:30]}",  # a reference holds at most 32 characters
             kind=registration.kind,
             procedure_id=procedure.id,
             procedure_version=procedure.version,
@@ -208,28 +216,36 @@ def _register(
             idempotency_key=idempotency_key or None,
             version=0,
         )
-        if registration.category_codes:
-            case.categories.set(categories_by_code(organisation, registration.category_codes))
-        parties = [registration.complainant, *registration.subjects]
-        if registration.representative is not None:
-            parties.append(registration.representative)
-        for party in parties:
-            party_row_create(case, party)
+        categories = (
+            categories_by_code(organisation, registration.category_codes) if registration.category_codes else []
+        )
+        if categories:
+            through = Case.categories.through
+            through.objects.bulk_create([through(case_id=case.pk, category_id=category.pk) for category in categories])
+        rows = party_rows_create(case, parties)
         data: dict[str, Any] = {
             "kind": registration.kind,
             "channel": registration.channel,
-            "facts": case_facts(case),
+            "facts": _facts(case, rows, [category.code for category in categories]),
             **dict(registration.extra),
         }
         if registration.complainant.group:
             data["complainant_group"] = registration.complainant.group  # who may complain (WP-24, XS-21, WA-09)
         if registration.incident_date is not None:
             data["incident_date"] = registration.incident_date.isoformat()
-        roles = actor_case_roles(actor, case.organisation)
         decision = engine.decide(procedure, [], "received", roles, received_on, data)
         if not decision.accepted:
             raise ActionNotAllowed(decision.errors, allowed=())
-        event = decision_apply(case, procedure, decision, actor, registration.note, expected_version=0)
+        event = decision_apply(
+            case,
+            procedure,
+            decision,
+            actor,
+            registration.note,
+            expected_version=0,
+            new=True,
+            columns=lambda: {"reference": _take_reference(organisation, received_on.year)},
+        )
         written = effects.effects_write(
             case=case, event=event, actor=actor, specs=effects.decision_effects(event=event, decision=decision)
         )
@@ -248,7 +264,6 @@ def _register(
             },
             source=source,
         )
-    case.refresh_from_db()
     return case
 
 
@@ -271,14 +286,19 @@ def _validate_registration(organisation: Organisation, registration: Registratio
         raise InvalidInput(_("The case could not be registered; see the errors per field."), errors=errors)
 
 
-def _next_reference(organisation: Organisation, year: int) -> str:
-    """XS-2027-0042: the organisation's prefix, the year of receipt, a number per organisation and year."""
-    sequence, _created = ReferenceSequence.objects.select_for_update().get_or_create(
-        organisation=organisation, year=year
-    )
-    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    sequence.refresh_from_db(fields=["last_number"])
-    return f"{organisation.reference_prefix}-{year}-{sequence.last_number:04d}"
+def _take_reference(organisation: Organisation, year: int) -> str:
+    """XS-2027-0042: the organisation's prefix, the year of receipt, a number per organisation and year. One
+    statement (an upsert returning the new number) that locks the year's row until the caller's transaction ends."""
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, year, last_number) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (organisation_id, year) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [organisation.pk, year],
+        )
+        (number,) = cursor.fetchone()
+    return f"{organisation.reference_prefix}-{year}-{number:04d}"
 
 
 def categories_by_code(organisation: Organisation, codes: Iterable[str]) -> list[Category]:
@@ -300,51 +320,76 @@ def classifications_by_code(
 
 
 def party_row_create(case: Case, party: PartyInput) -> Party:
-    person = None
-    if party.person_id is not None:
-        person = Person.objects.filter(pk=party.person_id).first()
-        if person is None:
-            raise InvalidInput(_("Unknown person."), errors={"person": [_("No such person.")]})
-    unit = None
-    if party.unit_id is not None:
-        unit = OrganisationalUnit.objects.filter(pk=party.unit_id, organisation=case.organisation).first()
-        if unit is None:
-            raise InvalidInput(_("Unknown unit."), errors={"unit": [_("No such unit in this organisation.")]})
-    if not (party.name or person or unit):
-        raise InvalidInput(
-            _("A party needs a name, a person or a unit."), errors={"name": [_("Give a name, a person or a unit.")]}
-        )
-    return Party.objects.create(
-        case=case,
-        role=party.role,
-        person=person,
-        unit=unit,
-        name=party.name,
-        email=party.email,
-        phone=party.phone,
-        address=party.address,
-        group=party.group,
-        internal=party.internal,
-        involved=party.involved or party.role == PartyRole.SUBJECT,
-        authorisation=party.authorisation,
-        consent_given_on=party.consent_given_on,
+    (row,) = party_rows_create(case, [party])
+    return row
+
+
+def party_rows_create(case: Case, parties: Sequence[PartyInput]) -> list[Party]:
+    """The case's new parties, written at once: the people and units they name read in one query each."""
+    person_ids = {party.person_id for party in parties if party.person_id is not None}
+    unit_ids = {party.unit_id for party in parties if party.unit_id is not None}
+    people = Person.objects.in_bulk(person_ids) if person_ids else {}
+    units = (
+        OrganisationalUnit.objects.select_related("manager").filter(organisation=case.organisation).in_bulk(unit_ids)
+        if unit_ids
+        else {}
     )
+    rows = []
+    for party in parties:
+        person = people.get(party.person_id) if party.person_id is not None else None
+        if party.person_id is not None and person is None:
+            raise InvalidInput(_("Unknown person."), errors={"person": [_("No such person.")]})
+        unit = units.get(party.unit_id) if party.unit_id is not None else None
+        if party.unit_id is not None and unit is None:
+            raise InvalidInput(_("Unknown unit."), errors={"unit": [_("No such unit in this organisation.")]})
+        if not (party.name or person or unit):
+            raise InvalidInput(
+                _("A party needs a name, a person or a unit."),
+                errors={"name": [_("Give a name, a person or a unit.")]},
+            )
+        rows.append(
+            Party(
+                case=case,
+                role=party.role,
+                person=person,
+                unit=unit,
+                name=party.name,
+                email=party.email,
+                phone=party.phone,
+                address=party.address,
+                group=party.group,
+                internal=party.internal,
+                involved=party.involved or party.role == PartyRole.SUBJECT,
+                authorisation=party.authorisation,
+                consent_given_on=party.consent_given_on,
+            )
+        )
+    return Party.objects.bulk_create(rows)
 
 
 def case_facts(case: Case) -> dict[str, Any]:
     """What routing rules test (engine conditions): kind, channel, nature, categories, the subjects' roles."""
+    parties = list(case.parties.select_related("person", "unit__manager"))
+    return _facts(case, parties, list(case.categories.values_list("code", flat=True)))
+
+
+def _facts(case: Case, parties: Sequence[Party], category_codes: Sequence[str]) -> dict[str, Any]:
+    """`case_facts` from the parties and category codes in hand (the roles of the people they name: one query)."""
+    named: list[tuple[Party, Person]] = []
+    for party in parties:
+        if party.person is not None:
+            named.append((party, party.person))
+        if party.unit is not None and party.unit.manager is not None and party.role == PartyRole.SUBJECT:
+            named.append((party, party.unit.manager))  # a complaint about a team involves its manager (WP-02, WP-04)
+    held = roles_of_many(people=[person for _party, person in named], organisation=case.organisation)
     subject_roles: set[str] = set()
     involved_roles: set[str] = set()
-    for party in case.parties.select_related("person", "unit__manager"):
-        people = [party.person] if party.person is not None else []
-        if party.unit is not None and party.unit.manager is not None and party.role == PartyRole.SUBJECT:
-            people.append(party.unit.manager)  # a complaint about a team involves its manager (WP-02, WP-04)
-        for person in people:
-            roles = roles_of(person=person, organisation=case.organisation)
-            if party.role == PartyRole.SUBJECT and party.person is not None:
-                subject_roles |= roles
-            if party.involved:
-                involved_roles |= roles
+    for party, person in named:
+        roles = held.get(person.pk, set())
+        if party.role == PartyRole.SUBJECT and party.person is not None:
+            subject_roles |= roles
+        if party.involved:
+            involved_roles |= roles
     nature = {"clinical": ["clinical"], "operational": ["operational"]}.get(case.nature, [])
     if case.nature == "clinical_and_operational":
         nature = ["clinical", "operational"]
@@ -352,7 +397,7 @@ def case_facts(case: Case) -> dict[str, Any]:
         "kind": case.kind,
         "channel": case.channel,
         "nature": nature,
-        "category": sorted(case.categories.values_list("code", flat=True)),
+        "category": sorted(category_codes),
         "subject_role": sorted(subject_roles),
         "involved": sorted(involved_roles),
     }

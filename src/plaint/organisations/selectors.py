@@ -58,6 +58,23 @@ def roles_of(*, person: Person, organisation: Organisation, on: dt.date | None =
     )
 
 
+def roles_of_many(
+    *, people: list[Person], organisation: Organisation, on: dt.date | None = None
+) -> dict[int, set[str]]:
+    """`roles_of` for several people at once (one query, none for nobody): role codes per person id."""
+    found: dict[int, set[str]] = {}
+    if not people:
+        return found
+    rows = (
+        Membership.objects.active_on(_day(organisation, on))
+        .filter(person_id__in={person.pk for person in people}, organisation=organisation, roles__isnull=False)
+        .values_list("person_id", "roles__code")
+    )
+    for person_id, code in rows:
+        found.setdefault(person_id, set()).add(code)
+    return found
+
+
 def line_manager_of(*, person: Person, organisation: Organisation, on: dt.date | None = None) -> Person | None:
     """The person's line manager in the organisation (WU-07, WU-09), or None when they have none or are not a member."""
     membership = membership_of(person=person, organisation=organisation, on=on)

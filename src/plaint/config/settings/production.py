@@ -25,5 +25,7 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
-# Persistent connections (CONN_MAX_AGE) are checked before reuse, so a restarted PostgreSQL costs no failed request.
+# Persistent connections by default (a connection per request costs a PostgreSQL backend's start, several ms of CPU);
+# CONN_MAX_AGE=0 turns them off. They are checked before reuse, so a restarted PostgreSQL costs no failed request.
+DATABASES["default"]["CONN_MAX_AGE"] = config.env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405

@@ -28,19 +28,31 @@ def parse_bind(value: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def gunicorn_options(*, bind: str, workers: int, threads: int) -> dict[str, Any]:
+#: Gunicorn worker classes Plaint runs with: threads in each process (the default), or one request per process.
+WORKER_CLASSES = ("gthread", "sync")
+
+
+def gunicorn_options(
+    *,
+    bind: str,
+    workers: int,
+    threads: int,
+    worker_class: str = "gthread",
+    timeout: int = 30,
+    access_log: bool = True,
+) -> dict[str, Any]:
     return {
         "bind": [bind],
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        "timeout": 30,
-        "graceful_timeout": 25,
+        "worker_class": worker_class,
+        "threads": threads if worker_class == "gthread" else 1,
+        "timeout": timeout,
+        "graceful_timeout": max(1, timeout - 5),
         "keepalive": 5,
         # Recycle workers now and then, so a slow leak never takes a process down.
         "max_requests": 2000,
         "max_requests_jitter": 200,
-        "accesslog": "-",
+        "accesslog": "-" if access_log else None,
         "errorlog": "-",
         "loglevel": logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower(),
         "proc_name": "plaint-web",
@@ -63,6 +75,21 @@ class Command(BaseCommand):
             "--workers", type=int, default=default_workers(), help="web processes (default: %(default)s)"
         )
         parser.add_argument("--threads", type=int, default=4, help="threads per web process (default: %(default)s)")
+        parser.add_argument(
+            "--worker-class",
+            choices=WORKER_CLASSES,
+            default="gthread",
+            help="gthread: --threads requests at once per process; sync: one (default: %(default)s)",
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=30, help="seconds before a stuck request's worker is restarted (default: 30)"
+        )
+        parser.add_argument(
+            "--no-access-log",
+            dest="access_log",
+            action="store_false",
+            help="no line per request on stdout (the proxy logs them); errors are logged either way",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["bind"] is None:
@@ -73,15 +100,32 @@ class Command(BaseCommand):
             port_setting = "--bind"
             how_to_change = f"--bind {host}:{preflight.suggested_port(port)}"
         preflight.run_preflight(bind=(host, port), port_setting=port_setting, how_to_change_port=how_to_change)
-        serve(bind=f"{host}:{port}", workers=max(1, options["workers"]), threads=max(1, options["threads"]))
+        serve(
+            bind=f"{host}:{port}",
+            workers=max(1, options["workers"]),
+            threads=max(1, options["threads"]),
+            worker_class=options["worker_class"],
+            timeout=max(1, options["timeout"]),
+            access_log=options["access_log"],
+        )
 
 
-def serve(*, bind: str, workers: int, threads: int) -> None:
+def serve(
+    *, bind: str, workers: int, threads: int, worker_class: str = "gthread", timeout: int = 30, access_log: bool = True
+) -> None:
     from gunicorn.app.base import BaseApplication
 
     class PlaintWeb(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for key, value in gunicorn_options(bind=bind, workers=workers, threads=threads).items():
+            chosen = gunicorn_options(
+                bind=bind,
+                workers=workers,
+                threads=threads,
+                worker_class=worker_class,
+                timeout=timeout,
+                access_log=access_log,
+            )
+            for key, value in chosen.items():
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
