@@ -39,7 +39,7 @@ from plaint.correspondence.errors import (
     RecipientWithoutEmail,
     no_service_manager,
 )
-from plaint.correspondence.models import EmailKind, EmailStatus, OutboundEmail
+from plaint.correspondence.models import EmailKind, EmailStatus, Letter, OutboundEmail
 from plaint.correspondence.rendering import compliment_copy
 from plaint.organisations.models import Organisation, Person
 from plaint.organisations.selectors import line_manager_of, people_with_role, unit_manager
@@ -583,4 +583,15 @@ def case_emails_anonymise(*, case: Case, marker: str) -> int:
     so the record of what was sent is still true. The caller (privacy) holds the transaction."""
     emails = OutboundEmail.objects.filter(case=case)
     emails.filter(status=EmailStatus.QUEUED).update(status=EmailStatus.FAILED, last_error="case anonymised")
-    return emails.update(subject=marker, body_text=marker, body_html="")
+    # The letters stored on the case go the same way: their text and PDF are blanked, the record that one was sent
+    # (to whom by role, when, how) stays.
+    Letter.objects.filter(case=case).update(
+        subject=marker,
+        body_text=marker,
+        body_html="",
+        pdf=b"",
+        recipient_name=marker,
+        recipient_email="",
+        recipient_address="",
+    )
+    return emails.update(subject=marker, body_text=marker, body_html="", attachment=None, attachment_name="")

@@ -237,6 +237,8 @@ def case_letter_data(
         content["outcome"] = outcome_words(str(outcome), lang)
         content["judgement"] = content["outcome"]
     for item in CONTENT_ITEMS:
+        if item == "outcome":  # the action's `outcome` is a code, in words above
+            continue
         for name in (item, *_ALIASES.get(item, ())):
             value = data.get(name)
             if isinstance(value, str) and value.strip():
