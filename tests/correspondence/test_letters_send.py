@@ -124,3 +124,25 @@ def test_a_representative_gets_a_copy_only_once_consent_is_recorded_WA_10(smtp, 
     _deliver()
     copy = Letter.objects.get(case=with_consent, recipient_role="representative")
     assert copy.to_complainant and "rita@example.org" in smtp.mailbox.messages[-1]["To"]
+
+
+def test_the_admin_lists_letters_to_be_posted_with_their_pdf_and_records_them_posted(admin_client, admin_user, frozen):
+    organisation = organisation_running("xs2more")
+    intake = staff(organisation, "intake_staff")
+    case = register(
+        organisation, intake, complainant=PartyInput(role="complainant", name="Joke Jansen", address="Kerkstraat 12")
+    )
+    case_act(case=case, actor=intake, action="acknowledged")
+    _deliver()
+    letter = Letter.objects.get(case=case)
+    page = admin_client.get("/admin/correspondence/letter/?to_post=yes")
+    assert page.status_code == 200 and "Joke Jansen" in page.content.decode()
+    pdf = admin_client.get(f"/admin/correspondence/letter/{letter.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    response = admin_client.post(
+        "/admin/correspondence/letter/", {"action": "record_posted", "_selected_action": [letter.pk]}
+    )
+    assert response.status_code == 302
+    letter.refresh_from_db()
+    assert letter.delivered_on is not None and letter.delivered_by == admin_user
+    assert _due(case) == []
