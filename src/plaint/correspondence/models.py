@@ -170,3 +170,33 @@ class Letter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} to {self.recipient_name}"
+
+
+class LetterTemplate(models.Model):
+    """An organisation's own text of one of its procedure's letters in one language, in place of the bundled one.
+    Saved only through `letter_template_save`, which checks that it parses, renders on the sample case and shows what
+    the letter must contain (docs/letters.md)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    procedure_id = models.CharField(_("procedure"), max_length=64)
+    letter_key = models.CharField(_("letter"), max_length=64)
+    language = models.CharField(_("language"), max_length=8, choices=[("en", _("English")), ("nl", _("Dutch"))])
+    source = models.TextField(_("template"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "procedure_id", "letter_key", "language"], name="letter_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}/{self.letter_key}.{self.language}"

@@ -37,7 +37,6 @@ from plaint.correspondence.letters.data import (
     procedure_texts,
 )
 from plaint.correspondence.letters.render import RenderedLetter, render_letter
-from plaint.correspondence.letters.templating import bundled_source, bundled_template_name
 from plaint.correspondence.models import EmailKind, Letter, LetterDelivery, OutboundEmail
 from plaint.engine import Procedure, vocabulary
 from plaint.engine.definition import Letter as LetterDefinition
@@ -306,9 +305,12 @@ def _complainant_name(case: Case) -> str:
 def render_case_letter(
     *, case: Case, procedure: Procedure, letter: LetterDefinition, data: dict[str, Any]
 ) -> RenderedLetter:
+    from plaint.correspondence.letters.templates_services import letter_template_source
+
     lang = as_lang(str(data["lang"]))
-    name = bundled_template_name(procedure.id, letter.key, lang)
-    source = bundled_source(procedure.id, letter.key, lang)
+    name, source = letter_template_source(
+        organisation=case.organisation, procedure_id=procedure.id, letter_key=letter.key, language=lang
+    )
     if source is None:
         raise LetterTemplateError(template=name, line=None, reason="there is no template for this letter")
     return render_letter(letter=letter, source=source, template=name, data=data)
