@@ -187,8 +187,20 @@ def test_a_handler_that_recovers_is_done_at_the_next_attempt(xs, calls):
     assert _handled_rows(effect) == 1
 
 
+@pytest.fixture
+def no_letter_handler():
+    """As before the letters issue: no app handles letters (correspondence registers `letter` for all of them)."""
+    registered = effects.handler_for("letter")
+    effects.unregister_handler("letter")
+    yield
+    if registered is not None:
+        effects.register_handler("letter", check=registered.check)(registered.handle)
+
+
 @time_machine.travel(MONDAY, tick=False)
-def test_a_letter_without_handler_waits_quietly_until_one_is_registered(xs, django_capture_on_commit_callbacks):
+def test_a_letter_without_handler_waits_quietly_until_one_is_registered(
+    xs, django_capture_on_commit_callbacks, no_letter_handler
+):
     # Given no app handles Xs2more's acknowledgement letter yet (the letters issue comes next)
     organisation, intake = xs
     case = register(organisation, intake)

@@ -129,6 +129,7 @@ def test_xs2more_in_dutch_with_a_conflict_of_interest_an_extension_and_a_refusal
             "channel": "letter",
             "description": "Mijn coach was onbeleefd.",
             "complainant_name": "Piet Klager",
+            "complainant_address": "Dorpsstraat 1\n1234 AB Ergens",  # the acknowledgement is posted to him
             "subject_person": str(person_of(involved).pk),
         },
     )

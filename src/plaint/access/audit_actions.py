@@ -61,6 +61,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "email.failed": "an email could not be sent (SMTP code, permanent or not)",
     "email.unconfirmed": "the worker stopped while sending an email; not sent again automatically",
     "email.resend_requested": "staff asked for an unconfirmed or failed email to be sent again",
+    "letter.template_saved": "an organisation's own template of a procedure's letter was saved (after its check)",
 }
 
 

@@ -328,3 +328,50 @@ def _effects(case: Case, action: str, data: Mapping[str, Any], event: CaseEvent)
         )
     elif action == "measure_completed":
         FollowUp.objects.filter(case=case, pk=data["follow_up"]).update(completed_on=event.on)
+
+
+def case_letter_sent(
+    *,
+    case: Case,
+    letter: str,
+    actor: User | None,
+    on: dt.date | None = None,
+    data: Mapping[str, Any] | None = None,
+    source: AuditSource | None = None,
+) -> bool:
+    """Record that a due letter went out (`letter_sent`), so the case no longer lists it as due: by the system when
+    its email was accepted (`actor` None), or by a person who posted it or handed it over (`actor`, checked like any
+    action). `on` is the day it went out (default today); the terms are judged on that day. False, with nothing
+    written, when the letter is not due (already recorded). The caller may hold the case's lock."""
+    if actor is not None:
+        authorise_act(case=case, actor=actor, source=source)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            raise CaseAnonymised()
+        today = clock.today_for(locked.organisation)
+        day = on or today
+        if day > today:
+            raise InvalidInput(_("An action cannot be dated in the future."), errors={"on": [_("In the future.")]})
+        procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
+        events = engine_events(locked)
+        if events and day < events[-1].at:
+            day = events[-1].at  # recorded after a later step: it counts from that step's day, never before it
+        view = engine.evaluate(procedure, events, day)
+        if not any(due.key == letter for due in view.letters_due):
+            return False
+        payload = {**dict(data or {}), "letter": letter}
+        decision = engine.decide(procedure, events, "letter_sent", (), day, payload)
+        if not decision.accepted:
+            _raise_refusal(decision, ())
+        _decision_record(
+            case=locked,
+            procedure=procedure,
+            decision=decision,
+            action="letter_sent",
+            data=payload,
+            actor=actor,
+            note="",
+            source=source,
+        )
+    return True

@@ -13,7 +13,14 @@ snapshots, the record events), `sweep_services` (terms that passed), and `effect
 
 from __future__ import annotations
 
-from plaint.cases.action_services import FIELD_REFUSALS, PARTIES, authorise_act, case_act, case_complainant_act
+from plaint.cases.action_services import (
+    FIELD_REFUSALS,
+    PARTIES,
+    authorise_act,
+    case_act,
+    case_complainant_act,
+    case_letter_sent,
+)
 from plaint.cases.history_services import (
     HOLIDAYS_VERSION,
     NEXT_DUE_STATES,
@@ -49,6 +56,7 @@ __all__ = [
     "case_act",
     "case_complainant_act",
     "case_facts",
+    "case_letter_sent",
     "case_record_event",
     "case_refresh",
     "case_register",

@@ -12,3 +12,6 @@ class CorrespondenceConfig(AppConfig):
         from plaint.correspondence.services import COMPLIMENT_COPY_EFFECT, compliment_copy_check, compliment_copy_send
 
         register_handler(COMPLIMENT_COPY_EFFECT, check=compliment_copy_check)(compliment_copy_send)
+        from plaint.correspondence.letters.sending import letter_check, letter_send
+
+        register_handler("letter", check=letter_check)(letter_send)  # every other letter of the procedures

@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     COMPLIMENT_COPY = "compliment_copy", _("copy of a compliment to the service manager")
     PORTAL_CONFIRMATION = "portal_confirmation", _("confirmation of a case sent through the portal")
     PORTAL_LINK = "portal_link", _("a new private link to follow a case")
+    LETTER = "letter", _("a letter of the procedure")
 
 
 class EmailStatus(models.TextChoices):
@@ -66,6 +67,8 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    attachment_name = models.CharField(_("attachment's file name"), max_length=200, blank=True)
+    attachment = models.BinaryField(_("attachment (PDF)"), null=True, blank=True, editable=False)
     dedupe_key = models.CharField(
         _("deduplication key"),
         max_length=200,
@@ -100,3 +103,100 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient_email} ({self.get_status_display()})"
+
+
+class LetterDelivery(models.TextChoices):
+    EMAIL = "email", _("by email")
+    POST = "post", _("by post")
+
+
+class Letter(models.Model):
+    """One letter of a procedure to one recipient, as it was rendered: stored on the case (text, HTML and the PDF),
+    sent by email (`email`) or waiting on the "to be posted" list until a person records it posted or handed over
+    (`delivered_on`, `delivered_by`). docs/letters.md."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="letters", verbose_name=_("case"))
+    event = models.ForeignKey(
+        "cases.CaseEvent", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("event")
+    )
+    effect = models.ForeignKey(
+        "cases.Effect", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("effect")
+    )
+    key = models.CharField(_("letter"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    template = models.CharField(_("template"), max_length=200)
+    recipient_role = models.CharField(_("recipient's role"), max_length=32)
+    recipient_name = models.CharField(_("recipient's name"), max_length=200)
+    recipient_email = models.EmailField(_("recipient's email address"), blank=True)
+    recipient_address = models.TextField(_("recipient's address"), blank=True)
+    recipient = models.ForeignKey(
+        "organisations.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    to_complainant = models.BooleanField(_("to the complainant"), default=False)
+    language = models.CharField(_("language"), max_length=8)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    pdf = models.BinaryField(_("PDF"), editable=False)
+    delivery = models.CharField(_("delivery"), max_length=8, choices=LetterDelivery.choices)
+    email = models.ForeignKey(
+        OutboundEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters", verbose_name=_("email")
+    )
+    delivered_on = models.DateField(_("sent on"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("posted or handed over by"),
+    )
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["case", "created_at", "pk"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        indexes = [models.Index(fields=["delivery", "delivered_on"], name="letter_to_post")]
+
+    def __str__(self) -> str:
+        return f"{self.title} to {self.recipient_name}"
+
+
+class LetterTemplate(models.Model):
+    """An organisation's own text of one of its procedure's letters in one language, in place of the bundled one.
+    Saved only through `letter_template_save`, which checks that it parses, renders on the sample case and shows what
+    the letter must contain (docs/letters.md)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    procedure_id = models.CharField(_("procedure"), max_length=64)
+    letter_key = models.CharField(_("letter"), max_length=64)
+    language = models.CharField(_("language"), max_length=8, choices=[("en", _("English")), ("nl", _("Dutch"))])
+    source = models.TextField(_("template"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("letter template")
+        verbose_name_plural = _("letter templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "procedure_id", "letter_key", "language"], name="letter_template_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}/{self.letter_key}.{self.language}"

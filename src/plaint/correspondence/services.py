@@ -39,7 +39,7 @@ from plaint.correspondence.errors import (
     RecipientWithoutEmail,
     no_service_manager,
 )
-from plaint.correspondence.models import EmailKind, EmailStatus, OutboundEmail
+from plaint.correspondence.models import EmailKind, EmailStatus, Letter, OutboundEmail
 from plaint.correspondence.rendering import compliment_copy
 from plaint.organisations.models import Organisation, Person
 from plaint.organisations.selectors import line_manager_of, people_with_role, unit_manager
@@ -81,6 +81,8 @@ def email_queue(
     case: Case | None = None,
     event: CaseEvent | None = None,
     actor: User | None = None,
+    attachment: bytes | None = None,
+    attachment_name: str = "",
 ) -> OutboundEmail:
     """Put one email in the outbox, in the caller's transaction; it is sent once that transaction commits.
 
@@ -105,6 +107,8 @@ def email_queue(
                 subject=" ".join(subject.split())[:300],
                 body_text=body_text,
                 body_html=body_html,
+                attachment=attachment,
+                attachment_name=attachment_name[:200] if attachment else "",
                 dedupe_key=dedupe_key,
                 message_id=make_msgid(idstring="plaint", domain=_mail_domain()),
                 status=EmailStatus.QUEUED,
@@ -185,6 +189,8 @@ def _deliver(email: OutboundEmail) -> None:
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
+    if email.attachment:
+        message.attach(email.attachment_name or "letter.pdf", bytes(email.attachment), "application/pdf")
     message.send(fail_silently=False)
 
 
@@ -237,6 +243,10 @@ def _record_sent(email: OutboundEmail) -> OutboundEmail:
         ).update(status=EmailStatus.SENT, sent_at=now, claimed_at=None, last_error="", updated_at=now)
         if updated:
             _audit(email, "email.sent")
+            if email.kind == EmailKind.LETTER:
+                from plaint.correspondence.letters.sending import letters_email_accepted
+
+                letters_email_accepted(email=email)
     email.refresh_from_db()
     return email
 
@@ -573,4 +583,15 @@ def case_emails_anonymise(*, case: Case, marker: str) -> int:
     so the record of what was sent is still true. The caller (privacy) holds the transaction."""
     emails = OutboundEmail.objects.filter(case=case)
     emails.filter(status=EmailStatus.QUEUED).update(status=EmailStatus.FAILED, last_error="case anonymised")
-    return emails.update(subject=marker, body_text=marker, body_html="")
+    # The letters stored on the case go the same way: their text and PDF are blanked, the record that one was sent
+    # (to whom by role, when, how) stays.
+    Letter.objects.filter(case=case).update(
+        subject=marker,
+        body_text=marker,
+        body_html="",
+        pdf=b"",
+        recipient_name=marker,
+        recipient_email="",
+        recipient_address="",
+    )
+    return emails.update(subject=marker, body_text=marker, body_html="", attachment=None, attachment_name="")
