@@ -160,6 +160,7 @@ RECORD_EVENTS: tuple[str, ...] = (
     "sensitive_section_added",
     "compliment_forwarded",
     "party_added",
+    "email_received",
 )
 
 
