@@ -281,3 +281,19 @@ def test_the_smtp_receiver_turns_a_delivered_mail_into_a_case(frozen):
     row = InboundMessage.objects.get()
     assert (row.channel, row.outcome) == ("smtp", Outcome.CASE_CREATED)
     assert Case.objects.get().channel == "email"
+
+
+def test_the_guessed_language_can_be_corrected_by_staff(organisation):
+    from plaint.cases.errors import InvalidInput
+    from plaint.cases.language_services import case_language_correct
+    from tests.cases.factories import staff
+
+    case = a_case(organisation)
+    officer = staff(organisation, "complaints_officer")
+
+    corrected = case_language_correct(case=case, actor=officer, language="en")
+
+    assert corrected.language == "en"
+    assert CaseEvent.objects.get(case=case, kind="language_corrected").data == {"from": "nl", "to": "en"}
+    with pytest.raises(InvalidInput):
+        case_language_correct(case=case, actor=officer, language="de")

@@ -161,6 +161,7 @@ RECORD_EVENTS: tuple[str, ...] = (
     "compliment_forwarded",
     "party_added",
     "email_received",
+    "language_corrected",
 )
 
 
