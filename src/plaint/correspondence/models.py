@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     COMPLIMENT_COPY = "compliment_copy", _("copy of a compliment to the service manager")
     PORTAL_CONFIRMATION = "portal_confirmation", _("confirmation of a case sent through the portal")
     PORTAL_LINK = "portal_link", _("a new private link to follow a case")
+    REMINDER_DIGEST = "reminder_digest", _("the day's reminders and escalations for one person")
 
 
 class EmailStatus(models.TextChoices):
@@ -100,3 +101,31 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.recipient_email} ({self.get_status_display()})"
+
+
+class ReminderKind(models.TextChoices):
+    TERM_DUE = "term_due", _("a term ends soon")
+    TERM_MISSED = "term_missed", _("a term was missed")
+    FOLLOW_UP = "follow_up", _("an agreement or measure to follow up")
+
+
+class Reminder(models.Model):
+    """One thing a person was reminded of, in which day's digest. Unique per thing and kind: never reminded twice."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    term = models.ForeignKey("cases.Term", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    follow_up = models.ForeignKey("cases.FollowUp", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="reminder_once_per_term"),
+            models.UniqueConstraint(fields=["kind", "follow_up"], name="reminder_once_per_follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.day}"

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0010_merge_20261204_1833'),
-        ('organisations', '0003_organisation_complaints_email'),
+        ('organisations', '0003_mail_and_reminders'),
     ]
 
     operations = [
