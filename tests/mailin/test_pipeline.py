@@ -297,3 +297,25 @@ def test_the_guessed_language_can_be_corrected_by_staff(organisation):
     assert CaseEvent.objects.get(case=case, kind="language_corrected").data == {"from": "nl", "to": "en"}
     with pytest.raises(InvalidInput):
         case_language_correct(case=case, actor=officer, language="de")
+
+
+def test_plaint_mail_poll_takes_new_messages_from_an_imap_mailbox_once(organisation):
+    from tests.mailin.imap_server import ImapServer
+
+    with ImapServer("klachten", "geheim") as server:
+        server.messages += [bytes(mail(message_id="<i1@example.nl>")), bytes(mail(message_id="<i2@example.nl>"))]
+        url = f"imap://klachten:geheim@127.0.0.1:{server.port}/INBOX"
+        first, second = StringIO(), StringIO()
+        call_command("mail", "poll", "--mailbox", url, stdout=first)
+        server.messages.append(
+            bytes(mail(message_id="<i3@example.nl>", subject=f"Re: {Case.objects.first().reference}"))
+        )
+        call_command("mail", "poll", "--mailbox", url, stdout=second)
+
+    assert first.getvalue().strip() == "messages taken: 2"
+    assert second.getvalue().strip() == "messages taken: 1"
+    assert set(InboundMessage.objects.values_list("channel", "outcome")) == {
+        ("imap", Outcome.CASE_CREATED),
+        ("imap", Outcome.THREADED),
+    }
+    assert Case.objects.count() == 2

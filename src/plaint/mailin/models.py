@@ -67,3 +67,18 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} ({self.get_outcome_display()})"
+
+
+class MailboxState(models.Model):
+    """Where `plaint mail poll` stopped in one IMAP mailbox: its UIDVALIDITY and the last UID taken."""
+
+    mailbox = models.CharField(_("mailbox"), max_length=300, unique=True)
+    uid_validity = models.BigIntegerField(_("UIDVALIDITY"))
+    last_uid = models.BigIntegerField(_("last UID"), default=0)
+
+    class Meta:
+        verbose_name = _("mailbox state")
+        verbose_name_plural = _("mailbox states")
+
+    def __str__(self) -> str:
+        return f"{self.mailbox} (up to {self.last_uid})"

@@ -247,6 +247,8 @@ PLAINT_ATTACHMENTS_PER_CASE = _positive_int("PLAINT_ATTACHMENTS_PER_CASE", 100)
 # Mail in (docs/mail.md): a larger message, or one with more attachments, is kept aside in quarantine.
 PLAINT_MAIL_MAX_BYTES = _positive_int("PLAINT_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 PLAINT_MAIL_MAX_ATTACHMENTS = _positive_int("PLAINT_MAIL_MAX_ATTACHMENTS", 50)
+# `plaint mail poll`: imaps://user:password@host[:port]/FOLDER (docs/mail.md).
+PLAINT_MAIL_IMAP_URL = config.env.str("PLAINT_MAIL_IMAP_URL", default="")
 
 
 def _attachment_types() -> list[str]:
