@@ -319,3 +319,22 @@ def test_plaint_mail_poll_takes_new_messages_from_an_imap_mailbox_once(organisat
         ("imap", Outcome.THREADED),
     }
     assert Case.objects.count() == 2
+
+
+def test_a_hosted_providers_inbound_webhook_goes_through_the_same_pipeline(organisation, client, settings):
+    import base64
+    import json
+
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "provider:s3cret"}
+    payload = json.dumps({"RawEmail": bytes(mail(message_id="<w1@example.nl>")).decode(), "Headers": []})
+    auth = "Basic " + base64.b64encode(b"provider:s3cret").decode()
+
+    refused = client.post("/mail/inbound/postmark/inbound/", payload, content_type="application/json")
+    response = client.post(
+        "/mail/inbound/postmark/inbound/", payload, content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+
+    assert refused.status_code in (400, 401, 403)
+    assert response.status_code == 200
+    row = InboundMessage.objects.get()
+    assert (row.channel, row.outcome) == ("webhook", Outcome.CASE_CREATED)
