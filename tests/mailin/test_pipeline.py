@@ -338,3 +338,19 @@ def test_a_hosted_providers_inbound_webhook_goes_through_the_same_pipeline(organ
     assert response.status_code == 200
     row = InboundMessage.objects.get()
     assert (row.channel, row.outcome) == ("webhook", Outcome.CASE_CREATED)
+
+
+def test_staff_see_the_quarantine_with_its_reasons_in_the_admin(organisation, admin_client):
+    mail_ingest(bytes(mail(sender="", message_id="<q1@example.nl>")), channel="file")
+    mail_ingest(bytes(mail(message_id="<ok@example.nl>")), channel="file")
+
+    page = admin_client.get("/admin/mailin/inboundmessage/?outcome__exact=quarantined")
+
+    assert page.status_code == 200
+    assert page.context["cl"].result_count == 1
+    assert "the message has no sender" in page.content.decode()
+    detail = admin_client.get(
+        f"/admin/mailin/inboundmessage/{InboundMessage.objects.get(reason='no_sender').pk}/change/"
+    )
+    assert detail.status_code == 200
+    assert admin_client.get("/admin/mailin/inboundmessage/add/").status_code == 403
