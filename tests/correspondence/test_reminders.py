@@ -94,3 +94,33 @@ def test_plaint_reminders_sweep_reports_what_it_queued(setting):
     with time_machine.travel(at(13), tick=False):
         call_command("reminders", "sweep", stdout=out)
     assert out.getvalue().strip() == "digests queued: 1"
+
+
+def test_a_missed_response_term_prompts_the_explanation_letter_to_the_handler_wu_10(db):
+    london = ZoneInfo("Europe/London")
+    with time_machine.travel(dt.datetime(2026, 5, 4, 9, tzinfo=london), tick=False):
+        organisation = organisation_running("workers-union")
+        handler = PersonFactory(name="Hana Handler", email="hana@example.org", language="en")
+        Membership.objects.create(person=handler, organisation=organisation)
+        case = register(organisation, None)
+        Case.objects.filter(pk=case.pk).update(handler=handler)
+        Term.objects.filter(case=case).delete()
+        Term.objects.create(
+            case=case,
+            key="response",
+            anchor="formal_requested",
+            started_on=dt.date(2026, 4, 1),
+            due=dt.date(2026, 4, 29),
+            state=TermState.MISSED,
+        )
+
+    with time_machine.travel(dt.datetime(2026, 5, 5, 9, tzinfo=london), tick=False):
+        assert reminders_sweep() == 1
+        assert reminders_sweep() == 0
+    with time_machine.travel(dt.datetime(2026, 5, 6, 9, tzinfo=london), tick=False):
+        assert reminders_sweep() == 0
+
+    digest = OutboundEmail.objects.get(kind="reminder_digest")
+    assert digest.recipient == handler
+    assert "explain to the complainant why" in digest.body_text
+    assert Reminder.objects.get().kind == "explanation_letter"

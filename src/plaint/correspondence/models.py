@@ -107,12 +107,13 @@ class ReminderKind(models.TextChoices):
     TERM_DUE = "term_due", _("a term ends soon")
     TERM_MISSED = "term_missed", _("a term was missed")
     FOLLOW_UP = "follow_up", _("an agreement or measure to follow up")
+    EXPLANATION_LETTER = "explanation_letter", _("a missed term calls for a letter explaining the delay")
 
 
 class Reminder(models.Model):
     """One thing a person was reminded of, in which day's digest. Unique per thing and kind: never reminded twice."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=ReminderKind.choices)
+    kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
     term = models.ForeignKey("cases.Term", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     follow_up = models.ForeignKey("cases.FollowUp", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")

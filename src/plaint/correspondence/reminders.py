@@ -1,6 +1,7 @@
 """Reminders and escalations (issue 11): once a working day, each person gets one digest of what needs them: terms
 of their cases that end within the organisation's `reminder_working_days`, terms missed on cases of the people
-they manage, agreements and measures due for follow-up (WP-06, XS-17, WP-19). Never on a weekend or holiday of the
+they manage, the letter explaining the delay where the procedure calls for one once a term is missed (WU-10,
+WA-07), agreements and measures due for follow-up (WP-06, XS-17, WP-19). Never on a weekend or holiday of the
 organisation's calendar; each thing is in one digest only (`Reminder` rows), and a digest is one outbox email per
 person per day (dedupe key), so running the sweep twice sends nothing twice."""
 
@@ -20,8 +21,10 @@ from plaint.core import clock
 from plaint.correspondence.models import EmailKind, OutboundEmail, Reminder, ReminderKind
 from plaint.correspondence.services import email_queue
 from plaint.engine.calendar import Calendar
+from plaint.engine.definition import Text
 from plaint.organisations.models import Organisation, Person
 from plaint.organisations.selectors import membership_of
+from plaint.procedures.selectors import procedure_definition
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class Item:
     term: Term | None = None
     follow_up: FollowUp | None = None
     about: Person | None = None  # for an escalation: whose case it is
+    prompt: Text | None = None  # for an explanation letter: what the procedure says to do (WU-10, WA-07)
 
 
 def reminders_sweep() -> int:
@@ -65,11 +69,14 @@ def organisation_reminders_sweep(*, organisation: Organisation) -> int:
             if (ReminderKind.TERM_DUE, term.pk) not in done_terms:
                 items[responsible].append(Item(ReminderKind.TERM_DUE, case, term=term))
         elif term.state == TermState.MISSED or term.due < today:
-            if (ReminderKind.TERM_MISSED, term.pk) in done_terms or case.handler is None:
+            if case.handler is None:
                 continue
+            prompt = _explanation_prompt(term)
+            if prompt and responsible and (ReminderKind.EXPLANATION_LETTER, term.pk) not in done_terms:
+                items[responsible].append(Item(ReminderKind.EXPLANATION_LETTER, case, term=term, prompt=prompt))
             membership = membership_of(person=case.handler, organisation=organisation, on=today)
             manager = membership.line_manager if membership is not None else None
-            if manager is not None:
+            if manager is not None and (ReminderKind.TERM_MISSED, term.pk) not in done_terms:
                 items[manager].append(Item(ReminderKind.TERM_MISSED, case, term=term, about=case.handler))
     follow_ups = FollowUp.objects.filter(
         case__organisation=organisation, completed_on__isnull=True, follow_up_on__lte=today, owner__isnull=False
@@ -115,8 +122,22 @@ def _digest_queue(organisation: Organisation, person: Person, items: list[Item],
     return True
 
 
+def _explanation_prompt(term: Term) -> Text | None:
+    """The procedure's instruction when this term is missed, if it calls for a letter (WU-10, WA-07)."""
+    procedure = procedure_definition(procedure_id=term.case.procedure_id, version=term.case.procedure_version)
+    rule = procedure.term_by_key.get(term.key)
+    if rule is None or rule.on_missed is None or rule.on_missed.letter is None:
+        return None
+    return rule.on_missed.text or Text(
+        en="Send the letter explaining the delay.", nl="Stuur de brief die de vertraging uitlegt."
+    )
+
+
 def _line(item: Item) -> str:
     reference = item.case.reference
+    if item.kind == ReminderKind.EXPLANATION_LETTER:
+        assert item.prompt is not None
+        return f"{reference}: {item.prompt.get('nl' if translation.get_language() == 'nl' else 'en')}"
     if item.kind == ReminderKind.FOLLOW_UP:
         assert item.follow_up is not None
         return _("%(reference)s: follow up: %(what)s") % {"reference": reference, "what": item.follow_up.description}
