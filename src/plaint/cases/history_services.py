@@ -201,6 +201,8 @@ RECORD_EVENTS: tuple[str, ...] = (
     "sensitive_section_added",
     "compliment_forwarded",
     "party_added",
+    "email_received",
+    "language_corrected",
 )
 
 

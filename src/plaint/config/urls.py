@@ -10,6 +10,7 @@ urlpatterns = [
     path("ops/", include("plaint.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("plaint.api.urls")),
+    path("mail/inbound/", include("anymail.urls")),  # hosted mail providers' inbound webhooks (docs/mail.md)
 ]
 urlpatterns += i18n_patterns(
     path("accounts/", include("plaint.access.auth_urls")),

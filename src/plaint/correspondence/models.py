@@ -16,6 +16,7 @@ class EmailKind(models.TextChoices):
     PORTAL_CONFIRMATION = "portal_confirmation", _("confirmation of a case sent through the portal")
     PORTAL_LINK = "portal_link", _("a new private link to follow a case")
     LETTER = "letter", _("a letter of the procedure")
+    REMINDER_DIGEST = "reminder_digest", _("the day's reminders and escalations for one person")
 
 
 class EmailStatus(models.TextChoices):
@@ -200,3 +201,32 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id}/{self.letter_key}.{self.language}"
+
+
+class ReminderKind(models.TextChoices):
+    TERM_DUE = "term_due", _("a term ends soon")
+    TERM_MISSED = "term_missed", _("a term was missed")
+    FOLLOW_UP = "follow_up", _("an agreement or measure to follow up")
+    EXPLANATION_LETTER = "explanation_letter", _("a missed term calls for a letter explaining the delay")
+
+
+class Reminder(models.Model):
+    """One thing a person was reminded of, in which day's digest. Unique per thing and kind: never reminded twice."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
+    term = models.ForeignKey("cases.Term", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    follow_up = models.ForeignKey("cases.FollowUp", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="reminders")
+    day = models.DateField(_("day"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "term"], name="reminder_once_per_term"),
+            models.UniqueConstraint(fields=["kind", "follow_up"], name="reminder_once_per_follow_up"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.day}"

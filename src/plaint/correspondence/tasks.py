@@ -21,3 +21,12 @@ def outbox_sweep() -> dict[str, int]:
     """Every minute: sends whose worker stopped become unconfirmed; due retries and lost jobs are sent."""
     result = services.outbox_sweep()
     return {"unconfirmed": result.unconfirmed, "attempted": result.attempted}
+
+
+@db_periodic_task(crontab(minute="15"), name="correspondence.reminders_sweep")  # type: ignore[untyped-decorator]
+@lock_task("correspondence.reminders_sweep")  # type: ignore[untyped-decorator]
+def reminders_sweep() -> int:
+    """Every hour: today's reminder digests, where it is a working day and they were not sent yet (reminders.py)."""
+    from plaint.correspondence.reminders import reminders_sweep as sweep
+
+    return sweep()

@@ -127,6 +127,16 @@ class Organisation(models.Model):
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     website = models.URLField(_("website"), blank=True)
+    complaints_email = models.EmailField(
+        _("complaints email address"),
+        blank=True,
+        help_text=_("Mail to this address becomes a new case (docs/mail.md)."),
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        _("remind before a term ends (working days)"),
+        default=2,
+        help_text=_("The person responsible is reminded this many working days before a term ends."),
+    )
     reference_prefix = models.CharField(
         _("reference prefix"),
         max_length=5,

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "plaint.privacy",
     "plaint.correspondence",
     "plaint.reporting",
+    "plaint.mailin",
+    "anymail",
     "plaint.api",
     "plaint.portal",
     "plaint.workspace",
@@ -243,6 +245,17 @@ OTP_TOTP_ISSUER = "Plaint"
 # Case attachments (docs/cases.md): the largest file, the most per case, and the kinds accepted, judged by content.
 PLAINT_ATTACHMENT_MAX_BYTES = _positive_int("PLAINT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 PLAINT_ATTACHMENTS_PER_CASE = _positive_int("PLAINT_ATTACHMENTS_PER_CASE", 100)
+# Mail in (docs/mail.md): a larger message, or one with more attachments, is kept aside in quarantine.
+PLAINT_MAIL_MAX_BYTES = _positive_int("PLAINT_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+PLAINT_MAIL_MAX_ATTACHMENTS = _positive_int("PLAINT_MAIL_MAX_ATTACHMENTS", 50)
+# `plaint mail poll`: imaps://user:password@host[:port]/FOLDER (docs/mail.md).
+PLAINT_MAIL_IMAP_URL = config.env.str("PLAINT_MAIL_IMAP_URL", default="")
+# The inbound webhooks of hosted mail providers (django-anymail, /mail/inbound/<esp>/inbound/) take HTTP basic
+# auth "user:password"; without it set, a random secret nobody knows keeps them shut (docs/mail.md).
+ANYMAIL = {
+    "WEBHOOK_SECRET": config.env.str("PLAINT_MAIL_WEBHOOK_SECRET", default="")
+    or f"closed:{__import__('secrets').token_urlsafe(32)}"
+}
 
 
 def _attachment_types() -> list[str]:
