@@ -61,6 +61,9 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "email.failed": "an email could not be sent (SMTP code, permanent or not)",
     "email.unconfirmed": "the worker stopped while sending an email; not sent again automatically",
     "email.resend_requested": "staff asked for an unconfirmed or failed email to be sent again",
+    "portal.code.sent": "a one-time code to open a case was sent to an address on the case",
+    "portal.code.accepted": "a one-time code opened a case on the portal",
+    "portal.code.refused": "a wrong or expired one-time code was entered for a case",
 }
 
 

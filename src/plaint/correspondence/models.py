@@ -15,6 +15,7 @@ class EmailKind(models.TextChoices):
     COMPLIMENT_COPY = "compliment_copy", _("copy of a compliment to the service manager")
     PORTAL_CONFIRMATION = "portal_confirmation", _("confirmation of a case sent through the portal")
     PORTAL_LINK = "portal_link", _("a new private link to follow a case")
+    PORTAL_CODE = "portal_code", _("a one-time code to follow a case")
 
 
 class EmailStatus(models.TextChoices):

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 from plaint import engine
 from plaint.cases.models import Case, PartyRole
@@ -20,6 +21,12 @@ from plaint.procedures.selectors import procedure_definition, procedure_for
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def code_hash(*, case_id: int, code: str) -> str:
+    """A one-time code's stored form: keyed with the site's secret and bound to its case, so the table alone does
+    not give the (short) codes away."""
+    return salted_hmac("plaint.portal.access-code", f"{case_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def portal_organisation(*, slug: str) -> tuple[Organisation, engine.Procedure]:
