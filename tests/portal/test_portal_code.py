@@ -136,3 +136,40 @@ def test_the_code_email_is_in_the_cases_language(client, db):
     _ask(client, case, prefix="/nl")
     email = OutboundEmail.objects.get(kind="portal_code")
     assert email.language == "nl" and "Uw code" in email.subject
+
+
+@pytest.mark.clause("WA-10")
+def test_the_complainant_opened_by_code_gives_and_withdraws_consent_for_the_representative(client, db):
+    from plaint.cases.models import Party
+
+    portal_organisation()
+    data = form_data(on_behalf="on", represented_name="Anna de Vries", relationship="son", consent="on")
+    client.post("/complaints/twu/new/", data)
+    case = Case.objects.get()
+    Party.objects.filter(case=case, role="complainant").update(email="anna@example.org")
+    client.post("/track/", {"reference": case.reference, "email": "anna@example.org", "send": "code"})
+    client.post("/track/code/", {"reference": case.reference, "code": _code(case)})
+    assert "Withdraw my consent" in client.get("/track/case/").content.decode()
+    withdrawn = client.post("/track/case/", {"action": "consent_withdrawn"}, follow=True)
+    assert "Your consent is withdrawn" in withdrawn.content.decode()
+    assert "Give my consent" in withdrawn.content.decode()
+    representative = case.parties.get(role="representative")
+    assert representative.consent_withdrawn_on is not None
+    given = client.post("/track/case/", {"action": "consent_given"}, follow=True)
+    assert "Your consent is recorded" in given.content.decode()
+    representative.refresh_from_db()
+    assert representative.consent_given_on is not None and representative.consent_withdrawn_on is None
+    kinds = list(case.events.filter(kind__startswith="consent").order_by("sequence").values_list("kind", flat=True))
+    assert kinds == ["consent_withdrawn", "consent_recorded"]
+    assert AuditRecord.objects.filter(action="case.consent.withdrawn", actor=None).exists()
+
+
+def test_a_private_link_cannot_give_consent(client, db):
+    portal_organisation()
+    data = form_data(on_behalf="on", represented_name="Anna de Vries", relationship="son", consent="on")
+    client.post("/complaints/twu/new/", data)
+    link = re.search(r"(/track/[^/\s]+/)", OutboundEmail.objects.get().body_text).group(1)
+    assert "Withdraw my consent" not in client.get(link).content.decode()
+    response = client.post(link, {"action": "consent_withdrawn"})
+    assert response.status_code == 200 and "not possible" in response.content.decode()
+    assert Case.objects.get().parties.get(role="representative").consent_withdrawn_on is None

@@ -172,6 +172,8 @@ class TrackActionForm(GovukForm):
             ("review_requested", "review_requested"),
             ("escalated", "escalated"),
             ("withdrawn", "withdrawn"),
+            ("consent_given", "consent_given"),
+            ("consent_withdrawn", "consent_withdrawn"),
         ],
         widget=forms.HiddenInput,
     )

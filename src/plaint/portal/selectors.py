@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils.crypto import salted_hmac
 
 from plaint import engine
-from plaint.cases.models import Case, PartyRole
+from plaint.cases.models import Case, Party, PartyRole
 from plaint.cases.selectors import case_view
 from plaint.core import clock
 from plaint.engine.render.text import check_lang, duration_words, tx
@@ -113,6 +113,15 @@ def case_representative_may_see(*, case: Case) -> bool:
     return representative.consent_given_on is not None and representative.consent_withdrawn_on is None
 
 
+def consent_party(*, case: Case, opened_by: int) -> Party | None:
+    """The representative whose consent the person on the page may give or withdraw: only when the page was opened
+    by the complainant themselves (a one-time code sent to the complainant's address), never through a private
+    link, which may be the representative's own (WA-10)."""
+    if not opened_by or not case.parties.filter(pk=opened_by, role=PartyRole.COMPLAINANT).exists():
+        return None
+    return case.parties.filter(role=PartyRole.REPRESENTATIVE).first()
+
+
 def case_procedure(*, case: Case) -> engine.Procedure:
     return procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
 
@@ -139,6 +148,8 @@ def action_done_text(action: str) -> str:
         "review_requested": _("You asked for a review. We will write to you."),
         "escalated": _("Your complaint goes to the next stage. We will write to you."),
         "withdrawn": _("You withdrew your complaint. We will not handle it further."),
+        "consent_given": _("Your consent is recorded: your representative may now follow your case."),
+        "consent_withdrawn": _("Your consent is withdrawn: your representative no longer sees your case."),
     }.get(action, _("Done."))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -225,10 +226,11 @@ def access_code_send(*, reference: str, email: str, source: AuditSource | None =
     return True
 
 
-def access_code_use(*, reference: str, code: str, source: AuditSource | None = None) -> Case | None:
-    """The case the code opens, or None (an unknown reference, a wrong, used or expired code: never says which).
-    A right code works once (`portal.code.accepted`); a wrong one counts against every open code of the case, which
-    ends after `CODE_MAX_FAILURES` wrong tries (`portal.code.refused`)."""
+def access_code_use(*, reference: str, code: str, source: AuditSource | None = None) -> AccessCode | None:
+    """The code that opens its case (`.case`, `.party`: who it was sent to), or None (an unknown reference, a
+    wrong, used or expired code: never says which). A right code works once (`portal.code.accepted`); a wrong one
+    counts against every open code of the case, which ends after `CODE_MAX_FAILURES` wrong tries
+    (`portal.code.refused`)."""
     code = "".join(char for char in code if char.isdigit())
     case = Case.objects.filter(reference__iexact=reference.strip()).select_related("organisation").first()
     if case is None or case.anonymised_on is not None:
@@ -243,7 +245,7 @@ def access_code_use(*, reference: str, code: str, source: AuditSource | None = N
         )
         wanted = code_hash(case_id=locked.pk, code=code) if len(code) == 6 else ""
         match = next((row for row in open_codes if wanted and constant_time_compare(row.code_hash, wanted)), None)
-        where = {
+        where: dict[str, Any] = {
             "actor": None,
             "target_type": "case",
             "target_id": locked.pk,
@@ -259,4 +261,7 @@ def access_code_use(*, reference: str, code: str, source: AuditSource | None = N
                 failed_attempts=F("failed_attempts") + 1
             )
             audit_record(action="portal.code.refused", details={"open_codes": len(open_codes)}, **where)
-    return locked if match is not None else None
+    if match is None:
+        return None
+    match.case = locked
+    return match

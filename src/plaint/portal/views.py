@@ -20,6 +20,7 @@ from plaint.access.middleware import client_ip_address
 from plaint.cases.attachment_services import attachment_add, attachment_check
 from plaint.cases.errors import ActionNotAllowed
 from plaint.cases.models import Case, PartyRole
+from plaint.cases.party_services import party_consent_record, party_consent_withdraw
 from plaint.cases.selectors import case_view
 from plaint.cases.services import PartyInput, Registration, case_complainant_act
 from plaint.core import clock
@@ -212,7 +213,7 @@ def track_opened(request: HttpRequest) -> HttpResponse:
         response = HttpResponseRedirect(reverse("portal:track-code") + "?expired=1")
         response.status_code = 303
         return response
-    return _track_page(request, case)
+    return _track_page(request, case, party_id=int((request.session.get(SESSION_ACCESS) or {}).get("party") or 0))
 
 
 def _opened_case(request: HttpRequest) -> Case | None:
@@ -228,10 +229,13 @@ def _opened_case(request: HttpRequest) -> Case | None:
     return Case.objects.filter(pk=case_id, anonymised_on__isnull=True).select_related("organisation").first()
 
 
-def _track_page(request: HttpRequest, case: Case) -> HttpResponse:
+def _track_page(request: HttpRequest, case: Case, party_id: int = 0) -> HttpResponse:
+    """The case as its complainant sees it. `party_id`: who opened it, when known (a code goes to one address);
+    only the complainant themselves, so known, may give or withdraw consent for their representative (WA-10)."""
+    consent_party = selectors.consent_party(case=case, opened_by=party_id)
     procedure = selectors.case_procedure(case=case)
     lang = translation.get_language() or "en"
-    may_see = selectors.case_representative_may_see(case=case)
+    may_see = consent_party is not None or selectors.case_representative_may_see(case=case)
     message = ""
     action_form = TrackActionForm()
     if request.method == "POST" and may_see:
@@ -248,6 +252,15 @@ def _track_page(request: HttpRequest, case: Case) -> HttpResponse:
                         attachment_check(file=data["document"])
                         attachment_add(case=case, actor=None, file=data["document"])
                         message = _("Your document was added to your case.")
+                elif data["action"] in ("consent_given", "consent_withdrawn"):
+                    if consent_party is None:
+                        raise ActionNotAllowed([], allowed=())
+                    today = clock.today_for(case.organisation)
+                    if data["action"] == "consent_given":
+                        party_consent_record(case=case, party=consent_party, given_on=today, actor=None)
+                    else:
+                        party_consent_withdraw(case=case, party=consent_party, withdrawn_on=today, actor=None)
+                    message = selectors.action_done_text(data["action"])
                 else:
                     case_complainant_act(case=case, action=data["action"])
                     message = selectors.action_done_text(data["action"])
@@ -261,7 +274,9 @@ def _track_page(request: HttpRequest, case: Case) -> HttpResponse:
                 response = HttpResponseRedirect(request.path)
                 response.status_code = 303
                 return response
-    return render(request, "portal/track.html", _track_context(case, procedure, lang, may_see, action_form, message))
+    context = _track_context(case, procedure, lang, may_see, action_form, message)
+    context["consent_party"] = consent_party
+    return render(request, "portal/track.html", context)
 
 
 def _track_context(case: Case, procedure: Any, lang: str, may_see: bool, form: Any, message: str) -> dict[str, Any]:
@@ -318,10 +333,10 @@ def track_code(request: HttpRequest) -> HttpResponse:
         if _limited(request, "portal-code", settings.PLAINT_PORTAL_CODE_RATE):
             return too_many(request)
         if form.is_valid():
-            case = access_code_use(
+            opened = access_code_use(
                 reference=form.cleaned_data["reference"], code=form.cleaned_data["code"], source=audit_source(request)
             )
-            if case is None:
+            if opened is None:
                 form.add_error(
                     "code",
                     _("This code does not open a case with that reference. It may be mistyped, used or expired."),
@@ -330,7 +345,8 @@ def track_code(request: HttpRequest) -> HttpResponse:
                 request.session.cycle_key()
                 request.session.pop(SESSION_CODE_REFERENCE, None)
                 request.session[SESSION_ACCESS] = {
-                    "case": case.pk,
+                    "case": opened.case_id,
+                    "party": opened.party_id,
                     "until": (clock.now() + SESSION_ACCESS_LIFETIME).isoformat(),
                 }
                 response = HttpResponseRedirect(reverse("portal:track-opened"))
