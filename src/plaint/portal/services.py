@@ -2,8 +2,8 @@
 
 `portal_case_submit` registers the case through `case_register` (actor None: the public), makes its private link
 and queues the confirmation email, all in ONE transaction: a failure leaves nothing behind and sends nothing.
-Until the effects path lands, the confirmation email goes through the correspondence outbox (`email_queue`) here;
-once it does, it becomes an effect of the registration.
+The confirmation email goes through the correspondence outbox (`email_queue`) here, not as an effect: it carries
+the private link's token, which an effect's payload would have to store in clear (docs/portal.md, "Sending").
 """
 
 from __future__ import annotations
