@@ -141,8 +141,8 @@ def test_track_request_never_says_whether_a_case_matched(client, organisation):
     client.post("/complaints/twu/new/", form_data())
     case = Case.objects.get()
     mail.outbox.clear()
-    good = client.post("/track/", {"reference": case.reference, "email": "sam@example.org"})
-    bad = client.post("/track/", {"reference": case.reference, "email": "other@example.org"})
+    good = client.post("/track/", {"reference": case.reference, "email": "sam@example.org", "send": "link"})
+    bad = client.post("/track/", {"reference": case.reference, "email": "other@example.org", "send": "link"})
     assert good.status_code == bad.status_code == 200
     text = "If the reference and the email address belong to a case"
     assert text in good.content.decode() and text in bad.content.decode()

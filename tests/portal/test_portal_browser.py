@@ -179,3 +179,62 @@ def test_on_behalf_of_someone_with_an_authorisation_and_a_document_in_dutch(
     case = Case.objects.get()
     assert case.parties.get(role="representative").consent_given_on is not None
     assert case.attachments.count() == 2
+
+
+@pytest.mark.clause("WA-10")
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_follow_the_case_by_reference_and_one_time_code(browse, live_server, organisation, client, language):
+    """Ask for a code at /track/, enter it, and the case opens: each page passes axe in both languages."""
+    from tests.portal.helpers import form_data
+
+    prefix = "" if language == "en" else "/nl"
+    client.post(f"{prefix}/complaints/twu/new/", form_data(language=language))
+    case = Case.objects.get()
+    page = browse.page
+    browse.goto(f"{live_server.url}{prefix}/track/")
+    browse.check(f"ask for a code {language}")
+    page.locator("#id_reference").fill(case.reference)
+    page.locator("#id_email").fill("sam@example.org")
+    page.locator("button.govuk-button").click()
+    page.wait_for_url(re.compile(r"/track/code/\?asked=1$"))
+    browse.check(f"enter the code {language}")
+    page.locator("#id_code").fill("12")
+    page.locator("button.govuk-button").click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-error-summary").is_visible()
+    browse.check(f"code with errors {language}")
+    body = OutboundEmail.objects.get(case=case, kind="portal_code").body_text
+    page.locator("#id_code").fill(re.search(r"^\s+(\d{6})$", body, re.MULTILINE).group(1))
+    page.locator("button.govuk-button").click()
+    page.wait_for_url(re.compile(r"/track/case/$"))
+    assert case.reference in page.locator("h1").inner_text()
+    browse.check(f"case opened by code {language}")
+
+
+@pytest.mark.clause("WA-10")
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_complainant_withdraws_and_gives_consent_by_code(browse, live_server, organisation, client, language):
+    from plaint.cases.models import Party
+    from tests.portal.helpers import form_data
+
+    prefix = "" if language == "en" else "/nl"
+    data = form_data(language=language, on_behalf="on", represented_name="Anna", relationship="son", consent="on")
+    client.post(f"{prefix}/complaints/twu/new/", data)
+    case = Case.objects.get()
+    Party.objects.filter(case=case, role="complainant").update(email="anna@example.org")
+    page = browse.page
+    browse.goto(f"{live_server.url}{prefix}/track/")
+    page.locator("#id_reference").fill(case.reference)
+    page.locator("#id_email").fill("anna@example.org")
+    page.locator("button.govuk-button").click()
+    page.wait_for_url(re.compile(r"/track/code/\?asked=1$"))
+    body = OutboundEmail.objects.get(case=case, kind="portal_code").body_text
+    page.locator("#id_code").fill(re.search(r"^\s+(\d{6})$", body, re.MULTILINE).group(1))
+    page.locator("button.govuk-button").click()
+    page.wait_for_url(re.compile(r"/track/case/$"))
+    browse.check(f"consent given {language}")
+    page.locator("button.govuk-button--warning", has_text={"en": "consent", "nl": "toestemming"}[language]).click()
+    page.wait_for_load_state()
+    assert page.locator(".govuk-notification-banner--success").is_visible()
+    browse.check(f"consent withdrawn {language}")
+    assert case.parties.get(role="representative").consent_withdrawn_on is not None

@@ -63,6 +63,9 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "email.unconfirmed": "the worker stopped while sending an email; not sent again automatically",
     "email.resend_requested": "staff asked for an unconfirmed or failed email to be sent again",
     "letter.template_saved": "an organisation's own template of a procedure's letter was saved (after its check)",
+    "portal.code.sent": "a one-time code to open a case was sent to an address on the case",
+    "portal.code.accepted": "a one-time code opened a case on the portal",
+    "portal.code.refused": "a wrong or expired one-time code was entered for a case",
 }
 
 

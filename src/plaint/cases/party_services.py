@@ -87,7 +87,7 @@ REPRESENTING = (PartyRole.REPRESENTATIVE, PartyRole.SURVIVING_RELATIVE)
 
 
 def party_consent_record(
-    *, case: Case, party: Party, given_on: dt.date, actor: User, source: AuditSource | None = None
+    *, case: Case, party: Party, given_on: dt.date, actor: User | None, source: AuditSource | None = None
 ) -> Party:
     """Record the complainant's written consent for a representative (WA-10): from then on, correspondence may tell
     them about the complainant (`representative_may_receive`). Giving it again after a withdrawal renews it.
@@ -97,10 +97,12 @@ def party_consent_record(
     does not change.
     """
     return _consent_change(case, party, actor, source, given_on=given_on)
+    # actor None: the complainant themselves, on the portal's page of their case (docs/portal.md); staff need
+    # `cases.act_on_case`.
 
 
 def party_consent_withdraw(
-    *, case: Case, party: Party, withdrawn_on: dt.date, actor: User, source: AuditSource | None = None
+    *, case: Case, party: Party, withdrawn_on: dt.date, actor: User | None, source: AuditSource | None = None
 ) -> Party:
     """Record that the complainant withdrew the consent: from then on nothing more goes to the representative."""
     return _consent_change(case, party, actor, source, withdrawn_on=withdrawn_on)
@@ -109,13 +111,14 @@ def party_consent_withdraw(
 def _consent_change(
     case: Case,
     party: Party,
-    actor: User,
+    actor: User | None,
     source: AuditSource | None,
     *,
     given_on: dt.date | None = None,
     withdrawn_on: dt.date | None = None,
 ) -> Party:
-    authorise_act(case=case, actor=actor, source=source)
+    if actor is not None:  # None: the complainant themselves, through the portal
+        authorise_act(case=case, actor=actor, source=source)
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
         row = Party.objects.select_for_update().filter(pk=party.pk, case=locked).first()

@@ -17,6 +17,7 @@ class EmailKind(models.TextChoices):
     PORTAL_LINK = "portal_link", _("a new private link to follow a case")
     LETTER = "letter", _("a letter of the procedure")
     REMINDER_DIGEST = "reminder_digest", _("the day's reminders and escalations for one person")
+    PORTAL_CODE = "portal_code", _("a one-time code to follow a case")
 
 
 class EmailStatus(models.TextChoices):

@@ -172,6 +172,8 @@ class TrackActionForm(GovukForm):
             ("review_requested", "review_requested"),
             ("escalated", "escalated"),
             ("withdrawn", "withdrawn"),
+            ("consent_given", "consent_given"),
+            ("consent_withdrawn", "consent_withdrawn"),
         ],
         widget=forms.HiddenInput,
     )
@@ -186,6 +188,17 @@ TrackActionForm.base_fields["document"].label_size = "m"  # type: ignore[attr-de
 
 
 class TrackRequestForm(GovukForm):
+    field_order = ["reference", "email", "send"]
+    send = forms.ChoiceField(
+        label=_("What should we send you?"),
+        choices=[
+            ("code", _("A one-time code to open my case now")),
+            ("link", _("A new private link to keep")),
+        ],
+        initial="code",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a code or a link.")},
+    )
     reference = TextField(
         label=_("Reference"),
         help_text=_("It is in the confirmation we sent you, for example TWU-2026-0042."),
@@ -201,3 +214,25 @@ class TrackRequestForm(GovukForm):
             "invalid": _("Enter an email address like name@example.com."),
         },
     )
+
+
+class TrackCodeForm(GovukForm):
+    reference = TextField(
+        label=_("Reference"),
+        help_text=_("It is in the confirmation we sent you, for example TWU-2026-0042."),
+        max_length=32,
+        error_messages={"required": _("Enter the reference of your case.")},
+    )
+    code = TextField(
+        label=_("Code"),
+        help_text=_("The six digits in the email we just sent you."),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"required": _("Enter the code from the email.")},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(char for char in self.cleaned_data["code"] if not char.isspace() and char != "-")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(_("Enter the six digits of the code, for example 123456."))
+        return code

@@ -91,3 +91,26 @@ class PortalBranding(models.Model):
 
     def __str__(self) -> str:
         return str(self.organisation)
+
+
+class AccessCode(models.Model):
+    """A one-time code to open a case by its reference, sent to an address on the case (docs/portal.md). Only a
+    keyed hash of the code is kept; it works once, for a short time, and a few wrong tries end it."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="access_codes", verbose_name=_("case")
+    )
+    party = models.ForeignKey("cases.Party", on_delete=models.CASCADE, related_name="+", verbose_name=_("sent to"))
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        indexes = [models.Index(fields=["case", "expires_at"], name="portal_code_case_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.code_hash[:8]}"

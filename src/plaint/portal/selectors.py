@@ -7,9 +7,10 @@ import hashlib
 from dataclasses import dataclass
 
 from django.http import Http404
+from django.utils.crypto import salted_hmac
 
 from plaint import engine
-from plaint.cases.models import Case, PartyRole
+from plaint.cases.models import Case, Party, PartyRole
 from plaint.cases.selectors import case_view
 from plaint.core import clock
 from plaint.engine.render.text import check_lang, duration_words, tx
@@ -20,6 +21,12 @@ from plaint.procedures.selectors import procedure_definition, procedure_for
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def code_hash(*, case_id: int, code: str) -> str:
+    """A one-time code's stored form: keyed with the site's secret and bound to its case, so the table alone does
+    not give the (short) codes away."""
+    return salted_hmac("plaint.portal.access-code", f"{case_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def portal_organisation(*, slug: str) -> tuple[Organisation, engine.Procedure]:
@@ -111,6 +118,15 @@ def case_representative_may_see(*, case: Case) -> bool:
     return representative.consent_given_on is not None and representative.consent_withdrawn_on is None
 
 
+def consent_party(*, case: Case, opened_by: int) -> Party | None:
+    """The representative whose consent the person on the page may give or withdraw: only when the page was opened
+    by the complainant themselves (a one-time code sent to the complainant's address), never through a private
+    link, which may be the representative's own (WA-10)."""
+    if not opened_by or not case.parties.filter(pk=opened_by, role=PartyRole.COMPLAINANT).exists():
+        return None
+    return case.parties.filter(role=PartyRole.REPRESENTATIVE).first()
+
+
 def case_procedure(*, case: Case) -> engine.Procedure:
     return procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
 
@@ -137,6 +153,8 @@ def action_done_text(action: str) -> str:
         "review_requested": _("You asked for a review. We will write to you."),
         "escalated": _("Your complaint goes to the next stage. We will write to you."),
         "withdrawn": _("You withdrew your complaint. We will not handle it further."),
+        "consent_given": _("Your consent is recorded: your representative may now follow your case."),
+        "consent_withdrawn": _("Your consent is withdrawn: your representative no longer sees your case."),
     }.get(action, _("Done."))
 
 

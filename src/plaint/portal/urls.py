@@ -10,5 +10,7 @@ urlpatterns = [
     path("complaints/<slug:slug>/new/", views.new, name="new"),
     path("complaints/<slug:slug>/received/", views.received, name="received"),
     path("track/", views.track_request, name="track-request"),
+    path("track/code/", views.track_code, name="track-code"),
+    path("track/case/", views.track_opened, name="track-opened"),
     path("track/<str:token>/", views.track, name="track"),
 ]

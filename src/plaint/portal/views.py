@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -19,16 +20,22 @@ from plaint.access.middleware import client_ip_address
 from plaint.cases.attachment_services import attachment_add, attachment_check
 from plaint.cases.errors import ActionNotAllowed
 from plaint.cases.models import Case, PartyRole
+from plaint.cases.party_services import party_consent_record, party_consent_withdraw
 from plaint.cases.selectors import case_view
 from plaint.cases.services import PartyInput, Registration, case_complainant_act
 from plaint.core import clock
+from plaint.core.audit import audit_source
 from plaint.core.errors import PlaintError
 from plaint.engine.render import procedure_diagram_svg, procedure_policy_html
 from plaint.portal import selectors
-from plaint.portal.forms import CaseForm, TrackActionForm, TrackRequestForm
-from plaint.portal.services import portal_case_submit, tracking_link_send
+from plaint.portal.forms import CaseForm, TrackActionForm, TrackCodeForm, TrackRequestForm
+from plaint.portal.services import access_code_send, access_code_use, portal_case_submit, tracking_link_send
 
 SESSION_RECEIPT = "portal_receipt"
+SESSION_ACCESS = "portal_case_opened"
+SESSION_CODE_REFERENCE = "portal_code_reference"
+#: How long a case opened with a one-time code stays open in the session.
+SESSION_ACCESS_LIFETIME = dt.timedelta(hours=1)
 
 
 def client_key(group: str, request: HttpRequest) -> str:
@@ -191,12 +198,44 @@ def received(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest, token: str) -> HttpResponse:
+    """The case by its private link."""
     case = selectors.case_by_token(token=token)
     if case is None:
         return render(request, "portal/track_unknown.html", status=404)
+    return _track_page(request, case)
+
+
+@require_http_methods(["GET", "POST"])
+def track_opened(request: HttpRequest) -> HttpResponse:
+    """The case opened with a one-time code: kept in the session for `SESSION_ACCESS_LIFETIME`, then a new code."""
+    case = _opened_case(request)
+    if case is None:
+        response = HttpResponseRedirect(reverse("portal:track-code") + "?expired=1")
+        response.status_code = 303
+        return response
+    return _track_page(request, case, party_id=int((request.session.get(SESSION_ACCESS) or {}).get("party") or 0))
+
+
+def _opened_case(request: HttpRequest) -> Case | None:
+    stored = request.session.get(SESSION_ACCESS) or {}
+    try:
+        until = dt.datetime.fromisoformat(str(stored.get("until")))
+        case_id = int(stored.get("case") or 0)
+    except (TypeError, ValueError):
+        return None
+    if until <= clock.now():
+        request.session.pop(SESSION_ACCESS, None)
+        return None
+    return Case.objects.filter(pk=case_id, anonymised_on__isnull=True).select_related("organisation").first()
+
+
+def _track_page(request: HttpRequest, case: Case, party_id: int = 0) -> HttpResponse:
+    """The case as its complainant sees it. `party_id`: who opened it, when known (a code goes to one address);
+    only the complainant themselves, so known, may give or withdraw consent for their representative (WA-10)."""
+    consent_party = selectors.consent_party(case=case, opened_by=party_id)
     procedure = selectors.case_procedure(case=case)
     lang = translation.get_language() or "en"
-    may_see = selectors.case_representative_may_see(case=case)
+    may_see = consent_party is not None or selectors.case_representative_may_see(case=case)
     message = ""
     action_form = TrackActionForm()
     if request.method == "POST" and may_see:
@@ -213,6 +252,15 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                         attachment_check(file=data["document"])
                         attachment_add(case=case, actor=None, file=data["document"])
                         message = _("Your document was added to your case.")
+                elif data["action"] in ("consent_given", "consent_withdrawn"):
+                    if consent_party is None:
+                        raise ActionNotAllowed([], allowed=())
+                    today = clock.today_for(case.organisation)
+                    if data["action"] == "consent_given":
+                        party_consent_record(case=case, party=consent_party, given_on=today, actor=None)
+                    else:
+                        party_consent_withdraw(case=case, party=consent_party, withdrawn_on=today, actor=None)
+                    message = selectors.action_done_text(data["action"])
                 else:
                     case_complainant_act(case=case, action=data["action"])
                     message = selectors.action_done_text(data["action"])
@@ -226,7 +274,9 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
                 response = HttpResponseRedirect(request.path)
                 response.status_code = 303
                 return response
-    return render(request, "portal/track.html", _track_context(case, procedure, lang, may_see, action_form, message))
+    context = _track_context(case, procedure, lang, may_see, action_form, message)
+    context["consent_party"] = consent_party
+    return render(request, "portal/track.html", context)
 
 
 def _track_context(case: Case, procedure: Any, lang: str, may_see: bool, form: Any, message: str) -> dict[str, Any]:
@@ -250,17 +300,57 @@ def _track_context(case: Case, procedure: Any, lang: str, may_see: bool, form: A
 
 @require_http_methods(["GET", "POST"])
 def track_request(request: HttpRequest) -> HttpResponse:
-    """Ask for a new private link by reference and email address. The answer never says whether they matched."""
+    """Ask for a one-time code or a new private link by reference and email address. The answer never says whether
+    they matched."""
     form = TrackRequestForm(request.POST or None)
     sent = False
     if request.method == "POST":
         if _limited(request, "portal-link", settings.PLAINT_PORTAL_LINK_RATE):
             return too_many(request)
         if form.is_valid():
+            data = form.cleaned_data
+            if data["send"] == "code":
+                access_code_send(reference=data["reference"], email=data["email"], source=audit_source(request))
+                request.session[SESSION_CODE_REFERENCE] = data["reference"]
+                response = HttpResponseRedirect(reverse("portal:track-code") + "?asked=1")
+                response.status_code = 303
+                return response
             tracking_link_send(
-                reference=form.cleaned_data["reference"],
-                email=form.cleaned_data["email"],
+                reference=data["reference"],
+                email=data["email"],
                 site_url=request.build_absolute_uri("/"),
             )
             sent = True
     return render(request, "portal/track_request.html", {"form": form, "sent": sent})
+
+
+@require_http_methods(["GET", "POST"])
+def track_code(request: HttpRequest) -> HttpResponse:
+    """Enter the one-time code: the right one opens the case for this session (a new session key, so a session id
+    known before cannot ride along)."""
+    form = TrackCodeForm(request.POST or None, initial={"reference": request.session.get(SESSION_CODE_REFERENCE, "")})
+    if request.method == "POST":
+        if _limited(request, "portal-code", settings.PLAINT_PORTAL_CODE_RATE):
+            return too_many(request)
+        if form.is_valid():
+            opened = access_code_use(
+                reference=form.cleaned_data["reference"], code=form.cleaned_data["code"], source=audit_source(request)
+            )
+            if opened is None:
+                form.add_error(
+                    "code",
+                    _("This code does not open a case with that reference. It may be mistyped, used or expired."),
+                )
+            else:
+                request.session.cycle_key()
+                request.session.pop(SESSION_CODE_REFERENCE, None)
+                request.session[SESSION_ACCESS] = {
+                    "case": opened.case_id,
+                    "party": opened.party_id,
+                    "until": (clock.now() + SESSION_ACCESS_LIFETIME).isoformat(),
+                }
+                response = HttpResponseRedirect(reverse("portal:track-opened"))
+                response.status_code = 303
+                return response
+    context = {"form": form, "asked": "asked" in request.GET, "expired": "expired" in request.GET}
+    return render(request, "portal/track_code.html", context)

@@ -289,6 +289,7 @@ FILE_UPLOAD_HANDLERS = [
 PLAINT_PORTAL_SUBMIT_RATE = config.env.str("PLAINT_PORTAL_SUBMIT_RATE", default="10/h")
 PLAINT_PORTAL_LINK_RATE = config.env.str("PLAINT_PORTAL_LINK_RATE", default="5/h")
 PLAINT_PORTAL_ACTION_RATE = config.env.str("PLAINT_PORTAL_ACTION_RATE", default="30/h")
+PLAINT_PORTAL_CODE_RATE = config.env.str("PLAINT_PORTAL_CODE_RATE", default="10/h")
 RATELIMIT_USE_CACHE = "default"
 
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
