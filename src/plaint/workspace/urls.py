@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import intake_views, record_views, views
+from plaint.workspace import intake_views, people_views, record_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -28,4 +28,9 @@ urlpatterns = [
         intake_views.procedure_diagram,
         name="procedure-diagram",
     ),
+    path("people/", people_views.people_page, name="people"),
+    path("people/add/", people_views.person_add, name="person-add"),
+    path("people/<int:membership_id>/", people_views.membership_edit, name="person"),
+    path("people/<int:membership_id>/end/", people_views.membership_end, name="person-end"),
+    path("people/<int:membership_id>/invite/", people_views.membership_invite, name="person-invite"),
 ]
