@@ -23,6 +23,7 @@ from plaint.core.errors import InvalidInput, PlaintError
 from plaint.workspace.action_forms import ActionContext, action_form_class
 from plaint.workspace.case_page import CasePage, OfferedAction, case_page, event_label, offered_action
 from plaint.workspace.forms import ClassifyForm, ConsentForm, DocumentForm, InboxForm, PartyForm, SavedViewForm
+from plaint.workspace.outbox import case_outbox
 from plaint.workspace.selectors import (
     follow_up_list,
     inbox,
@@ -152,10 +153,12 @@ def _render_case(
         categories=classification_choices(case, "categories"),
         causes=classification_choices(case, "causes"),
     )
+    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     context = {
         **_base(request),
         "page": page,
         "case": case,
+        "outbox": case_outbox(actor=_user(request), case=case, procedure=page.procedure, lang=lang),
         "action_forms": _forms_for(page, bound=bound),
         "refusal": refusal,
         "classify_form": classify_form,
