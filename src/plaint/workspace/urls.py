@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import intake_views, outbox_views, people_views, record_views, views
+from plaint.workspace import intake_views, outbox_views, people_views, record_views, settings_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -35,4 +35,5 @@ urlpatterns = [
     path("people/<int:membership_id>/invite/", people_views.membership_invite, name="person-invite"),
     path("cases/<int:case_id>/emails/<int:email_id>/resend/", outbox_views.email_send_again, name="case-email-resend"),
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
+    path("settings/", settings_views.settings_page, name="settings"),
 ]

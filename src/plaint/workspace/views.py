@@ -52,6 +52,10 @@ def _base(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    from plaint.workspace.settings_views import land_in_preferred_language  # it builds on this module
+
+    if (moved := land_in_preferred_language(request)) is not None:
+        return moved
     user = _user(request)
     choices = inbox_choices(actor=user)
     form = InboxForm(request.GET or None, choices=choices)
