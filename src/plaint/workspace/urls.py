@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import intake_views, outbox_views, people_views, record_views, settings_views, views
+from plaint.workspace import (
+    intake_views,
+    outbox_views,
+    people_views,
+    procedure_activation,
+    record_views,
+    settings_views,
+    views,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -36,4 +44,5 @@ urlpatterns = [
     path("cases/<int:case_id>/emails/<int:email_id>/resend/", outbox_views.email_send_again, name="case-email-resend"),
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
     path("settings/", settings_views.settings_page, name="settings"),
+    path("procedures/activate/", procedure_activation.procedure_activate_page, name="procedure-activate"),
 ]
