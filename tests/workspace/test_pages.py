@@ -338,7 +338,7 @@ def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
 
 
 def test_the_case_page_makes_the_same_queries_however_long_its_history(client, xs, django_assert_max_num_queries):
-    """The case page's queries do not grow with its events, parties, effects and emails (measured: 72 with the
+    """The case page's queries do not grow with its events, parties, effects and emails (measured: 71 with the
     access rules' own checks, which the `perf` work reduces; the workspace's own part is a fixed number)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

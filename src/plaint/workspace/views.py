@@ -149,13 +149,11 @@ def _render_case(
     from plaint.workspace.record_views import classification_choices, party_choices  # they build on this module
 
     case = page.case
+    categories, causes = list(case.categories.all()), list(case.causes.all())  # each read once
     classify_form = ClassifyForm(
-        initial={
-            "categories": [item.code for item in case.categories.all()],
-            "causes": [item.code for item in case.causes.all()],
-        },
-        categories=classification_choices(case, "categories"),
-        causes=classification_choices(case, "causes"),
+        initial={"categories": [item.code for item in categories], "causes": [item.code for item in causes]},
+        categories=classification_choices(case, "categories", categories),
+        causes=classification_choices(case, "causes", causes),
     )
     lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     context = {
