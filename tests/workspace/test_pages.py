@@ -335,3 +335,30 @@ def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
         login_verified(client, xs["intake"])
         body = client.get("/workspace/").content.decode()
     assert "More than 1 cases; narrow the filters." in body
+
+
+def test_the_case_page_makes_the_same_queries_however_long_its_history(client, xs, django_assert_max_num_queries):
+    """The case page's queries do not grow with its events, parties, effects and emails (measured: 71 with the
+    access rules' own checks, which the `perf` work reduces; the workspace's own part is a fixed number)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plaint.cases.party_services import case_party_add
+    from plaint.cases.services import PartyInput, case_act
+    from tests.workspace.test_case_outbox import _email
+
+    user = staff(xs["org"], "intake_staff", "complaints_officer", "administrator")
+    login_verified(client, user)
+    with at(DAY):
+        case = case_act(case=xs["case"], actor=user, action="acknowledged")
+        path = f"/workspace/cases/{case.pk}/"
+        client.get(path)  # warm: the procedure files
+        with CaptureQueriesContext(connection) as few:
+            client.get(path)
+        for n in range(5):
+            case_party_add(case=case, actor=user, party=PartyInput(role="expert", name=f"Witness {n}"))
+            _email(case, "failed", 100 + n)
+        with django_assert_max_num_queries(len(few)):
+            response = client.get(path)
+    assert response.status_code == 200 and "Witness 4" in response.content.decode()
+    assert len(few) <= 80

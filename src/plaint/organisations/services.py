@@ -293,3 +293,11 @@ def membership_set_roles(
         membership_revoke_role(membership=membership, role=held[code], actor=actor, source=source)
     for code in sorted(wanted.keys() - held.keys()):
         membership_grant_role(membership=membership, role=wanted[code], actor=actor, source=source)
+
+
+def person_set_language(*, person: Person, language: str) -> Person:
+    """The language the person reads Plaint and its emails in (`en` or `nl`); `InvalidInput` for another."""
+    person.language = language
+    full_clean_or_refuse(person, exclude=["user"])
+    person.save(update_fields=["language"])
+    return person

@@ -16,6 +16,7 @@ __all__ = [
     "adoption_in_force",
     "adoptions_of",
     "bundled_procedure_ids",
+    "bundled_versions",
     "procedure_definition",
     "procedure_for",
 ]
@@ -60,3 +61,9 @@ def procedure_definition(*, procedure_id: str, version: int) -> Procedure:
         if procedure.version == version:
             return procedure
     raise EngineInputError(Message("unknown_procedure", {"value": f"{procedure_id} version {version}"}))
+
+
+def bundled_versions() -> list[Procedure]:
+    """Every bundled procedure in every version, by id and version: what an organisation can adopt."""
+    registry = load_directory(BUNDLED_DIR)
+    return [procedure for key in sorted(registry.versions) for procedure in registry.versions[key]]

@@ -22,6 +22,7 @@ from plaint.cases.selectors import (
     case_roles,
     case_sensitive_summary,
     case_view,
+    cases_visible_to,
 )
 from plaint.core import clock
 from plaint.core.errors import PlaintError
@@ -298,6 +299,7 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
         )
         for letter in view.letters_due
     ]
+    visible = cases_visible_to(actor=actor)  # built once for the earlier cases and the recurrences
     return CasePage(
         case=case,
         procedure=procedure,
@@ -315,8 +317,8 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
         letters_due=letters,
         warnings=[message.text(lang) for message in view.warnings],
         conflicts=conflicts_of(case),
-        earlier=earlier_cases_of_complainant(actor=actor, case=case),
-        recurring=recurrences(actor=actor, case=case),
+        earlier=earlier_cases_of_complainant(actor=actor, case=case, visible=visible),
+        recurring=recurrences(actor=actor, case=case, visible=visible),
         responsible=sorted({assignment.role for assignment in view.responsible}),
         looked=_looked(actor, case, roles),
     )

@@ -3,6 +3,8 @@ sensitive sections. Each calls the cases service or selector the API calls too."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -73,11 +75,12 @@ def classify(request: HttpRequest, case_id: int) -> HttpResponse:
     return _back(case_id, "#classification")
 
 
-def classification_choices(case: Case, which: str) -> list[tuple[str, str]]:
-    """The organisation's active categories or causes, plus those the case already has (retired ones included)."""
+def classification_choices(case: Case, which: str, chosen: list[Any] | None = None) -> list[tuple[str, str]]:
+    """The organisation's active categories or causes, plus those the case already has (retired ones included;
+    `chosen` when the caller has read them already)."""
     lang = "nl" if (translation.get_language() or "en").startswith("nl") else "en"
     items = getattr(case.organisation, which).filter(active=True)
-    chosen = getattr(case, which).all()
+    chosen = chosen if chosen is not None else list(getattr(case, which).all())
     found = {item.code: item.name(lang) for item in [*items, *chosen]}
     return sorted(found.items(), key=lambda pair: pair[1].lower())
 

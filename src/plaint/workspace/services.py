@@ -54,3 +54,19 @@ def saved_view_delete(*, actor: User, view_id: int) -> None:
     deleted, _rows = SavedView.objects.filter(user=actor, pk=view_id).delete()
     if not deleted:
         raise NotFound(_("No such saved view."))
+
+
+@transaction.atomic
+def language_preference_set(*, actor: User, language: str) -> None:
+    """The person's language (English or Dutch) for the workspace and the emails Plaint sends them: kept on their
+    login and on their person (which the emails read). `InvalidInput` for another language."""
+    from plaint.access.rules import person_of
+    from plaint.organisations.services import person_set_language
+
+    if language not in ("en", "nl"):
+        raise InvalidInput(_("Choose English or Dutch."), errors={"language": [_("Choose English or Dutch.")]})
+    actor.language = language
+    actor.save(update_fields=["language"])
+    person = person_of(actor)
+    if person is not None:
+        person_set_language(person=person, language=language)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from plaint.workspace import analysis_views, intake_views, record_views, views
+from plaint.workspace import (
+    analysis_views,
+    intake_views,
+    outbox_views,
+    people_views,
+    procedure_activation,
+    record_views,
+    settings_views,
+    views,
+)
 
 app_name = "workspace"
 urlpatterns = [
@@ -29,4 +38,13 @@ urlpatterns = [
         intake_views.procedure_diagram,
         name="procedure-diagram",
     ),
+    path("people/", people_views.people_page, name="people"),
+    path("people/add/", people_views.person_add, name="person-add"),
+    path("people/<int:membership_id>/", people_views.membership_edit, name="person"),
+    path("people/<int:membership_id>/end/", people_views.membership_end, name="person-end"),
+    path("people/<int:membership_id>/invite/", people_views.membership_invite, name="person-invite"),
+    path("cases/<int:case_id>/emails/<int:email_id>/resend/", outbox_views.email_send_again, name="case-email-resend"),
+    path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
+    path("settings/", settings_views.settings_page, name="settings"),
+    path("procedures/activate/", procedure_activation.procedure_activate_page, name="procedure-activate"),
 ]

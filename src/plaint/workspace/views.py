@@ -23,6 +23,7 @@ from plaint.core.errors import InvalidInput, PlaintError
 from plaint.workspace.action_forms import ActionContext, action_form_class
 from plaint.workspace.case_page import CasePage, OfferedAction, case_page, event_label, offered_action
 from plaint.workspace.forms import ClassifyForm, ConsentForm, DocumentForm, InboxForm, PartyForm, SavedViewForm
+from plaint.workspace.outbox import case_outbox
 from plaint.workspace.selectors import (
     follow_up_list,
     inbox,
@@ -51,6 +52,10 @@ def _base(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    from plaint.workspace.settings_views import land_in_preferred_language  # it builds on this module
+
+    if (moved := land_in_preferred_language(request)) is not None:
+        return moved
     user = _user(request)
     choices = inbox_choices(actor=user)
     form = InboxForm(request.GET or None, choices=choices)
@@ -144,18 +149,18 @@ def _render_case(
     from plaint.workspace.record_views import classification_choices, party_choices  # they build on this module
 
     case = page.case
+    categories, causes = list(case.categories.all()), list(case.causes.all())  # each read once
     classify_form = ClassifyForm(
-        initial={
-            "categories": [item.code for item in case.categories.all()],
-            "causes": [item.code for item in case.causes.all()],
-        },
-        categories=classification_choices(case, "categories"),
-        causes=classification_choices(case, "causes"),
+        initial={"categories": [item.code for item in categories], "causes": [item.code for item in causes]},
+        categories=classification_choices(case, "categories", categories),
+        causes=classification_choices(case, "causes", causes),
     )
+    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     context = {
         **_base(request),
         "page": page,
         "case": case,
+        "outbox": case_outbox(actor=_user(request), case=case, procedure=page.procedure, lang=lang),
         "action_forms": _forms_for(page, bound=bound),
         "refusal": refusal,
         "classify_form": classify_form,
