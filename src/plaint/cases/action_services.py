@@ -354,7 +354,7 @@ def case_letter_sent(
         if day > today:
             raise InvalidInput(_("An action cannot be dated in the future."), errors={"on": [_("In the future.")]})
         procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
-        events = engine_events(locked)
+        events, events_count = history_read(locked)
         if events and day < events[-1].at:
             day = events[-1].at  # recorded after a later step: it counts from that step's day, never before it
         view = engine.evaluate(procedure, events, day)
@@ -373,5 +373,6 @@ def case_letter_sent(
             actor=actor,
             note="",
             source=source,
+            events_count=events_count,
         )
     return True
