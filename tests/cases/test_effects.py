@@ -248,7 +248,7 @@ def test_a_refused_action_writes_no_effect(xs):
 
 @pytest.mark.usefixtures("audit_transactional_db")  # handling writes audit records: flushed by the fixture
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent transactions need PostgreSQL")
-def test_two_workers_running_the_same_job_at_once_handle_it_once(xs, calls):
+def test_two_workers_running_the_same_job_at_once_handle_it_once(xs, calls, no_letter_handler):
     # Given an effect whose job two workers picked up at the same moment (a retried job beside the sweep)
     # (written while no handler was registered, so that no job ran when it committed, then released)
     effects.unregister_handler(KIND)

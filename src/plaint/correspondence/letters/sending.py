@@ -323,7 +323,7 @@ def letter_send(effect: Effect) -> dict[str, Any]:
     """Handle a `letter.<key>` effect, in its transaction: one stored letter per recipient, emailed with its PDF or
     put on the "to be posted" list. Raises (the effect is retried, then failed, with the reason) when a template
     fails, the letter lacks what it must contain, or nobody can be reached."""
-    case = Case.objects.select_for_update().select_related("organisation", "handler").get(pk=effect.case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("organisation", "handler").get(pk=effect.case_id)
     key = str(effect.payload.get("letter", effect.kind.partition(".")[2]))
     procedure, letter = _definition(case, key)
     if _sent_by_others(letter):
