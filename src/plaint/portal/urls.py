@@ -12,5 +12,7 @@ urlpatterns = [
     path("track/", views.track_request, name="track-request"),
     path("track/code/", views.track_code, name="track-code"),
     path("track/case/", views.track_opened, name="track-opened"),
+    path("track/case/letters/<int:pk>/", views.track_opened_letter, name="track-opened-letter"),
     path("track/<str:token>/", views.track, name="track"),
+    path("track/<str:token>/letters/<int:pk>/", views.track_letter, name="track-letter"),
 ]

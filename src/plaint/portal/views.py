@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -26,6 +27,7 @@ from plaint.cases.services import PartyInput, Registration, case_complainant_act
 from plaint.core import clock
 from plaint.core.audit import audit_source
 from plaint.core.errors import PlaintError
+from plaint.correspondence.selectors import letters_of_case
 from plaint.engine.render import procedure_diagram_svg, procedure_policy_html
 from plaint.portal import selectors
 from plaint.portal.forms import CaseForm, TrackActionForm, TrackCodeForm, TrackRequestForm
@@ -202,7 +204,7 @@ def track(request: HttpRequest, token: str) -> HttpResponse:
     case = selectors.case_by_token(token=token)
     if case is None:
         return render(request, "portal/track_unknown.html", status=404)
-    return _track_page(request, case)
+    return _track_page(request, case, token=token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +215,7 @@ def track_opened(request: HttpRequest) -> HttpResponse:
         response = HttpResponseRedirect(reverse("portal:track-code") + "?expired=1")
         response.status_code = 303
         return response
-    return _track_page(request, case, party_id=int((request.session.get(SESSION_ACCESS) or {}).get("party") or 0))
+    return _track_page(request, case, party_id=_opened_party(request))
 
 
 def _opened_case(request: HttpRequest) -> Case | None:
@@ -229,13 +231,58 @@ def _opened_case(request: HttpRequest) -> Case | None:
     return Case.objects.filter(pk=case_id, anonymised_on__isnull=True).select_related("organisation").first()
 
 
-def _track_page(request: HttpRequest, case: Case, party_id: int = 0) -> HttpResponse:
+def _opened_party(request: HttpRequest) -> int:
+    return int((request.session.get(SESSION_ACCESS) or {}).get("party") or 0)
+
+
+@require_http_methods(["GET"])
+def track_letter(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    """A letter's PDF by the private link: the same check as the tracking page."""
+    case = selectors.case_by_token(token=token)
+    if case is None:
+        raise Http404
+    return _letter_pdf(case, pk, party_id=0)
+
+
+@require_http_methods(["GET"])
+def track_opened_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """A letter's PDF of the case opened with a one-time code in this session."""
+    case = _opened_case(request)
+    if case is None:
+        response = HttpResponseRedirect(reverse("portal:track-code") + "?expired=1")
+        response.status_code = 303
+        return response
+    return _letter_pdf(case, pk, party_id=_opened_party(request))
+
+
+def _may_see(case: Case, consent_party: Any) -> bool:
+    """Whether the person on the page sees the case: the complainant, or a representative with consent (WA-10)."""
+    return consent_party is not None or selectors.case_representative_may_see(case=case)
+
+
+def _letter_pdf(case: Case, pk: int, party_id: int) -> HttpResponse:
+    """The stored PDF of a letter to the complainant (or their representative with consent) on this case; any
+    other letter, or one of another case, is a 404. Never cached. Not audited, like the tracking page's reads."""
+    if not _may_see(case, selectors.consent_party(case=case, opened_by=party_id)):
+        raise Http404
+    letter = letters_of_case(actor=None, case=case, for_complainant=True).filter(pk=pk).first()
+    if letter is None:
+        raise Http404
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{case.reference}-{letter.key}").strip("-") or "letter"
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _track_page(request: HttpRequest, case: Case, party_id: int = 0, token: str = "") -> HttpResponse:
     """The case as its complainant sees it. `party_id`: who opened it, when known (a code goes to one address);
-    only the complainant themselves, so known, may give or withdraw consent for their representative (WA-10)."""
+    only the complainant themselves, so known, may give or withdraw consent for their representative (WA-10).
+    `token`: the private link it was opened with (empty for a case opened with a code)."""
     consent_party = selectors.consent_party(case=case, opened_by=party_id)
     procedure = selectors.case_procedure(case=case)
     lang = translation.get_language() or "en"
-    may_see = consent_party is not None or selectors.case_representative_may_see(case=case)
+    may_see = _may_see(case, consent_party)
     message = ""
     action_form = TrackActionForm()
     if request.method == "POST" and may_see:
@@ -276,6 +323,15 @@ def _track_page(request: HttpRequest, case: Case, party_id: int = 0) -> HttpResp
                 return response
     context = _track_context(case, procedure, lang, may_see, action_form, message)
     context["consent_party"] = consent_party
+    context["letters"] = [
+        (
+            letter,
+            reverse("portal:track-letter", kwargs={"token": token, "pk": letter.pk})
+            if token
+            else reverse("portal:track-opened-letter", kwargs={"pk": letter.pk}),
+        )
+        for letter in (letters_of_case(actor=None, case=case, for_complainant=True) if may_see else [])
+    ]
     return render(request, "portal/track.html", context)
 
 
