@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from plaint.cases.models import Case
+from plaint.core import clock
+from plaint.correspondence.models import Letter, LetterDelivery
 from plaint.organisations.models import Organisation
 from tests.cases.factories import organisation_running
 
@@ -31,3 +35,32 @@ def form_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
+
+
+PDF = b"%PDF-1.7\n% a letter\n%%EOF\n"
+
+
+def make_letter(case: Case, key: str = "acknowledgement", **fields: Any) -> Letter:
+    """A letter as the letter handler stores it (docs/letters.md), without rendering one."""
+    values = {
+        "organisation": case.organisation,
+        "case": case,
+        "key": key,
+        "title": "Acknowledgement of your complaint",
+        "template": f"{key}.liquid",
+        "recipient_role": "complainant",
+        "recipient_name": "Sam Taylor",
+        "recipient_email": "sam@example.org",
+        "to_complainant": True,
+        "language": case.language,
+        "subject": "We have received your complaint",
+        "body_text": "Dear Sam",
+        "body_html": "<p>Dear Sam</p>",
+        "pdf": PDF,
+        "delivery": LetterDelivery.EMAIL,
+        "delivered_on": dt.date(2025, 4, 22),
+        "dedupe_key": f"{case.pk}:{key}:{fields.get('recipient_role', 'complainant')}",
+        "created_at": clock.now(),
+    }
+    values.update(fields)
+    return Letter.objects.create(**values)

@@ -11,7 +11,7 @@ import pytest
 
 from plaint.cases.models import Case
 from plaint.correspondence.models import OutboundEmail
-from tests.portal.helpers import portal_organisation
+from tests.portal.helpers import make_letter, portal_organisation
 
 pytestmark = pytest.mark.browser
 
@@ -190,6 +190,9 @@ def test_follow_the_case_by_reference_and_one_time_code(browse, live_server, org
     prefix = "" if language == "en" else "/nl"
     client.post(f"{prefix}/complaints/twu/new/", form_data(language=language))
     case = Case.objects.get()
+    letter = make_letter(
+        case, title={"en": "We have received your complaint", "nl": "Wij hebben uw klacht ontvangen"}[language]
+    )
     page = browse.page
     browse.goto(f"{live_server.url}{prefix}/track/")
     browse.check(f"ask for a code {language}")
@@ -208,7 +211,12 @@ def test_follow_the_case_by_reference_and_one_time_code(browse, live_server, org
     page.locator("button.govuk-button").click()
     page.wait_for_url(re.compile(r"/track/case/$"))
     assert case.reference in page.locator("h1").inner_text()
-    browse.check(f"case opened by code {language}")
+    row = page.locator(".govuk-table__row", has_text=letter.title)
+    assert {"en": "22 April 2025, by email", "nl": "22 april 2025, per e-mail"}[language] in row.inner_text()
+    browse.check(f"case opened by code with a letter {language}")
+    with page.expect_download() as download:
+        row.locator("a").click()
+    assert download.value.suggested_filename == f"{case.reference}-acknowledgement.pdf"
 
 
 @pytest.mark.clause("WA-10")

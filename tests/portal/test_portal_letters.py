@@ -10,39 +10,11 @@ import pytest
 import time_machine
 
 from plaint.cases.models import Case
-from plaint.core import clock
 from plaint.correspondence.models import Letter, LetterDelivery, OutboundEmail
-from tests.portal.helpers import form_data, portal_organisation
+from tests.portal.helpers import PDF, form_data, make_letter, portal_organisation
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2025, 4, 22, 10, 0, tzinfo=dt.UTC)
-PDF = b"%PDF-1.7\n% a letter\n%%EOF\n"
-
-
-def make_letter(case: Case, key: str = "acknowledgement", **fields) -> Letter:
-    """A letter as the letter handler stores it (docs/letters.md), without rendering one."""
-    values = {
-        "organisation": case.organisation,
-        "case": case,
-        "key": key,
-        "title": "Acknowledgement of your complaint",
-        "template": f"{key}.liquid",
-        "recipient_role": "complainant",
-        "recipient_name": "Sam Taylor",
-        "recipient_email": "sam@example.org",
-        "to_complainant": True,
-        "language": case.language,
-        "subject": "We have received your complaint",
-        "body_text": "Dear Sam",
-        "body_html": "<p>Dear Sam</p>",
-        "pdf": PDF,
-        "delivery": LetterDelivery.EMAIL,
-        "delivered_on": dt.date(2025, 4, 22),
-        "dedupe_key": f"{case.pk}:{key}:{fields.get('recipient_role', 'complainant')}",
-        "created_at": clock.now(),
-    }
-    values.update(fields)
-    return Letter.objects.create(**values)
 
 
 def _submit(client, **overrides) -> tuple[Case, str]:
