@@ -107,3 +107,14 @@ def test_no_letter_without_access_nor_of_another_case_nor_to_someone_else(client
     fresh = client.__class__()
     assert fresh.get(f"/track/case/letters/{letter.pk}/").status_code == 303  # no code session: ask for a code
     assert client.get(f"{other_link}letters/{other.pk}/").status_code == 200
+
+
+@pytest.mark.clause("WA-10")
+def test_a_representative_without_consent_sees_and_downloads_no_letter(client, db):
+    portal_organisation()
+    case, link = _submit(client, on_behalf="on", represented_name="Anna", relationship="son", consent="on")
+    Letter.objects.filter(case=case).delete()
+    letter = make_letter(case)
+    case.parties.filter(role="representative").update(consent_given_on=None)
+    assert "Acknowledgement of your complaint" not in client.get(link).content.decode()
+    assert client.get(f"{link}letters/{letter.pk}/").status_code == 404
