@@ -362,3 +362,29 @@ def test_the_case_page_makes_the_same_queries_however_long_its_history(client, x
             response = client.get(path)
     assert response.status_code == 200 and "Witness 4" in response.content.decode()
     assert len(few) <= 80
+
+
+@pytest.mark.clause("WP-23")
+def test_the_check_page_says_what_changes_in_sentences_in_both_languages(client, xs):
+    """A changed term of the bundled xs2more procedure reads as a sentence with the procedure's own labels, not code."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    import plaint.procedures
+
+    login_verified(client, staff(xs["org"], "administrator", name="Ada Admin"))
+    original = (Path(plaint.procedures.BUNDLED_DIR) / "xs2more.yaml").read_text(encoding="utf-8")
+    changed = original.replace("version: 1", "version: 2", 1)
+    changed = changed.replace("duration: 2 weeks", "duration: 10 working days", 1)
+    bodies = {}
+    with at(DAY):
+        for prefix in ("", "/nl"):
+            upload = SimpleUploadedFile("xs2more.yaml", changed.encode())
+            data = {"organisation": xs["org"].slug, "file": upload}
+            response = client.post(f"{prefix}/workspace/procedures/check/", data)
+            assert response.status_code == 200
+            bodies[prefix] = response.content.decode()
+    assert "Term changed: Acknowledge receipt within 10 working days instead of 2 weeks" in bodies[""]
+    assert "Termijn gewijzigd: Ontvangst bevestigen binnen 10 werkdagen in plaats van 2 weken" in bodies["/nl"]
+    assert "<code>" not in bodies[""] and "~ term" not in bodies["/nl"]

@@ -69,3 +69,18 @@ def test_refusals_say_what_is_allowed(client, xs):
     assert ProcedureAdoption.objects.filter(organisation=xs["org"]).count() == 1
     login_verified(client, xs["handler"])
     assert client.get("/workspace/procedures/activate/").status_code == 403
+
+
+@pytest.mark.clause("WP-23")
+def test_the_preview_says_what_changes_in_sentences_in_both_languages(client, xs):
+    """Going from the bundled xs2more procedure to werkpro: stages and terms read as sentences, in English and Dutch."""
+    login_verified(client, xs["admin"])
+    start = DAY + dt.timedelta(days=7)
+    with at(DAY):
+        en = _post(client, xs["org"], "werkpro:1", start).content.decode()
+        nl = _post(client, xs["org"], "werkpro:1", start, prefix="/nl").content.decode()
+    assert "Stage added: Complaints officer" in en and "Term removed: Acknowledge receipt (was 2 weeks)" in en
+    assert "Fase toegevoegd: Klachtenfunctionaris" in nl and "Fase verwijderd: Beoordelen klacht" in nl
+    assert "Termijn verwijderd: Ontvangst bevestigen (was 2 weken)" in nl
+    assert "Termijn toegevoegd: Bindende uitspraak van de klachtencommissie binnen 6 maanden" in nl
+    assert "<code>" not in en and "+ stage" not in nl

@@ -2,7 +2,7 @@
 
 Reads only: the engine parses the file (every problem as `file:line: message`), draws its diagram, writes its policy
 text in both languages and plans a case received on a sample date; the comparison lists what differs from the
-version in force (stages, terms and their durations). Nothing is stored.
+version in force (stages, terms and their durations) as sentences in the person's language. Nothing is stored.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from plaint.engine import Procedure
+from plaint.engine.calendar import Duration, DurationUnit
 from plaint.engine.errors import EngineInputError, ProcedureError
 from plaint.engine.loader import load_bytes
 from plaint.engine.plan import plan
@@ -63,20 +68,53 @@ def procedure_check(
     return result
 
 
+def _duration(duration: Duration) -> str:
+    """A term's length in words in the active language ("5 werkdagen")."""
+    n = duration.amount
+    words = {
+        DurationUnit.CALENDAR_DAYS: ngettext("%(n)d calendar day", "%(n)d calendar days", n),
+        DurationUnit.WORKING_DAYS: ngettext("%(n)d working day", "%(n)d working days", n),
+        DurationUnit.WEEKS: ngettext("%(n)d week", "%(n)d weeks", n),
+        DurationUnit.MONTHS: ngettext("%(n)d month", "%(n)d months", n),
+        DurationUnit.YEARS: ngettext("%(n)d year", "%(n)d years", n),
+    }
+    return words[duration.unit] % {"n": n}
+
+
 def differences(old: Procedure, new: Procedure, lang: str) -> list[str]:
-    """What the new version changes in stages and terms, in short lines."""
+    """What the new version changes in stages and terms, as sentences in `lang` using the procedure's own labels."""
+    language: Literal["en", "nl"] = "nl" if lang == "nl" else "en"
     found: list[str] = []
-    old_stages = {stage.key for stage in old.stages}
-    new_stages = {stage.key for stage in new.stages}
-    found += [f"+ stage {key}" for key in sorted(new_stages - old_stages)]
-    found += [f"- stage {key}" for key in sorted(old_stages - new_stages)]
+    old_stages = {stage.key: stage for stage in old.stages}
+    new_stages = {stage.key: stage for stage in new.stages}
     old_terms = {term.key: term for term in old.terms}
     new_terms = {term.key: term for term in new.terms}
-    for key in sorted(new_terms.keys() - old_terms.keys()):
-        found.append(f"+ term {key}: {new_terms[key].duration}")
-    for key in sorted(old_terms.keys() - new_terms.keys()):
-        found.append(f"- term {key}: {old_terms[key].duration}")
-    for key in sorted(old_terms.keys() & new_terms.keys()):
-        if str(old_terms[key].duration) != str(new_terms[key].duration):
-            found.append(f"~ term {key}: {old_terms[key].duration} → {new_terms[key].duration}")
+    with translation.override(language):
+        for key in sorted(new_stages.keys() - old_stages.keys()):
+            found.append(_("Stage added: %(stage)s") % {"stage": new_stages[key].label.get(language)})
+        for key in sorted(old_stages.keys() - new_stages.keys()):
+            found.append(_("Stage removed: %(stage)s") % {"stage": old_stages[key].label.get(language)})
+        for key in sorted(new_terms.keys() - old_terms.keys()):
+            term = new_terms[key]
+            found.append(
+                _("Term added: %(term)s within %(duration)s")
+                % {"term": term.label.get(language), "duration": _duration(term.duration)}
+            )
+        for key in sorted(old_terms.keys() - new_terms.keys()):
+            term = old_terms[key]
+            found.append(
+                _("Term removed: %(term)s (was %(duration)s)")
+                % {"term": term.label.get(language), "duration": _duration(term.duration)}
+            )
+        for key in sorted(old_terms.keys() & new_terms.keys()):
+            before, after = old_terms[key].duration, new_terms[key].duration
+            if str(before) != str(after):
+                found.append(
+                    _("Term changed: %(term)s within %(new)s instead of %(old)s")
+                    % {
+                        "term": new_terms[key].label.get(language),
+                        "new": _duration(after),
+                        "old": _duration(before),
+                    }
+                )
     return found
