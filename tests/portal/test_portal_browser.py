@@ -8,6 +8,7 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plaint.cases.models import Case
 from plaint.correspondence.models import OutboundEmail
@@ -49,8 +50,8 @@ def test_complain_follow_and_withdraw(browse, live_server, organisation, languag
     browse.check(f"empty form {language}")
 
     page.locator("button.govuk-button", has_text=text["send"]).click()
-    assert page.locator(".govuk-error-summary").is_visible()
-    assert text["problem"] in page.locator(".govuk-error-summary").inner_text()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(text["problem"])
     browse.check(f"form with errors {language}")
 
     page.locator("#id_kind_0").check()
@@ -60,7 +61,7 @@ def test_complain_follow_and_withdraw(browse, live_server, organisation, languag
     page.locator(f"#id_language_{0 if language == 'en' else 1}").check()
     page.locator("button.govuk-button", has_text=text["send"]).click()
     page.wait_for_url(re.compile(r"/received/(#.*)?$"))
-    assert text["received"] in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(text["received"])
     browse.check(f"receipt {language}")
 
     case = Case.objects.get()
@@ -71,7 +72,7 @@ def test_complain_follow_and_withdraw(browse, live_server, organisation, languag
 
     page.locator("button", has_text=text["withdraw"]).click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse.check(f"withdrawn {language}")
     assert case.events.filter(kind="withdrawn").exists()
 
@@ -127,7 +128,7 @@ def test_form_works_without_javascript(browse_nojs, live_server, organisation):
     page = browse_nojs.page
     browse_nojs.goto(f"{live_server.url}/complaints/twu/new/")
     page.locator("button.govuk-button", has_text="Send").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     browse_nojs.check("errors without javascript")
     page.locator("#id_kind_0").check()
     page.locator("#id_description").fill("Nobody answered the phone for a week.")
@@ -168,7 +169,7 @@ def test_on_behalf_of_someone_with_an_authorisation_and_a_document_in_dutch(
     page.locator("#id_documents").set_input_files(str(photo))
     browse.check("on behalf filled in nl")
     page.locator("button.govuk-button", has_text="Versturen").click()
-    assert page.locator(".govuk-error-summary").is_visible()  # the consent statement is missing
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # the consent statement is missing
     browse.check("on behalf without consent nl")
     page.locator("#id_consent").check()
     page.locator("#id_authorisation").set_input_files(str(authorisation))
@@ -204,13 +205,13 @@ def test_follow_the_case_by_reference_and_one_time_code(browse, live_server, org
     page.locator("#id_code").fill("12")
     page.locator("button.govuk-button").click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     browse.check(f"code with errors {language}")
     body = OutboundEmail.objects.get(case=case, kind="portal_code").body_text
     page.locator("#id_code").fill(re.search(r"^\s+(\d{6})$", body, re.MULTILINE).group(1))
     page.locator("button.govuk-button").click()
     page.wait_for_url(re.compile(r"/track/case/$"))
-    assert case.reference in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text(case.reference)
     row = page.locator(".govuk-table__row", has_text=letter.title)
     assert {"en": "22 April 2025, by email", "nl": "22 april 2025, per e-mail"}[language] in row.inner_text()
     browse.check(f"case opened by code with a letter {language}")
@@ -243,6 +244,6 @@ def test_the_complainant_withdraws_and_gives_consent_by_code(browse, live_server
     browse.check(f"consent given {language}")
     page.locator("button.govuk-button--warning", has_text={"en": "consent", "nl": "toestemming"}[language]).click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse.check(f"consent withdrawn {language}")
     assert case.parties.get(role="representative").consent_withdrawn_on is not None

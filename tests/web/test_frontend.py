@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 import plaint
 from plaint.web import vendored
@@ -102,7 +103,7 @@ def test_example_page_passes_axe_with_and_without_errors_and_sends(browse, live_
 
     page.locator("button.govuk-button").click()
     page.wait_for_load_state()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     # GOV.UK Frontend's script moves focus to the error summary, so a screen reader reads it first.
     assert page.evaluate("document.activeElement.classList.contains('govuk-error-summary')")
     browse.check(f"errors {language}")
@@ -116,7 +117,7 @@ def test_example_page_passes_axe_with_and_without_errors_and_sends(browse, live_
     page.locator("#id_agree").check()
     page.locator("button.govuk-button").click()
     page.wait_for_url(re.compile(r"/example/done/"))
-    assert "Ada, 2020-02-03" in page.locator(".govuk-panel__body").inner_text()
+    expect(page.locator(".govuk-panel__body")).to_contain_text("Ada, 2020-02-03")
     browse.check(f"sent {language}")
 
 
@@ -126,5 +127,5 @@ def test_example_form_works_without_javascript(browse_nojs, live_server):
     page = browse_nojs.page
     browse_nojs.goto(f"{live_server.url}/example/")
     page.locator("button.govuk-button").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     browse_nojs.check("errors without javascript")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from plaint.cases.models import Case
 from tests.access.helpers import totp_code, totp_device
@@ -58,13 +59,13 @@ def test_every_workspace_page_in_english_and_dutch(browse, live_server, language
     # When intake staff sign in, they land on the inbox (not the admin)
     sign_in(browse, base, data["intake"], prefix)
     assert page.locator("h1").inner_text() == ("Inbox" if language == "en" else "Postvak")
-    assert page.locator("table.govuk-table tbody tr").count() == 2
+    expect(page.locator("table.govuk-table tbody tr")).to_have_count(2)
     browse.check(f"inbox {language}")
     # A search narrows the list
     page.locator("#id_search").fill("opdagen")
     with page.expect_navigation():
         page.locator("form[method=get] button[type=submit]").click()
-    assert page.locator("table.govuk-table tbody tr").count() == 1
+    expect(page.locator("table.govuk-table tbody tr")).to_have_count(1)
     browse.check(f"inbox searched {language}")
     # The case page, with its actions
     page.locator("table.govuk-table tbody tr a").first.click()
@@ -84,7 +85,7 @@ def test_every_workspace_page_in_english_and_dutch(browse, live_server, language
     acknowledge.locator("button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse.check(f"acknowledged {language}")
     case = Case.objects.get(pk=data["cases"][0].pk)
     assert case.events.filter(kind="acknowledged").exists()
@@ -97,7 +98,7 @@ def test_every_workspace_page_in_english_and_dutch(browse, live_server, language
     page.locator("#id_subject_person").select_option(str(person_of(data["handler"]).pk))
     with page.expect_navigation():
         page.locator("button[value=check]").click()
-    assert page.locator("#preview").is_visible()
+    expect(page.locator("#preview")).to_be_visible()
     browse.check(f"intake checked {language}")
     page.locator("button[value=register]").click()
     page.wait_for_url(re.compile(r"/workspace/cases/\d+/$"))
@@ -107,7 +108,7 @@ def test_every_workspace_page_in_english_and_dutch(browse, live_server, language
     page.locator("#id_complainant_name").fill("Keep me")
     with page.expect_navigation():
         page.locator("button[value=check]").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.locator("#id_complainant_name").input_value() == "Keep me"
     browse.check(f"intake errors {language}")
     for name, path in (("follow-up", "follow-up/"), ("procedures", "procedures/")):
@@ -129,7 +130,7 @@ def test_the_second_of_two_people_sees_the_refreshed_case(browse, live_server):
     page.locator("#action-acknowledged summary").click()
     with page.expect_navigation():
         page.locator("#action-acknowledged button[type=submit]").click()
-    assert "Someone else acted on this case first" in page.locator("#refusal").inner_text()
+    expect(page.locator("#refusal")).to_contain_text("Someone else acted on this case first")
     browse.check("stale version")
     assert Case.objects.get(pk=case.pk).events.filter(kind="acknowledged").count() == 1
 
@@ -143,6 +144,6 @@ def test_an_action_without_javascript(browse_nojs, live_server):
     page.locator("#action-acknowledged summary").click()
     with page.expect_navigation():
         page.locator("#action-acknowledged button[type=submit]").click()
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse_nojs.check("acknowledged without javascript")
     assert Case.objects.get(pk=case.pk).events.filter(kind="acknowledged").exists()

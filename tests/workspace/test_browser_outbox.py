@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from plaint.cases.services import case_act
 from plaint.correspondence.models import EmailStatus, OutboundEmail
@@ -31,6 +32,6 @@ def test_emails_under_way_and_send_again_with_the_keyboard(browse, live_server, 
     page.locator("#emails button[type=submit]").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse.check(f"email sent again {language}")
     assert OutboundEmail.objects.get(pk=failed.pk).status != EmailStatus.FAILED

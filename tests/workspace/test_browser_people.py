@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from plaint.organisations.models import Membership
 from plaint.organisations.services import unit_create
@@ -42,7 +43,7 @@ def test_people_and_roles_in_english_and_dutch_with_the_keyboard(browse, live_se
     page.locator("form[method=post] button[type=submit]").last.focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     assert page.locator("#people tbody tr").count() == 3
     browse.check(f"person added {language}")
     # A form with an error keeps what was typed
@@ -50,7 +51,7 @@ def test_people_and_roles_in_english_and_dutch_with_the_keyboard(browse, live_se
     page.locator("#id_username").fill("nobody")
     with page.expect_navigation():
         page.locator("form[method=post] button[type=submit]").last.click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert page.locator("#id_username").input_value() == "nobody"
     browse.check(f"add a person with errors {language}")
     # A member's page, then ending the membership after confirming

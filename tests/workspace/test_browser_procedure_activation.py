@@ -4,6 +4,7 @@ preview and the refusal, no console error or CSP refusal, confirmed with the key
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from plaint.core import clock
 from plaint.procedures.models import ProcedureAdoption
@@ -32,18 +33,18 @@ def test_activate_a_version_with_the_keyboard(browse, live_server, language):
     page.locator("#id_active_from_2").fill(str(day.year - 1))
     with page.expect_navigation():
         page.locator("main form[method=post] button.govuk-button").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     browse.check(f"activate refused {language}")
     page.locator("#id_active_from_2").fill(str(day.year + 1))
     with page.expect_navigation():
         page.locator("main form[method=post] button.govuk-button").click()
-    assert page.locator("#preview").is_visible()
+    expect(page.locator("#preview")).to_be_visible()
     browse.check(f"activate preview {language}")
     page.locator("#id_confirm").focus()
     page.keyboard.press("Space")
     page.locator("main form[method=post] button.govuk-button").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator(".govuk-notification-banner--success").is_visible()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     browse.check(f"activated {language}")
     assert ProcedureAdoption.objects.filter(organisation=org, procedure_id="werkpro").exists()
