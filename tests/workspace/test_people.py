@@ -199,3 +199,12 @@ def test_another_organisations_member_is_not_found(client, org):
         assert client.post(f"/workspace/people/{membership.pk}/{path}", {"confirm": "on"}).status_code == 404
     assert client.get(f"/workspace/people/?organisation={other.slug}").status_code == 404
     assert client.get("/workspace/people/?organisation=%27%3B--").status_code == 404
+
+
+@pytest.mark.parametrize("prefix,language", [("", "en"), ("/nl", "nl")])
+def test_the_new_persons_language_defaults_to_the_pages(client, org, prefix, language):
+    login_verified(client, org["admin"])
+    with at(DAY):
+        body = client.get(f"{prefix}/workspace/people/add/?organisation={org['org'].slug}").content.decode()
+    selected = re.search(r'<option value="(\w+)"[^>]*selected', body[body.index('name="language"') :])
+    assert selected is not None and selected.group(1) == language

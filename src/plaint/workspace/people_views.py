@@ -104,7 +104,12 @@ def person_add(request: HttpRequest) -> HttpResponse:
     if organisation is None:
         return _not_found(request)
     choices = {"units": people.unit_choices(organisation), "managers": people.manager_choices(organisation)}
-    form = PersonAddForm(request.POST if request.method == "POST" else None, **choices)
+    # The new person's language defaults to the page's: an administrator on the Dutch pages is most likely adding
+    # a Dutch reader.
+    page_language = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
+    form = PersonAddForm(
+        request.POST if request.method == "POST" else None, initial={"language": page_language}, **choices
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         source = audit_source_from_request(request)
