@@ -49,6 +49,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "procedure.adopted": "an organisation adopted a procedure",
     "procedure.adoption_changed": "a procedure adoption changed (its version or dates)",
     "procedure.adoption_deleted": "a procedure adoption was removed",
+    "procedure.version_stored": "an administrator uploaded a new version of a procedure file, kept to be activated",
     "api_token.issued": "a user's API token was issued (or shown again)",
     "api_token.revoked": "a user's API token was revoked",
     "mfa.enrolled": "a user confirmed an authenticator app and received recovery codes",

@@ -36,6 +36,7 @@ from plaint.core import clock
 from plaint.engine import EngineInputError, ProcedureError, load_directory
 from plaint.organisations.models import Membership, Organisation, Person, Role
 from plaint.organisations.selectors import line_management_chain
+from plaint.procedures.selectors import stored_procedures
 
 #: Roles whose holders work on cases. Analysts never see a case itself, only anonymised data (WA-12, WP-22).
 STAFF_ROLES = frozenset(code.value for code in Role.Code) - {Role.Code.ANALYST.value}
@@ -108,41 +109,44 @@ class StageTable:
     routed: dict[StageKey, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
-_tables: dict[int, tuple[object, StageTable]] = {}
+_tables: dict[tuple[int, int], tuple[object, StageTable]] = {}
 
 
 def stage_table() -> StageTable:
+    """Over the bundled procedures and the versions organisations uploaded (`selectors.stored_procedures`)."""
     try:
         registry = load_directory(plaint.procedures.BUNDLED_DIR)
     except (ProcedureError, EngineInputError, OSError):  # a broken file is reported by system check plaint.E001
         return StageTable()
-    cached = _tables.get(id(registry))
+    generation, stored = stored_procedures()
+    cached = _tables.get((id(registry), generation))
     if cached is not None and cached[0] is registry:
         return cached[1]
     roles: dict[StageKey, frozenset[str]] = {}
     routed: dict[StageKey, tuple[tuple[str, str], ...]] = {}
-    for procedure_id, versions in registry.versions.items():
-        for procedure in versions:
-            for stage in procedure.stages:
-                key = (procedure_id, procedure.version, stage.key)
-                found = set(stage.handled_by)
-                for action in (*stage.actions, *procedure.actions):
-                    found.update(action.by)
-                pairs: list[tuple[str, str]] = []
-                if stage.routing is not None:
-                    for rule in stage.routing.rules:
-                        found.add(rule.assign)
-                        when = rule.when
-                        others = ("involved", "nature", "category", "kind", "channel")
-                        only_subject_role = all(getattr(when, name) is None for name in others)
-                        if only_subject_role and not rule.colleague and when.subject_role is not None:
-                            pairs.append((when.subject_role, rule.assign))
-                roles[key] = frozenset(found & STAFF_ROLES)
-                if pairs:
-                    routed[key] = tuple(pairs)
+    every = [procedure for versions in registry.versions.values() for procedure in versions] + list(stored)
+    for procedure in every:
+        procedure_id = procedure.id
+        for stage in procedure.stages:
+            key = (procedure_id, procedure.version, stage.key)
+            found = set(stage.handled_by)
+            for action in (*stage.actions, *procedure.actions):
+                found.update(action.by)
+            pairs: list[tuple[str, str]] = []
+            if stage.routing is not None:
+                for rule in stage.routing.rules:
+                    found.add(rule.assign)
+                    when = rule.when
+                    others = ("involved", "nature", "category", "kind", "channel")
+                    only_subject_role = all(getattr(when, name) is None for name in others)
+                    if only_subject_role and not rule.colleague and when.subject_role is not None:
+                        pairs.append((when.subject_role, rule.assign))
+            roles[key] = frozenset(found & STAFF_ROLES)
+            if pairs:
+                routed[key] = tuple(pairs)
     table = StageTable(roles=roles, routed=routed)
     _tables.clear()
-    _tables[id(registry)] = (registry, table)
+    _tables[(id(registry), generation)] = (registry, table)
     return table
 
 

@@ -1,4 +1,5 @@
-"""The Django side of procedures: which bundled procedure, in which version, an organisation uses from when.
+"""The Django side of procedures: which procedure, in which version, an organisation uses from when, and the
+versions of procedure files organisations uploaded (`ProcedureVersion`).
 
 A new version applies to new cases (WP-23): an adoption is in force from `active_from` (inclusive) until
 `active_until` (exclusive, open-ended when empty); a case keeps the adoption that was in force at its receipt.
@@ -48,8 +49,7 @@ class ProcedureAdoption(models.Model):
     procedure_id = models.CharField(
         _("procedure"),
         max_length=64,
-        validators=[validate_bundled_procedure_id],
-        help_text=_("The id of a bundled procedure file, such as xs2more."),
+        help_text=_("The id of a bundled procedure file, such as xs2more, or of a version the organisation uploaded."),
     )
     version = models.PositiveIntegerField(_("version"), default=1, validators=[MinValueValidator(1)])
     active_from = models.DateField(_("in force from"))
@@ -81,6 +81,7 @@ class ProcedureAdoption(models.Model):
         return f"{self.procedure_id} v{self.version}"
 
     def clean(self) -> None:
+        self._clean_procedure()
         if self.active_until is not None and self.active_from is not None and self.active_until <= self.active_from:
             raise ValidationError({"active_until": _("The end must come after the start.")}, code="ends_before_start")
         if self.organisation_id is None or self.active_from is None:
@@ -94,3 +95,52 @@ class ProcedureAdoption(models.Model):
                 {"active_from": _("Another adoption of this organisation is in force in this period.")},
                 code="overlapping_adoption",
             )
+
+    def _clean_procedure(self) -> None:
+        """A bundled procedure, or a version that this organisation uploaded (nobody else's)."""
+        if not self.procedure_id:
+            return
+        stored = ProcedureVersion.objects.filter(procedure_id=self.procedure_id, version=self.version).first()
+        if stored is not None:
+            if stored.organisation_id != self.organisation_id:
+                raise ValidationError(
+                    {"procedure_id": _("This version was uploaded by another organisation.")},
+                    code="not_own_version",
+                )
+            return
+        try:
+            validate_bundled_procedure_id(self.procedure_id)
+        except ValidationError as error:
+            raise ValidationError({"procedure_id": error.messages}, code="unknown_procedure") from None
+
+
+class ProcedureVersion(models.Model):
+    """A procedure file an organisation's administrator uploaded, checked and kept so it can be activated.
+
+    Kept as it was uploaded and never changed (a case keeps running under the version it started with); the id and
+    version are unique over bundled and uploaded files together, so `procedure_definition` finds one file for each.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="procedure_versions",
+    )
+    procedure_id = models.CharField(_("procedure"), max_length=64)
+    version = models.PositiveIntegerField(_("version"), validators=[MinValueValidator(1)])
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.TextField(_("procedure file"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        ordering = ["organisation__name", "procedure_id", "-version"]
+        verbose_name = _("uploaded procedure version")
+        verbose_name_plural = _("uploaded procedure versions")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure_id", "version"], name="procedure_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} v{self.version}"

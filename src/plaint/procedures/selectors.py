@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import threading
+import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 from plaint.engine import EngineInputError, Message, Procedure, load_directory
+from plaint.engine.loader import load_text
 from plaint.procedures import BUNDLED_DIR
-from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
+from plaint.procedures.models import ProcedureAdoption, ProcedureVersion, bundled_procedure_ids
 
 if TYPE_CHECKING:
     from plaint.organisations.models import Organisation
@@ -19,6 +25,9 @@ __all__ = [
     "bundled_versions",
     "procedure_definition",
     "procedure_for",
+    "remember_stored",
+    "stored_procedures",
+    "stored_versions_of",
 ]
 
 
@@ -55,12 +64,83 @@ def adoptions_of(*, organisation: Organisation) -> list[ProcedureAdoption]:
 
 
 def procedure_definition(*, procedure_id: str, version: int) -> Procedure:
-    """The parsed procedure a case runs under: the bundled file with that id and version (parsed once, cached)."""
+    """The parsed procedure a case runs under: the bundled file with that id and version, else the version an
+    organisation uploaded (parsed once per process, cached: an uploaded version never changes)."""
     registry = load_directory(BUNDLED_DIR)
     for procedure in registry.versions.get(procedure_id, ()):
         if procedure.version == version:
             return procedure
+    known = _stored.procedures.get((procedure_id, version))
+    if known is not None:
+        return known
+    row = ProcedureVersion.objects.filter(procedure_id=procedure_id, version=version).first()
+    if row is not None:
+        return _stored.remember(row)
     raise EngineInputError(Message("unknown_procedure", {"value": f"{procedure_id} version {version}"}))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(sha256: str, source: str, file_name: str) -> Procedure:
+    return load_text(source, file_name)
+
+
+class _StoredVersions:
+    """The uploaded versions this process knows, for the readers that go over every procedure (the access rules'
+    stage table). A version is known once stored or read here; every `PLAINT_PROCEDURE_REFRESH_SECONDS` (default
+    5; None: never, as in the tests, which run in one process) the list is read again, so another process's upload
+    is seen within seconds. Uploaded versions never change, so a known one is never read twice."""
+
+    def __init__(self) -> None:
+        self.procedures: dict[tuple[str, int], Procedure] = {}
+        self.generation = 0
+        self.checked_at: float | None = None
+        self.lock = threading.Lock()
+
+    def remember(self, row: ProcedureVersion) -> Procedure:
+        procedure = _parse(row.sha256, row.source, row.file_name)
+        key = (row.procedure_id, row.version)
+        with self.lock:
+            if self.procedures.get(key) is not procedure:
+                self.procedures[key] = procedure
+                self.generation += 1
+        return procedure
+
+    def refresh_if_due(self) -> None:
+        every = getattr(settings, "PLAINT_PROCEDURE_REFRESH_SECONDS", 5)
+        if every is None:
+            return
+        now = time.monotonic()
+        if self.checked_at is not None and now - self.checked_at < every:
+            return
+        self.checked_at = now
+        known = set(self.procedures)
+        for row in ProcedureVersion.objects.all():
+            if (row.procedure_id, row.version) not in known:
+                self.remember(row)
+
+
+_stored = _StoredVersions()
+
+
+def remember_stored(row: ProcedureVersion) -> None:
+    """Tell this process about a version just stored (the access rules' stage table includes it at once)."""
+    _stored.remember(row)
+
+
+def stored_procedures() -> tuple[int, tuple[Procedure, ...]]:
+    """The uploaded procedure versions known to this process, with a number that changes when the list does."""
+    _stored.refresh_if_due()
+    return _stored.generation, tuple(_stored.procedures.values())
+
+
+def stored_versions_of(*, organisations: list[Organisation]) -> list[ProcedureVersion]:
+    """The versions these organisations uploaded, newest first (without their files' text)."""
+    return list(
+        ProcedureVersion.objects.filter(organisation__in=organisations)
+        .select_related("organisation")
+        .defer("source")
+        .order_by("organisation__name", "procedure_id", "-version")
+    )
 
 
 def bundled_versions() -> list[Procedure]:

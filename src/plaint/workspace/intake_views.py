@@ -25,7 +25,8 @@ from plaint.core.errors import PlaintError
 from plaint.engine.render.diagram import procedure_diagram_svg
 from plaint.engine.render.policy import procedure_policy_html
 from plaint.organisations.models import Membership, Organisation, Person
-from plaint.procedures.selectors import adoptions_of, procedure_definition, procedure_for
+from plaint.procedures.selectors import adoptions_of, procedure_definition, procedure_for, stored_versions_of
+from plaint.procedures.services import procedure_version_store
 from plaint.workspace import procedure_check as procedure_check_module
 from plaint.workspace.forms import IntakeForm, ProcedureCheckForm
 from plaint.workspace.intake import intake_preview
@@ -178,7 +179,9 @@ def procedures_page(request: HttpRequest) -> HttpResponse:
             )
     administered = _administered(user, organisations)
     form = ProcedureCheckForm(organisations=[(org.slug, org.name) for org in administered]) if administered else None
-    return render(request, "workspace/procedures.html", {**_base(request), "rows": rows, "check_form": form})
+    uploaded = stored_versions_of(organisations=administered) if administered else []
+    context = {**_base(request), "rows": rows, "check_form": form, "uploaded": uploaded}
+    return render(request, "workspace/procedures.html", context)
 
 
 def _administered(user: User, organisations: list[Organisation]) -> list[Organisation]:
@@ -199,7 +202,8 @@ def _administered(user: User, organisations: list[Organisation]) -> list[Organis
 def procedure_check_page(request: HttpRequest) -> HttpResponse:
     """An administrator checks a new version of their organisation's procedure file: its mistakes as
     `file:line: message`, or its diagram, policy text in both languages, the plan for a sample date and what differs
-    from the version in force. Nothing is stored (docs/workspace.md)."""
+    from the version in force. With "Check and keep" a file without mistakes is also stored
+    (`procedure_version_store`, audited) so it can be activated from a date (docs/workspace.md)."""
     user = _user(request)
     administered = _administered(user, list(organisations_for_registration(actor=user).order_by("name")))
     if not administered:
@@ -224,7 +228,27 @@ def procedure_check_page(request: HttpRequest) -> HttpResponse:
         sample_day=form.cleaned_data.get("sample_day") or today,
         in_force=in_force,
     )
-    context = {**_base(request), "form": form, "result": result, "in_force": in_force, "organisation": organisation}
+    stored = None
+    if "keep" in request.POST and result.procedure is not None and not result.problems:
+        upload.seek(0)
+        try:
+            stored = procedure_version_store(
+                organisation=organisation,
+                raw=upload.read(procedure_check_module.MAX_BYTES + 1),
+                file_name=upload.name or "procedure.yaml",
+                actor=user,
+                source=audit_source_from_request(request),
+            )
+        except PlaintError as error:
+            result.problems.append(error.text())
+    context = {
+        **_base(request),
+        "form": form,
+        "result": result,
+        "in_force": in_force,
+        "organisation": organisation,
+        "stored": stored,
+    }
     return render(request, "workspace/procedure_check.html", context)
 
 

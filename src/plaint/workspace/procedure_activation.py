@@ -1,5 +1,6 @@
 """Activating a version of a procedure from a date (`/workspace/procedures/activate/`, administrators of the
-organisation): choose a bundled procedure version and the first day it applies, see what it changes compared with the
+organisation): choose a bundled procedure version, or one the organisation uploaded and kept
+(`procedures.services.procedure_version_store`), and the first day it applies, see what it changes compared with the
 version in force and the plan of a case received that day, confirm, and it is adopted through
 `procedures.services.procedure_adopt` (audited `procedure.adopted`, and `procedure.adoption_changed` for the version it
 ends). New cases only (WP-23): cases already received keep their version, and the day is today or later."""
@@ -24,7 +25,8 @@ from plaint.core import clock
 from plaint.core.errors import PlaintError
 from plaint.engine import EngineInputError
 from plaint.engine.plan import plan
-from plaint.procedures.selectors import bundled_versions, procedure_definition, procedure_for
+from plaint.procedures.models import ProcedureVersion
+from plaint.procedures.selectors import bundled_versions, procedure_definition, procedure_for, stored_versions_of
 from plaint.procedures.services import procedure_adopt
 from plaint.web.forms import DateField, GovukForm
 from plaint.workspace.intake_views import _administered
@@ -44,13 +46,27 @@ class ActivationForm(GovukForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, organisations: list[tuple[str, str]], lang: str, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[tuple[str, str]],
+        lang: str,
+        uploaded: list[ProcedureVersion],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         fields: dict[str, Any] = self.fields
         fields["organisation"].choices = organisations
         fields["procedure"].choices = [
             (f"{p.id}:{p.version}", f"{p.title.get(lang)} ({p.id}, {_('version')} {p.version})")  # type: ignore[arg-type]
             for p in bundled_versions()
+        ] + [
+            (
+                f"{row.procedure_id}:{row.version}",
+                _("%(procedure)s version %(version)s, uploaded for %(organisation)s")
+                % {"procedure": row.procedure_id, "version": row.version, "organisation": row.organisation.name},
+            )
+            for row in uploaded
         ]
 
 
@@ -65,7 +81,15 @@ def procedure_activate_page(request: HttpRequest) -> HttpResponse:
         return render(request, "workspace/forbidden.html", {**_base(request), "message": message}, status=403)
     lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     choices = [(org.slug, org.name) for org in administered]
-    form = ActivationForm(request.POST if request.method == "POST" else None, organisations=choices, lang=lang)
+    uploaded = stored_versions_of(organisations=administered)
+    initial = {key: request.GET[key] for key in ("organisation", "procedure") if key in request.GET}
+    form = ActivationForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        organisations=choices,
+        lang=lang,
+        uploaded=uploaded,
+    )
     preview: dict[str, Any] | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,7 +97,12 @@ def procedure_activate_page(request: HttpRequest) -> HttpResponse:
         procedure_id, _sep, version = data["procedure"].partition(":")
         new = procedure_definition(procedure_id=procedure_id, version=int(version))
         today = clock.today_for(organisation)
-        if data["active_from"] < today:
+        owner = next(
+            (row.organisation_id for row in uploaded if row.procedure_id == new.id and row.version == new.version), None
+        )
+        if owner is not None and owner != organisation.pk:
+            form.add_error("procedure", _("This version was uploaded by another organisation."))
+        elif data["active_from"] < today:
             form.add_error("active_from", _("Choose today or a later day: a new version applies to new cases only."))
         else:
             adoption = procedure_for(organisation=organisation, on=data["active_from"])

@@ -1,0 +1,135 @@
+"""Uploading a new version of the organisation's procedure file, keeping it and activating it from a date (WP-23):
+the file is checked first (mistakes as `file:line: message`, nothing kept), kept through the audited
+`procedure_version_store`, listed, activated from a date for new cases only, and cases received from that day run
+under it and are seen by the people who work on its stages; a version taken already, another organisation's version
+and a non-administrator are refused with a message, nothing half-saved, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+import plaint.procedures
+from plaint.access.models_audit import AuditRecord
+from plaint.core.errors import InvalidInput
+from plaint.procedures.models import ProcedureAdoption, ProcedureVersion
+from plaint.procedures.selectors import procedure_definition
+from plaint.procedures.services import procedure_adopt, procedure_version_store
+from tests.access.helpers import login_verified
+from tests.api.conftest import at
+from tests.cases.factories import organisation_running, register, staff
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2026, 3, 2)
+START = DAY + dt.timedelta(days=7)
+
+
+def version_two() -> bytes:
+    original = (Path(plaint.procedures.BUNDLED_DIR) / "xs2more.yaml").read_text(encoding="utf-8")
+    changed = original.replace("version: 1", "version: 2", 1).replace("duration: 2 weeks", "duration: 10 working days", 1)
+    assert changed != original
+    return changed.encode()
+
+
+@pytest.fixture
+def xs():
+    with at(DAY):
+        org = organisation_running("xs2more", name="Xs2more")
+        return {"org": org, "admin": staff(org, "administrator"), "handler": staff(org, "handler", name="Hanna")}
+
+
+def _upload(client, org, raw, *, keep=True, prefix="", name="xs2more.yaml"):
+    data = {"organisation": org.slug, "file": SimpleUploadedFile(name, raw)}
+    if keep:
+        data["keep"] = "1"
+    return client.post(f"{prefix}/workspace/procedures/check/", data)
+
+
+def _activate(client, org, procedure, day, *, confirm=False):
+    data = {
+        "organisation": org.slug,
+        "procedure": procedure,
+        "active_from_0": str(day.day),
+        "active_from_1": str(day.month),
+        "active_from_2": str(day.year),
+    }
+    if confirm:
+        data["confirm"] = "on"
+    return client.post("/workspace/procedures/activate/", data)
+
+
+@pytest.mark.clause("WP-23")
+def test_upload_keep_compare_and_activate_for_new_cases_only(client, xs):
+    login_verified(client, xs["admin"])
+    with at(DAY):
+        earlier = register(xs["org"], xs["admin"], summary="Before the new version")
+        body = _upload(client, xs["org"], version_two()).content.decode()
+        assert "Term changed: Acknowledge receipt within 10 working days instead of 2 weeks" in body
+        assert "xs2more version 2 can now be activated from a date." in body
+        stored = ProcedureVersion.objects.get(procedure_id="xs2more", version=2)
+        assert stored.organisation == xs["org"] and stored.source.startswith(version_two().decode()[:40])
+        record = AuditRecord.objects.get(action="procedure.version_stored")
+        assert record.details["version"] == 2 and record.actor_id == xs["admin"].pk
+        listing = client.get("/workspace/procedures/").content.decode()
+        assert "Uploaded versions" in listing and "procedure=xs2more:2" in listing
+        form = client.get("/workspace/procedures/activate/?organisation=xs2more&procedure=xs2more:2").content.decode()
+        assert 'value="xs2more:2" selected' in form
+        preview = _activate(client, xs["org"], "xs2more:2", START).content.decode()
+        assert "within 10 working days instead of 2 weeks" in preview
+        assert not ProcedureAdoption.objects.filter(version=2).exists()  # nothing before confirming
+        assert _activate(client, xs["org"], "xs2more:2", START, confirm=True).status_code == 302
+    adoption = ProcedureAdoption.objects.get(organisation=xs["org"], procedure_id="xs2more", version=2)
+    assert adoption.active_from == START
+    with at(START - dt.timedelta(days=1)):
+        before = register(xs["org"], xs["admin"], summary="The day before")
+    with at(START):
+        after = register(xs["org"], xs["admin"], summary="On the first day")
+    assert (earlier.procedure_version, before.procedure_version, after.procedure_version) == (1, 1, 2)
+    assert procedure_definition(procedure_id="xs2more", version=2).version == 2
+    # The handler sees and opens the case under the uploaded version (the access rules know its stages).
+    login_verified(client, xs["handler"])
+    with at(START):
+        assert "On the first day" in client.get("/workspace/").content.decode()
+        assert client.get(f"/workspace/cases/{after.pk}/").status_code == 200
+
+
+def test_a_file_with_mistakes_is_shown_line_by_line_and_not_kept(client, xs):
+    login_verified(client, xs["admin"])
+    with at(DAY):
+        broken = version_two().replace(b"id: xs2more", b"id: xs2more\nnonsense_key: 1", 1)
+        for prefix, title in (("", "The file has mistakes"), ("/nl", "Het bestand bevat fouten")):
+            body = _upload(client, xs["org"], broken, prefix=prefix, name="mine.yaml").content.decode()
+            assert title in body and "<code>mine.yaml:" in body
+    assert not ProcedureVersion.objects.exists() and not AuditRecord.objects.filter(action="procedure.version_stored")
+
+
+def test_a_version_taken_already_is_refused(client, xs):
+    login_verified(client, xs["admin"])
+    bundled = (Path(plaint.procedures.BUNDLED_DIR) / "xs2more.yaml").read_bytes()
+    with at(DAY):
+        body = _upload(client, xs["org"], bundled).content.decode()
+        assert "xs2more version 1 exists already: give the file a higher version number." in body
+        assert _upload(client, xs["org"], version_two()).status_code == 200
+        again = _upload(client, xs["org"], version_two(), prefix="/nl").content.decode()
+        assert "xs2more versie 2 bestaat al" in again
+    assert ProcedureVersion.objects.count() == 1
+
+
+def test_another_organisations_version_cannot_be_adopted(xs):
+    with at(DAY):
+        other = organisation_running("xs2more", name="Other")
+        procedure_version_store(organisation=xs["org"], raw=version_two(), file_name="xs2more.yaml")
+        with pytest.raises(InvalidInput):
+            procedure_adopt(organisation=other, procedure_id="xs2more", version=2, active_from=START)
+    assert not ProcedureAdoption.objects.filter(version=2).exists()
+
+
+def test_only_administrators_keep_a_version(client, xs):
+    login_verified(client, xs["handler"])
+    with at(DAY):
+        assert _upload(client, xs["org"], version_two()).status_code == 403
+    assert not ProcedureVersion.objects.exists()
