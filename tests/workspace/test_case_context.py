@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from plaint.cases.visibility_selectors import cases_visible_to
 from plaint.cases.services import PartyInput
+from plaint.cases.visibility_selectors import cases_visible_to
 from tests.access.helpers import login_verified
 from tests.api.conftest import at
 from tests.cases.factories import organisation_running, person_of, register, staff
@@ -40,7 +40,10 @@ def xs():
 @pytest.mark.clause("XS-16", "XS-17")
 @pytest.mark.parametrize(
     "prefix,recurring",
-    [("", "Cas Coach is the subject of 2 other cases this year."), ("/nl", "Cas Coach is dit jaar beklaagde in 2 andere zaken.")],
+    [
+        ("", "Cas Coach is the subject of 2 other cases this year."),
+        ("/nl", "Cas Coach is dit jaar beklaagde in 2 andere zaken."),
+    ],
 )
 def test_earlier_cases_of_the_complainant_and_a_recurring_subject(client, xs, prefix, recurring):
     login_verified(client, xs["intake"])

@@ -30,7 +30,8 @@ START = DAY + dt.timedelta(days=7)
 
 def version_two() -> bytes:
     original = (Path(plaint.procedures.BUNDLED_DIR) / "xs2more.yaml").read_text(encoding="utf-8")
-    changed = original.replace("version: 1", "version: 2", 1).replace("duration: 2 weeks", "duration: 10 working days", 1)
+    changed = original.replace("version: 1", "version: 2", 1)
+    changed = changed.replace("duration: 2 weeks", "duration: 10 working days", 1)
     assert changed != original
     return changed.encode()
 
