@@ -32,26 +32,29 @@ _FIELDS = ("procedure_id", "version", "active_from", "active_until")
 
 
 def _audit(
-    adoption: ProcedureAdoption,
+    target: ProcedureAdoption | ProcedureVersion,
     action: str,
     *,
     actor: Actor,
     source: AuditSource | None,
     **details: Any,
 ) -> None:
+    if isinstance(target, ProcedureVersion):
+        kind = "procedure_version"
+        facts: dict[str, Any] = {"file_name": target.file_name, "sha256": target.sha256}
+    else:
+        kind = "procedure_adoption"
+        facts = {
+            "active_from": target.active_from.isoformat(),
+            "active_until": target.active_until.isoformat() if target.active_until else None,
+        }
     audit(
         actor=actor,
         action=action,
-        target_type="procedure_adoption",
-        target_id=adoption.pk,
-        organisation=adoption.organisation,
-        details={
-            "procedure": adoption.procedure_id,
-            "version": adoption.version,
-            "active_from": adoption.active_from.isoformat(),
-            "active_until": adoption.active_until.isoformat() if adoption.active_until else None,
-            **details,
-        },
+        target_type=kind,
+        target_id=target.pk,
+        organisation=target.organisation,
+        details={"procedure": target.procedure_id, "version": target.version, **facts, **details},
         source=source,
     )
 
@@ -183,19 +186,6 @@ def procedure_version_store(
     )
     full_clean_or_refuse(stored)
     stored.save()
-    audit(
-        actor=actor,
-        action="procedure.version_stored",
-        target_type="procedure_version",
-        target_id=stored.pk,
-        organisation=organisation,
-        details={
-            "procedure": stored.procedure_id,
-            "version": stored.version,
-            "file_name": stored.file_name,
-            "sha256": stored.sha256,
-        },
-        source=source,
-    )
+    _audit(stored, action="procedure.version_stored", actor=actor, source=source)
     remember_stored(stored)  # at once: this process's access rules know its stages for the cases registered next
     return stored

@@ -4,16 +4,20 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import HttpResponseClientRedirect
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.access.models import User
@@ -46,10 +50,25 @@ def _base(request: HttpRequest) -> dict[str, Any]:
     return {"show_admin_link": may_administer(actor=user)}
 
 
+def htmx_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """`login_required`, but an htmx request from a tab left open after signing out loads the sign-in page as a whole
+    page (`HX-Redirect`), instead of htmx placing it inside the inbox's results."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "htmx", False) and not request.user.is_authenticated:
+            shown = urlsplit(request.headers.get("HX-Current-URL", ""))  # the page the tab shows, to come back to
+            current = f"{shown.path}?{shown.query}" if shown.path else request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(current).url)
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
 # The inbox
 
 
-@login_required
+@htmx_login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox_page(request: HttpRequest) -> HttpResponse:
     from plaint.workspace.settings_views import land_in_preferred_language  # it builds on this module
@@ -65,6 +84,15 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         page = inbox(actor=user, query=form.query())
     query = {key: request.GET[key] for key in SAVED_KEYS if request.GET.get(key)}
+    partial = bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request  # type: ignore[attr-defined]
+    if partial:
+        if page is None:  # the filters have a mistake: the whole page, with its error summary and what was typed
+            return HttpResponseClientRedirect(request.get_full_path())
+        # htmx (the form's hx-get): only the results, the count and the saved-view form's query (docs/workspace.md)
+        partial_context = {"page": page, "query_string": urlencode(query)}
+        response = render(request, "workspace/inbox_partial.html", partial_context)
+        response["Vary"] = "HX-Request"
+        return response
     context = {
         **_base(request),
         "form": form,
@@ -74,7 +102,9 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         "query_string": urlencode(query),
         "filters_given": any(key != "scope" for key in query),
     }
-    return render(request, "workspace/inbox.html", context)
+    response = render(request, "workspace/inbox.html", context)
+    response["Vary"] = "HX-Request"  # the same address answers htmx with the results only
+    return response
 
 
 @login_required
