@@ -30,7 +30,7 @@ from plaint.procedures.services import procedure_version_store
 from plaint.workspace import procedure_check as procedure_check_module
 from plaint.workspace.forms import IntakeForm, ProcedureCheckForm
 from plaint.workspace.intake import intake_preview
-from plaint.workspace.procedure_check import procedure_check
+from plaint.workspace.procedure_check import diagram_data_url, procedure_check
 from plaint.workspace.views import _base, _user
 
 
@@ -165,6 +165,7 @@ def procedures_page(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     organisations = list(organisations_for_registration(actor=user).order_by("name"))
     rows = []
+    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     for organisation in organisations:
         for adoption in adoptions_of(organisation=organisation):
             procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
@@ -173,6 +174,9 @@ def procedures_page(request: HttpRequest) -> HttpResponse:
                     "organisation": organisation,
                     "adoption": adoption,
                     "procedure": procedure,
+                    # In the page (as the check page does), not a second request per diagram: each request
+                    # saves the session (SESSION_SAVE_EVERY_REQUEST), and parallel saves lock SQLite's test database.
+                    "diagram": diagram_data_url(procedure, lang=lang),
                     "policy_en": procedure_policy_html(procedure, lang="en"),
                     "policy_nl": procedure_policy_html(procedure, lang="nl"),
                 }

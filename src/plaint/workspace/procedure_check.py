@@ -52,10 +52,9 @@ def procedure_check(
     except (EngineInputError, ValueError, UnicodeDecodeError) as error:
         return CheckResult(problems=[f"{file_name}:1: {error}"])
     language: Literal["en", "nl"] = "nl" if lang == "nl" else "en"
-    svg = procedure_diagram_svg(procedure, lang=language)
     result = CheckResult(
         procedure=procedure,
-        diagram_data_url="data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(),
+        diagram_data_url=diagram_data_url(procedure, lang=language),
         policy_en=procedure_policy_html(procedure, lang="en"),
         policy_nl=procedure_policy_html(procedure, lang="nl"),
     )
@@ -66,6 +65,12 @@ def procedure_check(
     if in_force is not None:
         result.differences = differences(in_force, procedure, language)
     return result
+
+
+def diagram_data_url(procedure: Procedure, *, lang: str) -> str:
+    """The procedure's diagram as a `data:` address for an `<img>` in the page (the CSP allows `data:` images)."""
+    svg = procedure_diagram_svg(procedure, lang="nl" if lang == "nl" else "en")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def _duration(duration: Duration) -> str:
