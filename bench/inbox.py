@@ -86,17 +86,46 @@ def prepare() -> None:
     print(f"  categories and texts in {time.perf_counter() - started:.1f} s")
 
 
-def timed(fetch: Any, runs: int) -> tuple[list[float], int, int]:
+def backend_cpu_ms() -> float:
+    """CPU time (user + system) so far of this connection's PostgreSQL backend, from /proc: the database runs on this
+    machine. 0 when it cannot be read (a remote server)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def calibration_ms() -> float:
+    """A fixed pure-Python loop, to say how busy the shared machine was (quiet: ~60-80 ms here)."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(3_000_000):
+        total += number % 7
+    return (time.perf_counter() - started) * 1000
+
+
+def timed(fetch: Any, runs: int) -> tuple[list[float], int, int, float, float]:
+    """Wall-clock samples, the query count, the page's size, and per request the CPU of this process (the whole
+    Django request) and of the database backend, both in ms: on a shared machine CPU is what the code costs, the
+    wall clock includes waiting for the other processes."""
     response = fetch()  # warm
     assert response.status_code == 200, response.status_code
     samples = []
+    cpu_started, db_started = time.process_time(), backend_cpu_ms()
     for _ in range(runs):
         started = time.perf_counter()
         response = fetch()
         samples.append((time.perf_counter() - started) * 1000)
+    app_cpu = (time.process_time() - cpu_started) * 1000 / runs
+    db_cpu = (backend_cpu_ms() - db_started) / runs
     with CaptureQueriesContext(connection) as queries:
         response = fetch()
-    return samples, len(queries), len(response.content)
+    return samples, len(queries), len(response.content), app_cpu, db_cpu
 
 
 def measure(runs: int) -> list[dict[str, Any]]:
@@ -124,16 +153,27 @@ def measure(runs: int) -> list[dict[str, Any]]:
             continue
         client = Client()
         login_verified(client, user)
+        client.get("/workspace/")  # the first page after signing in may move to the person's language (once)
         pages = {
             "inbox page: open, one category, by due date": {"status": "open", "category": category},
             "inbox page: search one word": {"search": "factuur"},
             "inbox page: search a name": {"search": name.split()[0] + " " + name.split()[-1]},
         }
         for page, params in pages.items():
-            samples, queries, size = timed(lambda params=params, client=client: client.get("/workspace/", params), runs)
+            fetch = lambda params=params, client=client: client.get("/workspace/", params)  # noqa: E731
+            samples, queries, size, app_cpu, db_cpu = timed(fetch, runs)
             summary = loader.summary(f"{label}: {page}", samples)
-            rows.append({"actor": label, "page": page, "queries": queries, "bytes": size, **summary})
-            print(f"    queries {queries}, {size:,} bytes")
+            row = {"actor": label, "page": page, "queries": queries, "bytes": size, "app_cpu_ms": app_cpu}
+            rows.append({**row, "db_cpu_ms": db_cpu, "load": os.getloadavg()[0], **summary})
+            print(f"    queries {queries}, {size:,} bytes, CPU per request: app {app_cpu:.1f} ms, db {db_cpu:.1f} ms")
+        # htmx asks for the results only when a filter changes (docs/workspace.md): the same page, partial
+        params = {"status": "open", "category": category}
+        fetch = lambda params=params, client=client: client.get("/workspace/", params, HTTP_HX_REQUEST="true")  # noqa: E731
+        samples, queries, size, app_cpu, db_cpu = timed(fetch, runs)
+        summary = loader.summary(f"{label}: htmx results only (same filters)", samples)
+        row = {"actor": label, "page": "htmx results: open, one category", "queries": queries, "bytes": size}
+        rows.append({**row, "app_cpu_ms": app_cpu, "db_cpu_ms": db_cpu, "load": os.getloadavg()[0], **summary})
+        print(f"    queries {queries}, {size:,} bytes, CPU per request: app {app_cpu:.1f} ms, db {db_cpu:.1f} ms")
     return rows
 
 
@@ -153,10 +193,15 @@ def main() -> None:
         loader.bulk_load(plans, args.load, args.seed)
     prepare()
     print(f"Cases: {Case.objects.count():,}")
+    before = {"load": os.getloadavg(), "calibration_ms": calibration_ms()}
+    print(f"  load {before['load'][0]:.2f}, calibration loop {before['calibration_ms']:.0f} ms")
     rows = measure(args.runs)
+    after = {"load": os.getloadavg(), "calibration_ms": calibration_ms()}
+    print(f"  load {after['load'][0]:.2f}, calibration loop {after['calibration_ms']:.0f} ms")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
-            json.dump({"cases": Case.objects.count(), "rows": rows}, handle, indent=2, default=str)
+            result = {"cases": Case.objects.count(), "before": before, "after": after, "rows": rows}
+            json.dump(result, handle, indent=2, default=str)
 
 
 if __name__ == "__main__":
