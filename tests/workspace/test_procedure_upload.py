@@ -21,6 +21,7 @@ from plaint.procedures.services import procedure_adopt, procedure_version_store
 from tests.access.helpers import login_verified
 from tests.api.conftest import at
 from tests.cases.factories import organisation_running, register, staff
+from tests.workspace.test_procedure_activation import _post
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +51,6 @@ def _upload(client, org, raw, *, keep=True, prefix="", name="xs2more.yaml"):
     return client.post(f"{prefix}/workspace/procedures/check/", data)
 
 
-def _activate(client, org, procedure, day, *, confirm=False):
-    data = {
-        "organisation": org.slug,
-        "procedure": procedure,
-        "active_from_0": str(day.day),
-        "active_from_1": str(day.month),
-        "active_from_2": str(day.year),
-    }
-    if confirm:
-        data["confirm"] = "on"
-    return client.post("/workspace/procedures/activate/", data)
-
-
 @pytest.mark.clause("WP-23")
 def test_upload_keep_compare_and_activate_for_new_cases_only(client, xs):
     login_verified(client, xs["admin"])
@@ -79,10 +67,10 @@ def test_upload_keep_compare_and_activate_for_new_cases_only(client, xs):
         assert "Uploaded versions" in listing and "procedure=xs2more:2" in listing
         form = client.get("/workspace/procedures/activate/?organisation=xs2more&procedure=xs2more:2").content.decode()
         assert 'value="xs2more:2" selected' in form
-        preview = _activate(client, xs["org"], "xs2more:2", START).content.decode()
+        preview = _post(client, xs["org"], "xs2more:2", START).content.decode()
         assert "within 10 working days instead of 2 weeks" in preview
         assert not ProcedureAdoption.objects.filter(version=2).exists()  # nothing before confirming
-        assert _activate(client, xs["org"], "xs2more:2", START, confirm=True).status_code == 302
+        assert _post(client, xs["org"], "xs2more:2", START, confirm=True).status_code == 302
     adoption = ProcedureAdoption.objects.get(organisation=xs["org"], procedure_id="xs2more", version=2)
     assert adoption.active_from == START
     with at(START - dt.timedelta(days=1)):
