@@ -122,3 +122,28 @@ def test_only_administrators_keep_a_version(client, xs):
     with at(DAY):
         assert _upload(client, xs["org"], version_two()).status_code == 403
     assert not ProcedureVersion.objects.exists()
+
+
+def test_another_processs_upload_is_seen_after_the_refresh_interval(xs, settings, monkeypatch):
+    """Production re-reads the list every PLAINT_PROCEDURE_REFRESH_SECONDS: a version stored by another process (here:
+    written without this process's selectors knowing) reaches the access rules' stage table."""
+    import hashlib
+
+    from plaint.access.rules import stage_table
+    from plaint.procedures import selectors
+
+    raw = version_two().replace(b"version: 2", b"version: 7", 1)
+    monkeypatch.setattr(selectors, "_stored", selectors._StoredVersions())
+    with at(DAY):
+        ProcedureVersion.objects.create(
+            organisation=xs["org"],
+            procedure_id="xs2more",
+            version=7,
+            file_name="x.yaml",
+            source=raw.decode(),
+            sha256=hashlib.sha256(raw).hexdigest(),
+            uploaded_at=dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+        )
+        assert not any(key[:2] == ("xs2more", 7) for key in stage_table().roles)  # tests: no re-reading
+        settings.PLAINT_PROCEDURE_REFRESH_SECONDS = 5
+        assert any(key[:2] == ("xs2more", 7) for key in stage_table().roles)

@@ -114,9 +114,13 @@ class _StoredVersions:
             return
         self.checked_at = now
         known = set(self.procedures)
-        for row in ProcedureVersion.objects.all():
-            if (row.procedure_id, row.version) not in known:
-                self.remember(row)
+        missing = [
+            pk
+            for pk, procedure_id, version in ProcedureVersion.objects.values_list("pk", "procedure_id", "version")
+            if (procedure_id, version) not in known
+        ]
+        for row in ProcedureVersion.objects.filter(pk__in=missing) if missing else ():
+            self.remember(row)  # only the new ones' files are read
 
 
 _stored = _StoredVersions()
