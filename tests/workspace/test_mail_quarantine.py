@@ -73,7 +73,7 @@ def test_the_list_shows_the_organisations_messages_with_the_reason_in_both_langu
     assert "Elders" not in page  # another organisation's quarantine
     assert f"/workspace/mail/{message.pk}/" in page
     dutch = client.get("/nl/workspace/mail/").content.decode()
-    assert "Mail in quarantaine" in dutch and "Een bijlage wordt geweigerd door de uploadregels" in dutch
+    assert "Mail in quarantaine" in dutch and "Een bijlage wordt door de uploadregels geweigerd" in dutch
 
 
 def test_a_message_is_shown_as_text_never_as_html(client, xs):
