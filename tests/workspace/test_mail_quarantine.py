@@ -14,6 +14,7 @@ import time_machine
 from plaint.access.models_audit import AuditRecord
 from plaint.cases.models import Attachment, Case, CaseEvent
 from plaint.mailin.models import InboundMessage, Outcome, Reason
+from plaint.mailin.quarantine import html_text
 from plaint.mailin.services import mail_ingest
 from tests.access.helpers import login_verified
 from tests.cases.factories import organisation_running, register, staff
@@ -72,6 +73,8 @@ def test_the_list_shows_the_organisations_messages_with_the_reason_in_both_langu
     assert "Klacht over mijn coach" in page and "An attachment is refused by the upload rules" in page
     assert "Elders" not in page  # another organisation's quarantine
     assert f"/workspace/mail/{message.pk}/" in page
+    dutch = client.get(f"/nl/workspace/mail/{message.pk}/").content.decode()
+    assert "Onderwerp" in dutch and "Waarom het apart is gezet" in dutch
     dutch = client.get("/nl/workspace/mail/").content.decode()
     assert "Mail in quarantaine" in dutch and "Een bijlage wordt door de uploadregels geweigerd" in dutch
 
@@ -85,6 +88,12 @@ def test_a_message_is_shown_as_text_never_as_html(client, xs):
     assert "Mijn coach kwam niet." in page
     assert "<script>alert" not in page and "tracker.example" not in page and "<img" not in page.split("<main")[1]
     assert "run.exe" in page  # listed, never opened
+    assert "alert" not in page  # a script's content is no text to read
+
+
+def test_html_is_reduced_to_its_text():
+    markup = "<html><head><style>p{}</style></head><p>Eerste&nbsp;regel</p><script>x()</script><p>b &amp; c<br>d</p>"
+    assert html_text(markup) == "Eerste regel\n\nb & c\nd"
 
 
 def test_another_organisations_message_is_not_found(client, xs):

@@ -5,18 +5,18 @@ message is decided once."""
 
 from __future__ import annotations
 
-import html
+import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.policy import default as default_policy
 from email.utils import getaddresses
+from html.parser import HTMLParser
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import AuditSource, audit_record
@@ -34,7 +34,57 @@ from plaint.organisations.models import Organisation
 
 #: The most text a person is shown of one message (the raw message stays whole).
 TEXT_SHOWN = 100_000
-HEADERS_SHOWN = ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID")
+HEADERS_SHOWN = {
+    "From": _("From"),
+    "To": _("To"),
+    "Cc": _("Cc"),
+    "Reply-To": _("Reply to"),
+    "Date": _("Date"),
+    "Subject": _("Subject"),
+    "Message-ID": _("Message-ID"),
+}
+#: Elements whose content is never text to read, and elements that end a line.
+_HIDDEN = {"script", "style", "head", "title", "template", "noscript"}
+_BLOCKS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "ul", "ol", "hr"}
+
+
+class _TextOfHtml(HTMLParser):
+    """An HTML part reduced to its readable text: no script, style or markup; a line break after each block."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).splitlines())
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def html_text(markup: str) -> str:
+    parser = _TextOfHtml()
+    try:
+        parser.feed(markup)
+        parser.close()
+    except Exception:  # whatever the markup, never fail to show something
+        return markup
+    return parser.text()
 
 
 @dataclass(frozen=True)
@@ -49,7 +99,7 @@ class Readable:
     """A message as a person may safely read it: its main headers, its text (HTML reduced to text, never rendered)
     and what is attached (names, kinds and sizes only)."""
 
-    headers: list[tuple[str, str]]
+    headers: list[tuple[str, str, str]]  # (header, its label, its value)
     text: str
     from_html: bool = False
     headers_only: bool = False
@@ -83,7 +133,7 @@ def message_readable(message: InboundMessage) -> Readable:
         parsed = BytesParser(policy=default_policy).parsebytes(raw, headersonly=headers_only)
     except Exception:  # beyond even a lenient parser: show the bytes as text
         return Readable(headers=[], text=raw[:TEXT_SHOWN].decode("utf-8", "replace"))
-    headers = [(name, _value(parsed, name)) for name in HEADERS_SHOWN if _value(parsed, name)]
+    headers = [(name, str(label), _value(parsed, name)) for name, label in HEADERS_SHOWN.items() if _value(parsed, name)]
     senders = [(name, address) for name, address in getaddresses([_value(parsed, "From")]) if "@" in address]
     sender_name, sender = senders[0] if senders else ("", "")
     if headers_only:
@@ -134,7 +184,7 @@ def _text_of(message: EmailMessage) -> tuple[str, bool]:
     if plain is not None:
         return _decoded(plain), False
     if html_part is not None:
-        return html.unescape(strip_tags(_decoded(html_part))).strip(), True
+        return html_text(_decoded(html_part)), True
     return "", False
 
 

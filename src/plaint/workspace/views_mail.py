@@ -41,6 +41,7 @@ class AttachForm(forms.Form):
         label=gettext_lazy("Reference of the case"),
         max_length=40,
         help_text=gettext_lazy("For example XS-2026-0042."),
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": gettext_lazy("Enter the reference of the case to add it to.")},
     )
 
