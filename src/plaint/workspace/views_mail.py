@@ -29,6 +29,7 @@ from plaint.mailin.quarantine import (
     quarantined_message,
 )
 from plaint.organisations.models import Organisation
+from plaint.web.forms import GovukForm
 from plaint.workspace.record_views import _visible_case
 from plaint.workspace.views import _base, _user
 
@@ -36,7 +37,7 @@ from plaint.workspace.views import _base, _user
 LISTED = 200
 
 
-class AttachForm(forms.Form):
+class AttachForm(GovukForm):
     reference = forms.CharField(
         label=gettext_lazy("Reference of the case"),
         max_length=40,
@@ -46,7 +47,7 @@ class AttachForm(forms.Form):
     )
 
 
-class CaseForm(forms.Form):
+class CaseForm(GovukForm):
     organisation = forms.ChoiceField(
         label=gettext_lazy("Organisation"),
         error_messages={
