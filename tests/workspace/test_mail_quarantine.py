@@ -62,7 +62,7 @@ def kept_aside(*, html: bool = False, attachment: tuple[str, bytes] | None = Non
 
 
 def test_the_list_shows_the_organisations_messages_with_the_reason_in_both_languages(client, xs):
-    org, intake = xs
+    _org, intake = xs
     message = kept_aside()
     other = organisation_running("werkpro", complaints_email="klachten@werkpro.example")
     kept_aside(to="klachten@werkpro.example", message_id="<q2@example.nl>", subject="Elders")

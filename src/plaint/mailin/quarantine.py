@@ -133,7 +133,9 @@ def message_readable(message: InboundMessage) -> Readable:
         parsed = BytesParser(policy=default_policy).parsebytes(raw, headersonly=headers_only)
     except Exception:  # beyond even a lenient parser: show the bytes as text
         return Readable(headers=[], text=raw[:TEXT_SHOWN].decode("utf-8", "replace"))
-    headers = [(name, str(label), _value(parsed, name)) for name, label in HEADERS_SHOWN.items() if _value(parsed, name)]
+    headers = [
+        (name, str(label), _value(parsed, name)) for name, label in HEADERS_SHOWN.items() if _value(parsed, name)
+    ]
     senders = [(name, address) for name, address in getaddresses([_value(parsed, "From")]) if "@" in address]
     sender_name, sender = senders[0] if senders else ("", "")
     if headers_only:
@@ -291,9 +293,7 @@ def quarantine_attach(
             data={"inbound_message": locked.pk, "attachments": len(accepted), "from_quarantine": True},
             note=f"{message.subject}\n\n{readable.text}".strip()[:20000],
         )
-        _decide(
-            locked, Outcome.THREADED, case, case.organisation, refused, actor, "mail.quarantine.attached", source
-        )
+        _decide(locked, Outcome.THREADED, case, case.organisation, refused, actor, "mail.quarantine.attached", source)
     _add_attachments(case, actor, accepted, source)
     return case
 

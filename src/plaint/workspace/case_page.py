@@ -119,7 +119,7 @@ def history_label(event: CaseEvent, lang: Lang = "en") -> str:
     label = event_label(event.kind, lang=lang)
     data = event.data or {}
     if event.kind == "language_corrected":
-        before, after = (str(LANGUAGE_NAMES.get(data.get(key), data.get(key, "?"))) for key in ("from", "to"))
+        before, after = (str(LANGUAGE_NAMES.get(str(data.get(key)), data.get(key, "?"))) for key in ("from", "to"))
         return f"{label}: {before} → {after}"
     if event.kind == "email_received" and data.get("attachments"):
         count = int(data["attachments"])

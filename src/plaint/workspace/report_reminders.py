@@ -101,19 +101,19 @@ def _unmade(organisation: Organisation, duty: Report, period: periods.Period) ->
                 .values_list("commissioning_party", flat=True)
             )
         )
-        done = set(made.filter(organisation=organisation).values_list("commissioner", flat=True))
+        done: set[str] = set(made.filter(organisation=organisation).values_list("commissioner", flat=True))
         return [(f"{base}:{_short(party)}", party) for party in parties if party not in done]
     if duty.per == "client_organisation":
         clients = list(clients_of(organisation=organisation).order_by("name"))
         if clients:
-            done = set(
+            made_for: set[int] = set(
                 made.filter(Q(organisation=organisation) | Q(organisation__in=clients)).values_list(
                     "organisation_id", flat=True
                 )
             )
-            if organisation.pk in done:
+            if organisation.pk in made_for:
                 return []
-            return [(f"{base}:{client.pk}", client.name) for client in clients if client.pk not in done]
+            return [(f"{base}:{client.pk}", client.name) for client in clients if client.pk not in made_for]
     if made.filter(organisation=organisation).exists():
         return []
     return [(base, "")]

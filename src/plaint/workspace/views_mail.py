@@ -58,7 +58,9 @@ class CaseForm(GovukForm):
 
     def __init__(self, *args: object, organisations: list[Organisation], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["organisation"].choices = [(org.slug, org.name) for org in organisations]
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(org.slug, org.name) for org in organisations]
 
 
 def _organisations(request: HttpRequest, message: InboundMessage) -> list[Organisation]:
@@ -156,7 +158,9 @@ def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
         if not error.errors:
             messages.error(request, error.text())
         return _message_page(request, message, attach_form=form, status=error.status)
-    messages.success(request, _("The message is added to the history of %(reference)s.") % {"reference": case.reference})
+    messages.success(
+        request, _("The message is added to the history of %(reference)s.") % {"reference": case.reference}
+    )
     return HttpResponseRedirect(reverse("workspace:case", args=[case.pk]))
 
 
