@@ -257,7 +257,16 @@ def quarantine_case_make(
     with transaction.atomic():
         locked = _decided(message)
         case = case_register(organisation=organisation, registration=registration, actor=actor, source=source)
-        _decide(locked, Outcome.CASE_CREATED, case, organisation, refused, actor, "mail.quarantine.case_made", source)
+        _audit(
+            locked,
+            "mail.quarantine.case_made",
+            outcome=Outcome.CASE_CREATED,
+            case=case,
+            organisation=organisation,
+            refused=refused,
+            actor=actor,
+            source=source,
+        )
     _add_attachments(case, actor, accepted, source)
     return case
 
@@ -293,7 +302,16 @@ def quarantine_attach(
             data={"inbound_message": locked.pk, "attachments": len(accepted), "from_quarantine": True},
             note=f"{message.subject}\n\n{readable.text}".strip()[:20000],
         )
-        _decide(locked, Outcome.THREADED, case, case.organisation, refused, actor, "mail.quarantine.attached", source)
+        _audit(
+            locked,
+            "mail.quarantine.attached",
+            outcome=Outcome.THREADED,
+            case=case,
+            organisation=case.organisation,
+            refused=refused,
+            actor=actor,
+            source=source,
+        )
     _add_attachments(case, actor, accepted, source)
     return case
 
@@ -304,19 +322,30 @@ def quarantine_discard(*, message: InboundMessage, actor: User, source: AuditSou
         raise Forbidden(_("Only an administrator decides about a message no organisation was found for."))
     with transaction.atomic():
         locked = _decided(message)
-        _decide(locked, Outcome.DISCARDED, None, message.organisation, [], actor, "mail.quarantine.discarded", source)
+        _audit(
+            locked,
+            "mail.quarantine.discarded",
+            outcome=Outcome.DISCARDED,
+            case=None,
+            organisation=message.organisation,
+            refused=[],
+            actor=actor,
+            source=source,
+        )
 
 
-def _decide(
+def _audit(
     message: InboundMessage,
+    action: str,
+    *,
     outcome: str,
     case: Case | None,
     organisation: Organisation | None,
     refused: list[str],
     actor: User,
-    action: str,
     source: AuditSource | None,
 ) -> None:
+    """The person's decision: the message's new outcome and the audit record, in the caller's transaction."""
     reason = message.reason
     note = f"{message.detail}\n" if message.detail else ""
     if refused:
