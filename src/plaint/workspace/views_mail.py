@@ -103,6 +103,14 @@ def _found(request: HttpRequest, message_id: int) -> InboundMessage | HttpRespon
         return HttpResponseRedirect(reverse("workspace:mail-quarantine"))
 
 
+def _posted(request: HttpRequest, message_id: int) -> InboundMessage | HttpResponse:
+    """The message a decision is posted for; a GET of a decision's address shows the message."""
+    message = _found(request, message_id)
+    if isinstance(message, HttpResponse) or request.method == "POST":
+        return message
+    return _message_page(request, message)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
@@ -115,9 +123,9 @@ def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def message_case_make(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _found(request, message_id)
-    if isinstance(message, HttpResponse) or request.method != "POST":
-        return message if isinstance(message, HttpResponse) else _message_page(request, message)
+    message = _posted(request, message_id)
+    if isinstance(message, HttpResponse):
+        return message
     organisations = _organisations(request, message)
     form = CaseForm(request.POST, organisations=organisations)
     if not form.is_valid():
@@ -137,9 +145,9 @@ def message_case_make(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _found(request, message_id)
-    if isinstance(message, HttpResponse) or request.method != "POST":
-        return message if isinstance(message, HttpResponse) else _message_page(request, message)
+    message = _posted(request, message_id)
+    if isinstance(message, HttpResponse):
+        return message
     form = AttachForm(request.POST)
     if not form.is_valid():
         return _message_page(request, message, attach_form=form, status=400)
@@ -167,9 +175,9 @@ def message_attach(request: HttpRequest, message_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def message_discard(request: HttpRequest, message_id: int) -> HttpResponse:
-    message = _found(request, message_id)
-    if isinstance(message, HttpResponse) or request.method != "POST":
-        return message if isinstance(message, HttpResponse) else _message_page(request, message)
+    message = _posted(request, message_id)
+    if isinstance(message, HttpResponse):
+        return message
     try:
         quarantine_discard(message=message, actor=_user(request), source=audit_source_from_request(request))
     except PlaintError as error:
