@@ -186,3 +186,17 @@ def test_the_guessed_language_is_corrected_on_the_case_page_and_shown_in_the_his
     response = client.post(f"/workspace/cases/{case.pk}/language/", {"language": "fr"}, follow=True)
     assert "Choose one of the organisation" in response.content.decode()
     assert Case.objects.get(pk=case.pk).language == "en"
+
+
+def test_a_message_without_a_sender_is_not_made_a_case_and_a_get_decides_nothing(client, xs):
+    org, intake = xs
+    raw = b"To: " + ADDRESS.encode() + b"\r\nSubject: Zonder afzender\r\nMessage-ID: <ns@example.nl>\r\n\r\nTekst\r\n"
+    message = mail_ingest(raw, channel="smtp")
+    assert message.reason == Reason.NO_SENDER and message.organisation == org
+    login_verified(client, intake)
+
+    assert client.get(f"/workspace/mail/{message.pk}/discard/").status_code == 200
+    response = client.post(f"/nl/workspace/mail/{message.pk}/case/", {"organisation": org.slug})
+    assert response.status_code == 400 and "geen afzenderadres" in response.content.decode()
+    assert not Case.objects.filter(organisation=org).exists()
+    assert InboundMessage.objects.get(pk=message.pk).outcome == Outcome.QUARANTINED
