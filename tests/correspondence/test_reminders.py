@@ -124,3 +124,15 @@ def test_a_missed_response_term_prompts_the_explanation_letter_to_the_handler_wu
     assert digest.recipient == handler
     assert "explain to the complainant why" in digest.body_text
     assert Reminder.objects.get().kind == "explanation_letter"
+
+
+def test_plaint_sweep_marks_a_passed_term_missed_and_escalates_it_in_one_run(setting):
+    _organisation, _handler, manager, cases = setting
+    out = StringIO()
+    with time_machine.travel(at(19), tick=False):  # Tuesday 19 May: the terms ended on Monday 18
+        call_command("sweep", stdout=out)
+        call_command("sweep", stdout=out)  # twice: nothing twice
+    assert Term.objects.filter(case__in=cases, state=TermState.MISSED).count() >= 2  # the case refresh recomputes them
+    assert out.getvalue().count("digests queued: 0") == 1
+    (escalation,) = OutboundEmail.objects.filter(kind="reminder_digest", recipient=manager)
+    assert all(case.reference in escalation.body_text for case in cases)

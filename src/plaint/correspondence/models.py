@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -209,6 +210,8 @@ class ReminderKind(models.TextChoices):
     TERM_MISSED = "term_missed", _("a term was missed")
     FOLLOW_UP = "follow_up", _("an agreement or measure to follow up")
     EXPLANATION_LETTER = "explanation_letter", _("a missed term calls for a letter explaining the delay")
+    REPORT_DUE = "report_due", _("a report is due soon")
+    REPORT_MISSED = "report_missed", _("a report was not made in time")
 
 
 class Reminder(models.Model):
@@ -217,6 +220,9 @@ class Reminder(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=ReminderKind.choices)
     term = models.ForeignKey("cases.Term", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     follow_up = models.ForeignKey("cases.FollowUp", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    #: What else it was about, when it is neither a term nor a follow-up: a report duty's period
+    #: (`report:<organisation>:<duty>:<period>[:<party>]`), reminded once per person.
+    about = models.CharField(_("about"), max_length=255, blank=True, default="")
     person = models.ForeignKey("organisations.Person", on_delete=models.CASCADE, related_name="+")
     email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="reminders")
     day = models.DateField(_("day"))
@@ -227,6 +233,9 @@ class Reminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "term"], name="reminder_once_per_term"),
             models.UniqueConstraint(fields=["kind", "follow_up"], name="reminder_once_per_follow_up"),
+            models.UniqueConstraint(
+                fields=["kind", "about", "person"], condition=~Q(about=""), name="reminder_once_per_thing_and_person"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,7 +1,9 @@
 """Reminders and escalations (issue 11): once a working day, each person gets one digest of what needs them: terms
 of their cases that end within the organisation's `reminder_working_days`, terms missed on cases of the people
 they manage, the letter explaining the delay where the procedure calls for one once a term is missed (WU-10,
-WA-07), agreements and measures due for follow-up (WP-06, XS-17, WP-19). Never on a weekend or holiday of the
+WA-07), agreements and measures due for follow-up (WP-06, XS-17, WP-19), and what the apps named in
+`settings.PLAINT_REMINDER_SOURCES` add (reports that are due: XS-20, WP-22, WV-07; an app above this layer reads
+them, so the sources are named by setting, not imported). Never on a weekend or holiday of the
 organisation's calendar; each thing is in one digest only (`Reminder` rows), and a digest is one outbox email per
 person per day (dedupe key), so running the sweep twice sends nothing twice."""
 
@@ -9,11 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import dateformat, translation
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from plaint.cases.models import Case, FollowUp, Term, TermState
@@ -28,13 +34,35 @@ from plaint.procedures.selectors import procedure_definition
 
 
 @dataclass(frozen=True)
+class ReportDue:
+    """A report a procedure's `reporting:` duty asks for (XS-20, WP-22, WV-07), for a reminder."""
+
+    key: str  # `Reminder.about`: report:<organisation>:<duty>:<period>[:<party>]
+    label: Text
+    period: str
+    due: dt.date
+    party: str = ""  # the commissioning party (WP-22) or client organisation (WV-07) it is for
+
+
+@dataclass(frozen=True)
 class Item:
     kind: str
-    case: Case
+    case: Case | None = None
     term: Term | None = None
     follow_up: FollowUp | None = None
-    about: Person | None = None  # for an escalation: whose case it is
+    about: Person | None = None  # for an escalation: whose case (or report) it is
     prompt: Text | None = None  # for an explanation letter: what the procedure says to do (WU-10, WA-07)
+    report: ReportDue | None = None
+
+
+#: A source of further reminders: called with the organisation, its today and calendar, it returns the people to
+#: remind and what of; items whose (kind, report key, person) was reminded before are left out by the sweep.
+Source = Callable[[Organisation, dt.date, Calendar], Iterable[tuple[Person, Item]]]
+
+
+@cache
+def _sources(paths: tuple[str, ...]) -> list[Source]:
+    return [import_string(path) for path in paths]
 
 
 def reminders_sweep() -> int:
@@ -84,6 +112,16 @@ def organisation_reminders_sweep(*, organisation: Organisation) -> int:
     for follow_up in follow_ups.select_related("case", "owner"):
         assert follow_up.owner is not None
         items[follow_up.owner].append(Item(ReminderKind.FOLLOW_UP, follow_up.case, follow_up=follow_up))
+    for source in _sources(tuple(getattr(settings, "PLAINT_REMINDER_SOURCES", ()))):
+        found = list(source(organisation, today, calendar))
+        keys = {item.report.key for _person, item in found if item.report is not None}
+        done_other = set(
+            Reminder.objects.filter(about__in=keys).values_list("kind", "about", "person_id") if keys else ()
+        )
+        for person, item in found:
+            key = item.report.key if item.report is not None else ""
+            if (item.kind, key, person.pk) not in done_other:
+                items[person].append(item)
     queued = 0
     for person, person_items in items.items():
         if person.email and _digest_queue(organisation, person, person_items, today):
@@ -96,7 +134,7 @@ def _digest_queue(organisation: Organisation, person: Person, items: list[Item],
     with translation.override(language):
         subject = _("Your reminders for %(day)s") % {"day": dateformat.format(today, "j F Y")}
         lines = [_("Dear %(name)s,") % {"name": person.name}, "", _("These need your attention:"), ""]
-        for item in sorted(items, key=lambda item: (item.kind, item.case.reference)):
+        for item in sorted(items, key=_order):
             lines.append(f"- {_line(item)}")
         lines += ["", _("This is an automatic message from Plaint; one per working day.")]
     dedupe_key = f"reminders:{person.pk}:{today.isoformat()}"
@@ -115,7 +153,15 @@ def _digest_queue(organisation: Organisation, person: Person, items: list[Item],
             body_text="\n".join(lines),
         )
         new = [
-            Reminder(kind=item.kind, term=item.term, follow_up=item.follow_up, person=person, email=email, day=today)
+            Reminder(
+                kind=item.kind,
+                term=item.term,
+                follow_up=item.follow_up,
+                about=item.report.key if item.report is not None else "",
+                person=person,
+                email=email,
+                day=today,
+            )
             for item in items
         ]
         Reminder.objects.bulk_create(new, ignore_conflicts=True)
@@ -133,7 +179,14 @@ def _explanation_prompt(term: Term) -> Text | None:
     )
 
 
+def _order(item: Item) -> tuple[str, str]:
+    return (item.kind, item.case.reference if item.case is not None else item.report.key if item.report else "")
+
+
 def _line(item: Item) -> str:
+    if item.report is not None:
+        return _report_line(item, item.report)
+    assert item.case is not None
     reference = item.case.reference
     if item.kind == ReminderKind.EXPLANATION_LETTER:
         assert item.prompt is not None
@@ -155,3 +208,24 @@ def _line(item: Item) -> str:
         "person": item.about.name if item.about else "",
         "day": due,
     }
+
+
+def _report_line(item: Item, report: ReportDue) -> str:
+    values = {
+        "label": report.label.get("nl" if translation.get_language() == "nl" else "en"),
+        "period": report.period,
+        "party": report.party,
+        "day": dateformat.format(report.due, "j F Y"),
+        "person": item.about.name if item.about else "",
+    }
+    if item.kind == ReminderKind.REPORT_DUE:
+        if report.party:
+            return _("%(label)s for %(party)s, %(period)s: due on %(day)s") % values
+        return _("%(label)s, %(period)s: due on %(day)s") % values
+    if item.about is not None:
+        if report.party:
+            return _("%(label)s for %(party)s, %(period)s: %(person)s did not make it by %(day)s") % values
+        return _("%(label)s, %(period)s: %(person)s did not make it by %(day)s") % values
+    if report.party:
+        return _("%(label)s for %(party)s, %(period)s: not made by %(day)s, the day it was due") % values
+    return _("%(label)s, %(period)s: not made by %(day)s, the day it was due") % values

@@ -13,6 +13,7 @@ class Outcome(models.TextChoices):
     BOUNCE = "bounce", _("bounce of an email we sent")
     LOOP = "loop", _("mail loop, ignored")
     QUARANTINED = "quarantined", _("kept aside in quarantine")
+    DISCARDED = "discarded", _("discarded from quarantine by a person")
 
 
 class Reason(models.TextChoices):

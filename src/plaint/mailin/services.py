@@ -118,6 +118,8 @@ def mail_ingest(
     except Quarantine as kept:
         row.pk = None  # whatever was saved for it rolled back with the case
         row.outcome, row.reason, row.detail, row.case = Outcome.QUARANTINED, kept.reason, kept.detail[:2000], None
+        if row.organisation is None and headers is not None:  # whose quarantine it is: the address it was sent to
+            row.organisation = _organisation_for(row.recipients or _header_recipients(headers))
     except Exception as error:  # never crash the receiver: keep it aside and log the bug
         logger.exception("mail %s could not be processed", message_id)
         row.pk = None
@@ -129,6 +131,15 @@ def mail_ingest(
         except IntegrityError:  # the same message, delivered twice at once: the other delivery stored it
             return InboundMessage.objects.get(message_id=message_id)
     return row
+
+
+def _header_recipients(message: EmailMessage) -> list[str]:
+    try:
+        return [
+            address.lower() for _name, address in getaddresses(message.get_all("To", []) + message.get_all("Cc", []))
+        ]
+    except Exception:
+        return []
 
 
 def _header(message: EmailMessage, name: str) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
@@ -81,7 +82,11 @@ EVENT_LABELS: dict[str, Any] = {
     "sensitive_section_added": _("Sensitive section added"),
     "compliment_forwarded": _("Compliment forwarded"),
     "party_added": _("Party added"),
+    "email_received": _("Email received"),
+    "language_corrected": _("Language corrected"),
 }
+
+LANGUAGE_NAMES: dict[str, Any] = {"en": _("English"), "nl": _("Dutch")}
 
 PARTY_LABELS: dict[str, Any] = {
     "complainant": _("on behalf of the complainant"),
@@ -107,6 +112,22 @@ def event_label(kind: str, procedure: Procedure | None = None, stage: str | None
         if action is not None and action.label is not None:
             return action.label.get(lang)
     return str(EVENT_LABELS.get(kind, kind.replace("_", " ")))
+
+
+def history_label(event: CaseEvent, lang: Lang = "en") -> str:
+    """What the history says of an event: its name, and for a record event what it recorded (docs/mail.md)."""
+    label = event_label(event.kind, lang=lang)
+    data = event.data or {}
+    if event.kind == "language_corrected":
+        before, after = (str(LANGUAGE_NAMES.get(str(data.get(key)), data.get(key, "?"))) for key in ("from", "to"))
+        return f"{label}: {before} → {after}"
+    if event.kind == "email_received" and data.get("attachments"):
+        count = int(data["attachments"])
+        return ngettext("%(label)s, with %(count)s attachment", "%(label)s, with %(count)s attachments", count) % {
+            "label": label,
+            "count": count,
+        }
+    return label
 
 
 @dataclass(frozen=True)
@@ -289,7 +310,7 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
                 warn_only=term.warn_only,
             )
         )
-    events = [(event, event_label(event.kind, lang=lang)) for event in case.events.all()]
+    events = [(event, history_label(event, lang)) for event in case.events.all()]
     letters = [
         (
             procedure.letter_by_key[letter.key].label.get(lang)

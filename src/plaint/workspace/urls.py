@@ -13,6 +13,7 @@ from plaint.workspace import (
     record_views,
     settings_views,
     views,
+    views_mail,
 )
 
 app_name = "workspace"
@@ -47,4 +48,10 @@ urlpatterns = [
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("procedures/activate/", procedure_activation.procedure_activate_page, name="procedure-activate"),
+    path("mail/", views_mail.quarantine_page, name="mail-quarantine"),
+    path("mail/<int:message_id>/", views_mail.message_page, name="mail-message"),
+    path("mail/<int:message_id>/case/", views_mail.message_case_make, name="mail-message-case"),
+    path("mail/<int:message_id>/attach/", views_mail.message_attach, name="mail-message-attach"),
+    path("mail/<int:message_id>/discard/", views_mail.message_discard, name="mail-message-discard"),
+    path("cases/<int:case_id>/language/", views_mail.case_language, name="case-language"),
 ]

@@ -245,6 +245,8 @@ OTP_TOTP_ISSUER = "Plaint"
 # Case attachments (docs/cases.md): the largest file, the most per case, and the kinds accepted, judged by content.
 PLAINT_ATTACHMENT_MAX_BYTES = _positive_int("PLAINT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 PLAINT_ATTACHMENTS_PER_CASE = _positive_int("PLAINT_ATTACHMENTS_PER_CASE", 100)
+# Further reminders for the daily digest (correspondence.reminders) from apps above correspondence (docs/mail.md).
+PLAINT_REMINDER_SOURCES = ["plaint.workspace.report_reminders.reports_due"]
 # Mail in (docs/mail.md): a larger message, or one with more attachments, is kept aside in quarantine.
 PLAINT_MAIL_MAX_BYTES = _positive_int("PLAINT_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 PLAINT_MAIL_MAX_ATTACHMENTS = _positive_int("PLAINT_MAIL_MAX_ATTACHMENTS", 50)
