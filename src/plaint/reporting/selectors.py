@@ -101,6 +101,18 @@ def analysis_organisation(*, actor: User | None, slug: str) -> Organisation:
     return organisation
 
 
+def commissioning_parties(*, organisations: list[Organisation]) -> list[str]:
+    """The commissioning parties named on the cases of these organisations (WP-22), for choosing one."""
+    rows = (
+        Case.objects.filter(organisation__in=organisations)
+        .exclude(commissioning_party="")
+        .values_list("commissioning_party", flat=True)
+        .order_by("commissioning_party")
+        .distinct()
+    )
+    return list(rows[:200])
+
+
 def analysis_calendar(*, organisation: Organisation, on: dt.date) -> CalendarRules:
     """The calendar the organisation's terms are counted in: its procedure's (in force on `on`), else the public
     holidays of its jurisdiction."""
