@@ -223,3 +223,26 @@ def test_the_analysis_page_in_a_browser(browse, live_server, language):
         link.click()
     assert page.locator("#inbox-count").inner_text().startswith(count)
     browse.check(f"analysis linked inbox {language}")
+
+
+@pytest.mark.clause("WV-02", "WV-07")
+def test_a_firms_client_organisations_are_chosen_under_the_firm(client):
+    # Given a complaints-officer firm serving two client organisations
+    firm = build(generated_specs(year=2026, count=5), procedure_id="werk-in-vertrouwen", slug="wiv", provider=True)
+    build(generated_specs(year=2026, count=20), slug="client-a", name="Client A", served_by=firm.organisation)
+    build(generated_specs(year=2026, count=12, seed=2), slug="client-b", name="Client B", served_by=firm.organisation)
+    officer = staff(firm.organisation, "complaints_officer")
+    # When the firm's complaints officer opens the analysis
+    text = page(client, officer, "?organisation=wiv&year=2026").content.decode()
+    # then the clients are listed under the firm
+    group = re.search(r'<optgroup label="([^"]+)">(.*?)</optgroup>', text, re.S)
+    assert group is not None and html.unescape(group.group(1)).endswith("and its client organisations")
+    assert [value for value in re.findall(r'<option value="([^"]+)"', group.group(2))] == [
+        "wiv",
+        "client-a",
+        "client-b",
+    ]
+    # and choosing one client shows that client's own figures
+    response = page(client, officer, "?organisation=client-a&year=2026")
+    assert response.status_code == 200
+    assert "Client A, 2026" in response.content.decode()
