@@ -109,18 +109,34 @@ def calibrate() -> float:
     return round(statistics.median(runs), 1)
 
 
+def backend_cpu_ms() -> float:
+    """CPU time (user + system) of this connection's PostgreSQL backend so far, from /proc (same machine only)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure(organisation: Organisation, year: int, runs: int) -> dict[str, Any]:
     request = ReportRequest(kind="annual", organisation=organisation, period=periods.year(year))
     today = dt.date(year + 1, 1, 15)
     report_figures(actor=None, request=request, today=today)  # warm-up (and fills the working-day table)
     samples = []
+    app_cpu, db_cpu = [], []
     queries = 0
+    postgres = connection.vendor == "postgresql"
     for _ in range(runs):
         reset_queries()
         with CaptureQueriesContext(connection) as captured:
+            db_before = backend_cpu_ms() if postgres else 0.0
+            cpu_before = time.process_time()
             started = time.perf_counter()
             figures = report_figures(actor=None, request=request, today=today)
             samples.append((time.perf_counter() - started) * 1000)
+            app_cpu.append((time.process_time() - cpu_before) * 1000)
+            db_cpu.append(backend_cpu_ms() - db_before if postgres else 0.0)
         queries = len(captured.captured_queries)
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
     ordered = sorted(samples)
@@ -132,13 +148,16 @@ def measure(organisation: Organisation, year: int, runs: int) -> dict[str, Any]:
         "runs": runs,
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 1),
+        "app_cpu_ms": round(statistics.median(app_cpu), 1),
+        "db_cpu_ms": round(statistics.median(db_cpu), 1),
         "queries": queries,
         "slowest_query_ms": round(float(slowest["time"]) * 1000, 1),
         "slowest_query": slowest["sql"][:300],
     }
     print(
         f"  {row['organisation']:<26} {row['cases_in_organisation']:>9,} cases, {row['received_in_year']:>7,} in "
-        f"{year}: p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  {queries} queries  "
+        f"{year}: p50 {row['p50_ms']:8.1f} ms  p95 {row['p95_ms']:8.1f} ms  CPU app {row['app_cpu_ms']:.0f} ms "
+        f"db {row['db_cpu_ms']:.0f} ms  {queries} queries  "
         f"(slowest {row['slowest_query_ms']} ms)",
         flush=True,
     )

@@ -91,6 +91,11 @@ def test_handling_time_median_and_p90_in_calendar_and_working_days(worlds):
         assert overall["days_p90"] == percentile(days, 0.9)
         assert overall["working_days_median"] == percentile(working, 0.5)
         assert overall["working_days_p90"] == percentile(working, 0.9)
+        # and the handling-time buckets of the analysis page count the same closed cases by calendar days
+        buckets = {(row["low"], row["high"]): row["count"] for row in figures["handling_buckets"]}
+        assert sum(buckets.values()) == len(closed)
+        for (low, high), count in buckets.items():
+            assert count == sum(low <= n and (high is None or n <= high) for n in days), (low, high)
         by_term = {row["stage"]: row for row in figures["handling"][1:]}
         for key in ("acknowledgement", "handling"):
             met = [
@@ -267,3 +272,22 @@ def test_handling_times_and_terms_by_hand_across_holidays_extensions_pauses_and_
     overall = following["handling"][0]
     assert (overall["days_median"], overall["working_days_median"], overall["working_days_p90"]) == (15, 9, 9)
     assert following["terms"][0]["share_kept"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("values", "fraction", "expected"),
+    [
+        ({}, 0.5, None),
+        ({7: 1}, 0.9, 7.0),
+        ({1: 1, 2: 1, 3: 1, 4: 1}, 0.5, 2.5),
+        ({1: 3, 10: 1}, 0.9, 7.3),
+        ({0: 2, 5: 5, 9: 3}, 0.5, 5.0),
+    ],
+)
+def test_percentiles_read_off_counts_are_percentile_cont(values, fraction, expected):
+    from plaint.reporting.selectors import _percentile
+
+    # The histogram's percentile equals percentile_cont over the values written out one by one
+    assert _percentile(Counter(values), fraction) == expected
+    written_out = [value for value, count in values.items() for _ in range(count)]
+    assert expected == percentile(sorted(written_out), fraction)

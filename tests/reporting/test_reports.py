@@ -191,7 +191,7 @@ def test_the_workspace_page_gets_tables_and_csp_safe_inline_charts(world):
     page = analysis_page(figures, "nl")
     # Then every table is there, and the charted ones carry an SVG without style, script or Vega's English ARIA text
     charted = [item for item in page["tables"] if item["svg"]]
-    assert {item["table"].key for item in charted} == {"category", "cause", "outcome", "terms"}
+    assert {item["table"].key for item in charted} == {"category", "cause", "outcome", "handling_buckets", "terms"}
     for item in charted:
         svg = item["svg"]
         assert svg.startswith("<svg") and "<script" not in svg and "style=" not in svg and "<style" not in svg

@@ -45,14 +45,15 @@ def page(client, user, query: str = "?organisation=xs&year=2026"):
         ("", "2026", "2026-01-01", "2026-12-31"),
         ("&quarter=2", "2026-Q2", "2026-04-01", "2026-06-30"),
         ("&category=CATEGORY", "2026", "2026-01-01", "2026-12-31"),
+        ("&unit=UNIT", "2026", "2026-01-01", "2026-12-31"),
     ],
-    ids=["year", "quarter", "category"],
+    ids=["year", "quarter", "category", "unit"],
 )
 def test_each_count_links_to_exactly_the_cases_behind_it(client, world, extra, label, start, end):
     # Given the complaints officer of an organisation with a year of cases
     officer = staff(world.organisation, "complaints_officer")
     category = Category.objects.filter(organisation=world.organisation).order_by("code").first()
-    extra = extra.replace("CATEGORY", category.code)
+    extra = extra.replace("CATEGORY", category.code).replace("UNIT", str(world.units[0].pk))
     # When they open the analysis of 2026 (or of its second quarter, or of one category)
     response = page(client, officer, f"?organisation=xs&year=2026{extra}")
     assert response.status_code == 200
@@ -60,17 +61,28 @@ def test_each_count_links_to_exactly_the_cases_behind_it(client, world, extra, l
     assert f"XS2more, {label}" in text and "<svg" in text
     # Then counts of five or more link to the inbox with its own filters
     links = [(html.unescape(href), int(count)) for href, count in LINK.findall(text)]
-    assert len(links) > (5 if extra else 20)
+    assert len(links) > (3 if extra else 20)
     assert all(count >= 5 for _, count in links)
+    tables = {urlsplit(href).query for href, _ in links}
+    # every kind of count links: by subject unit, the cases closed in the period, the handling-time buckets
+    if not extra:
+        assert any("unit=" in query for query in tables)
+        assert any("closed_from=" in query and "received_from" not in query for query in tables)
+        assert any("handled_min=" in query for query in tables)
     # and smaller counts are shown without a link
     assert any(int(count) < 5 for count in PLAIN_COUNT.findall(text))
     # and each link's list holds exactly as many cases as the count said
     for href, count in links:
         assert urlsplit(href).path == "/workspace/"
         params = dict(parse_qsl(urlsplit(href).query))
-        assert (params["received_from"], params["received_to"]) == (start, end)
+        if "closed_from" in params:
+            assert (params["closed_from"], params["closed_to"]) == (start, end)
+        else:
+            assert (params["received_from"], params["received_to"]) == (start, end)
         if "category" in extra:
             assert params["category"] == category.code
+        if "unit" in extra:
+            assert params["unit"] == str(world.units[0].pk)
         with time_machine.travel(FROZEN, tick=False):
             listed = client.get(href)
         assert listed.status_code == 200
@@ -78,13 +90,50 @@ def test_each_count_links_to_exactly_the_cases_behind_it(client, world, extra, l
         assert shown is not None and int(shown.group(1)) == count, (href, count)
 
 
-def test_with_a_subject_unit_chosen_counts_are_not_linked(client, world):
-    # The inbox cannot filter by subject unit, so a link would not be exact
+@pytest.mark.clause("XS-20", "WU-15")
+def test_shares_read_as_percentages_in_both_languages(client, world):
+    # Given the complaints officer; when the analysis is shown in English and in Dutch
     officer = staff(world.organisation, "complaints_officer")
-    response = page(client, officer, f"?organisation=xs&year=2026&unit={world.units[0].pk}")
+    english = page(client, officer).content.decode()
+    dutch = page(client, officer, "?organisation=xs&year=2026").content.decode()
+    with time_machine.travel(FROZEN, tick=False):
+        dutch = client.get("/nl/workspace/analysis/?organisation=xs&year=2026").content.decode()
+    # then the share of terms kept reads "58%" / "58 %", never as a fraction like 0.5833 or 0,5833
+    assert re.search(r">\d{1,3}%<", english)
+    assert re.search(r">\d{1,3}\u00a0%<", dutch)
+    assert not re.search(r">0[.,]\d{2,4}<", english + dutch)
+
+
+@pytest.mark.clause("WP-22")
+def test_a_commissioning_party_narrows_the_figures_and_its_links(client, world):
+    from plaint.cases.models import Case
+
+    # Given cases of which some were commissioned by a municipality, some by UWV, some by nobody
+    cases = Case.objects.filter(organisation=world.organisation, received_on__year=2026)
+    expected = cases.filter(commissioning_party="Gemeente Utrecht").count()
+    assert 5 <= expected < cases.count()
+    officer = staff(world.organisation, "complaints_officer")
+    # When the analysis is asked for that commissioning party
+    text = page(client, officer).content.decode()
+    assert '<option value="Gemeente Utrecht">' in text
+    response = page(client, officer, "?organisation=xs&year=2026&commissioner=Gemeente+Utrecht")
     assert response.status_code == 200
-    assert not LINK.findall(response.content.decode())
-    assert "no filter by subject unit" in response.content.decode()
+    text = response.content.decode()
+    # then only its cases are counted, and the links carry it to the inbox, where the counts agree
+    received = re.search(
+        r'<th scope="row" class="govuk-table__header">received</th><td class="govuk-table__cell">'
+        r'(?:<a class="govuk-link" href="([^"]+)">)?(\d+)',
+        text,
+    )
+    assert received is not None and int(received.group(2)) == expected
+    href = html.unescape(received.group(1))
+    assert dict(parse_qsl(urlsplit(href).query))["commissioner"] == "Gemeente Utrecht"
+    with time_machine.travel(FROZEN, tick=False):
+        listed = client.get(href).content.decode()
+    assert re.search(rf'id="inbox-count"[^>]*>\s*{expected} case', listed)
+    # and an unknown commissioning party is a clear message, not a 500
+    bad = page(client, officer, "?organisation=xs&year=2026&commissioner=Nobody")
+    assert bad.status_code == 400 and "Select a valid choice." in bad.content.decode()
 
 
 def test_analysts_see_figures_without_links_to_cases(client, world):
@@ -174,3 +223,26 @@ def test_the_analysis_page_in_a_browser(browse, live_server, language):
         link.click()
     assert page.locator("#inbox-count").inner_text().startswith(count)
     browse.check(f"analysis linked inbox {language}")
+
+
+@pytest.mark.clause("WV-02", "WV-07")
+def test_a_firms_client_organisations_are_chosen_under_the_firm(client):
+    # Given a complaints-officer firm serving two client organisations
+    firm = build(generated_specs(year=2026, count=5), procedure_id="werk-in-vertrouwen", slug="wiv", provider=True)
+    build(generated_specs(year=2026, count=20), slug="client-a", name="Client A", served_by=firm.organisation)
+    build(generated_specs(year=2026, count=12, seed=2), slug="client-b", name="Client B", served_by=firm.organisation)
+    officer = staff(firm.organisation, "complaints_officer")
+    # When the firm's complaints officer opens the analysis
+    text = page(client, officer, "?organisation=wiv&year=2026").content.decode()
+    # then the clients are listed under the firm
+    group = re.search(r'<optgroup label="([^"]+)">(.*?)</optgroup>', text, re.S)
+    assert group is not None and html.unescape(group.group(1)).endswith("and its client organisations")
+    assert [value for value in re.findall(r'<option value="([^"]+)"', group.group(2))] == [
+        "wiv",
+        "client-a",
+        "client-b",
+    ]
+    # and choosing one client shows that client's own figures
+    response = page(client, officer, "?organisation=client-a&year=2026")
+    assert response.status_code == 200
+    assert "Client A, 2026" in response.content.decode()

@@ -28,6 +28,7 @@ class Table:
     note: str = ""
     chart_value: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
+    percent: tuple[int, ...] = ()  # the columns that hold a fraction (0.5833), shown on a page as "58%"
 
     def as_dict(self) -> dict[str, Any]:
         return {"key": self.key, "title": self.title, "columns": self.columns, "rows": self.rows, "note": self.note}
@@ -192,6 +193,33 @@ def _annual_tables(report: dict[str, Any], language: str) -> list[Table]:
             ),
         )
     )
+    if "handling_buckets" in current:  # reports stored before the buckets existed render as they did
+        before_buckets = {(row["low"], row["high"]): row["count"] for row in previous.get("handling_buckets", [])}
+
+        def bucket(low: int, high: int | None) -> str:
+            if high is None:
+                return _("%(low)s days or more") % {"low": low}
+            return _("%(low)s to %(high)s days") % {"low": low, "high": high}
+
+        tables.append(
+            Table(
+                "handling_buckets",
+                _("Cases closed, by days from receipt to closure"),
+                [_("closed after"), *compare],
+                [
+                    [
+                        bucket(row["low"], row["high"]),
+                        row["count"],
+                        before_buckets.get((row["low"], row["high"]), 0),
+                        row["count"] - before_buckets.get((row["low"], row["high"]), 0),
+                    ]
+                    for row in current["handling_buckets"]
+                ],
+                chart="bar",
+                note=_("Cases closed in the period, in calendar days from the day of receipt to the day of closure."),
+                extra={"buckets": [(row["low"], row["high"]) for row in current["handling_buckets"]]},
+            )
+        )
     before_terms = {row["key"]: row for row in previous["terms"]}
     tables.append(
         Table(
@@ -222,6 +250,7 @@ def _annual_tables(report: dict[str, Any], language: str) -> list[Table]:
             ],
             chart="share",
             chart_value=5,
+            percent=(5, 6),
             note=_("Kept: met on or before its due date, with extensions and pauses; missed: not met, or met late."),
         )
     )
@@ -321,6 +350,7 @@ def _annual_tables(report: dict[str, Any], language: str) -> list[Table]:
                     ]
                     for client in report["clients"]
                 ],
+                percent=(4,),
             )
         )
     return tables
@@ -403,6 +433,15 @@ def quarterly_tables(report: dict[str, Any], language: str) -> list[Table]:
 
 def report_tables(report: dict[str, Any], language: str) -> list[Table]:
     return quarterly_tables(report, language) if report["kind"] == "quarterly" else annual_tables(report, language)
+
+
+def percentage(value: Any, language: str) -> Any:
+    """A fraction as a whole percentage for reading: "58%" in English, "58 %" in Dutch (with a no-break space, as
+    Dutch writes it). Anything else is returned as it is."""
+    if not isinstance(value, float | int) or isinstance(value, bool):
+        return value
+    whole = round(value * 100)
+    return f"{whole}\u00a0%" if language == "nl" else f"{whole}%"
 
 
 def analysis_page(report: dict[str, Any], language: str) -> dict[str, Any]:

@@ -10,34 +10,35 @@ Python. Which cases a figure counts (docs/reporting.md):
   and pauses included, as stored) or missed (missed, or met late); terms still running are counted apart;
 * escalations, extensions: the events **in** the period; follow-ups: agreements and measures **recorded** in it.
 
-Percentiles are `percentile_cont` (linear interpolation). PostgreSQL computes them in one grouped query; SQLite has
-no percentile aggregate, so there the database is asked for the one or two order statistics needed (ORDER BY …
-LIMIT 1 OFFSET k) and they are interpolated the same way: the same numbers, a few more queries.
+Each query reads the period analysed and the one it is compared with at once, grouped by which one a row falls in.
+Handling times come back as counts per (calendar days, working days) pair, grouped by the database (a few hundred
+rows, never a case); the median and 90th percentile are read off those counts exactly as `percentile_cont` computes
+them (linear interpolation between the closest ranks), the same on PostgreSQL and SQLite.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections import Counter
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import connection
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    Aggregate,
     CharField,
     Count,
     Exists,
     F,
-    FloatField,
-    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce, Lower, NullIf, TruncMonth
@@ -54,10 +55,6 @@ from plaint.organisations.selectors import clients_of, organisation_by_slug
 from plaint.procedures.selectors import procedure_definition, procedure_for
 from plaint.reporting.models import WorkingDay
 from plaint.reporting.periods import Period
-
-if TYPE_CHECKING:
-    from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.sql.compiler import SQLCompiler
 
 #: Events that take a case higher up, by what the report calls them.
 ESCALATIONS = {"board": "escalated", "review": "review_requested", "external": "external_filed"}
@@ -104,6 +101,18 @@ def analysis_organisation(*, actor: User | None, slug: str) -> Organisation:
     return organisation
 
 
+def commissioning_parties(*, organisations: list[Organisation]) -> list[str]:
+    """The commissioning parties named on the cases of these organisations (WP-22), for choosing one."""
+    rows = (
+        Case.objects.filter(organisation__in=organisations)
+        .exclude(commissioning_party="")
+        .values_list("commissioning_party", flat=True)
+        .order_by("commissioning_party")
+        .distinct()
+    )
+    return list(rows[:200])
+
+
 def analysis_calendar(*, organisation: Organisation, on: dt.date) -> CalendarRules:
     """The calendar the organisation's terms are counted in: its procedure's (in force on `on`), else the public
     holidays of its jurisdiction."""
@@ -117,89 +126,105 @@ def analysis_calendar(*, organisation: Organisation, on: dt.date) -> CalendarRul
 # Database helpers
 
 
-class DaysBetween(Func):
-    """`end - start` in days of two date columns, as a number, on PostgreSQL and SQLite."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-    output_field = FloatField()
-
-    def __init__(self, end: Any, start: Any) -> None:
-        super().__init__(end, start)
-
-    def as_sqlite(
-        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra_context: Any
-    ) -> tuple[str, tuple[Any, ...]]:
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra_context,
-        )
+#: Handling-time buckets of the analysis page, in calendar days from receipt to closure (low, high; None: open).
+HANDLING_BUCKETS: tuple[tuple[int, int | None], ...] = ((0, 7), (8, 14), (15, 28), (29, 42), (43, 56), (57, None))
 
 
-class PercentileCont(Aggregate):
-    """PostgreSQL's `percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)`."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression: Any, fraction: float) -> None:
-        super().__init__(expression, fraction=repr(float(fraction)))
-
-
-def _working_index(calendar: str, day: str) -> Subquery:
-    return Subquery(WorkingDay.objects.filter(calendar=calendar, day=OuterRef(day)).values("index")[:1])
-
-
-def _distributions(
-    rows: QuerySet[Any], *, group: str | None, expressions: Mapping[str, Any]
-) -> dict[str, dict[str, Any]]:
-    """Per group (or "" for all rows): the count, and median and 90th percentile of each named expression."""
-    groups = [group] if group else []
-    annotated = rows.annotate(**{f"_{name}": expression for name, expression in expressions.items()})
-    result: dict[str, dict[str, Any]] = {}
-    if connection.vendor == "postgresql":
-        aggregates: dict[str, Any] = {"n": Count("pk")}
-        for name in expressions:
-            aggregates[f"{name}_median"] = PercentileCont(F(f"_{name}"), 0.5)
-            aggregates[f"{name}_p90"] = PercentileCont(F(f"_{name}"), 0.9)
-        grouped = annotated.values(*groups).annotate(**aggregates).order_by(*groups) if group else None
-        for row in grouped if grouped is not None else [annotated.aggregate(**aggregates)]:
-            key = str(row[group]) if group else ""
-            result[key] = {
-                "n": row["n"],
-                **{f"{name}_{p}": _round(row[f"{name}_{p}"]) for name in expressions for p in ("median", "p90")},
-            }
-        return result
-    counts = (
-        list(annotated.values(*groups).annotate(n=Count("pk")).order_by(*groups))
-        if group
-        else [annotated.aggregate(n=Count("pk"))]
+def _which(field: str, periods: list[Period]) -> SqlCase:
+    """Which of `periods` a date column falls in, as its index (0: the period analysed, 1: the previous one)."""
+    return SqlCase(
+        *[When(**{f"{field}__range": (item.start, item.end)}, then=Value(n)) for n, item in enumerate(periods)],
+        output_field=IntegerField(),
     )
-    for row in counts:
-        key = str(row[group]) if group else ""
-        subset = annotated.filter(**{group: row[group]}) if group else annotated
-        figures: dict[str, Any] = {"n": row["n"]}
-        for name in expressions:
-            for label, fraction in (("median", 0.5), ("p90", 0.9)):
-                figures[f"{name}_{label}"] = _round(_order_statistic(subset, f"_{name}", row["n"], fraction))
-        result[key] = figures
+
+
+def _in(field: str, periods: list[Period]) -> Q:
+    """Rows of any of `periods`, as one range from the first day to the last (an index range scan, and an
+    index-only one where an index covers the query; a row in a gap between periods gets no `_which` and is left
+    out when the rows are added up)."""
+    return Q(**{f"{field}__range": (min(item.start for item in periods), max(item.end for item in periods))})
+
+
+def _histogram(
+    rows: QuerySet[Any], *, groups: list[str], start: str, end: str, calendar: str
+) -> dict[tuple[Any, ...], Counter[tuple[int, int | None]]]:
+    """Per group: how many rows took (calendar days, working days) from `start` to `end`, two date columns.
+
+    One grouped query: the rows are read once, the working days come from two hash joins on the working-day table
+    (not a lookup per row), and what comes back is at most a few hundred (days, working days) pairs per group.
+    Percentiles and buckets are then read off these counts exactly (`_percentile`)."""
+    inner = rows.annotate(**{f"g{n}": F(name) for n, name in enumerate(groups)}, d_start=F(start), d_end=F(end))
+    columns = [f"g{n}" for n in range(len(groups))]
+    sql, params = inner.values(*columns, "d_start", "d_end").order_by().query.sql_with_params()
+    days = (
+        "CAST(julianday(t.d_end) - julianday(t.d_start) AS INTEGER)"
+        if connection.vendor == "sqlite"
+        else "(t.d_end - t.d_start)"
+    )
+    selected = ", ".join(f"t.{column}" for column in columns)
+    table = WorkingDay._meta.db_table
+    # Only column names and the table's name are formatted in; every value is a parameter.
+    keys = f"{selected}, " if columns else ""
+    working = '(b."index" - a."index")'
+    query = (
+        f"SELECT {keys}{days} AS days, {working} AS working_days, COUNT(*) FROM ({sql}) t "  # noqa: S608
+        f"LEFT JOIN {table} a ON a.calendar = %s AND a.day = t.d_start "
+        f"LEFT JOIN {table} b ON b.calendar = %s AND b.day = t.d_end "
+        f"GROUP BY {keys}{days}, {working}"
+    )
+    result: dict[tuple[Any, ...], Counter[tuple[int, int | None]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, calendar, calendar])
+        for row in cursor.fetchall():
+            *key, days_taken, working, count = row
+            result.setdefault(tuple(key), Counter())[(int(days_taken), working)] += count
     return result
 
 
-def _order_statistic(rows: QuerySet[Any], field: str, n: int, fraction: float) -> float | None:
-    """percentile_cont on a database without it: the two neighbouring values, asked for by offset."""
+def _percentile(values: Counter[int], fraction: float) -> float | None:
+    """percentile_cont (linear interpolation between the closest ranks) read off counts of values."""
+    n = sum(values.values())
     if n == 0:
         return None
+    ordered = sorted(values.items())
+
+    def at(rank: int) -> int:  # the value at 0-based rank `rank` of the sorted rows
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if seen > rank:
+                return value
+        return ordered[-1][0]
+
     position = fraction * (n - 1)
     low = math.floor(position)
-    values = list(rows.order_by(field).values_list(field, flat=True)[low : low + 2])
-    lower = float(values[0])
-    upper = float(values[1]) if len(values) > 1 else lower
-    return lower + (position - low) * (upper - lower)
+    lower = at(low)
+    upper = at(low + 1) if low + 1 < n else lower
+    return _round(lower + (position - low) * (upper - lower))
+
+
+def _distribution(pairs: Counter[tuple[int, int | None]]) -> dict[str, Any]:
+    days: Counter[int] = Counter()
+    working: Counter[int] = Counter()
+    for (calendar_days, working_days), count in pairs.items():
+        days[calendar_days] += count
+        if working_days is not None:
+            working[working_days] += count
+    return {
+        "n": sum(pairs.values()),
+        "days_median": _percentile(days, 0.5),
+        "days_p90": _percentile(days, 0.9),
+        "working_days_median": _percentile(working, 0.5),
+        "working_days_p90": _percentile(working, 0.9),
+    }
+
+
+def _buckets(pairs: Counter[tuple[int, int | None]]) -> list[dict[str, Any]]:
+    result = []
+    for low, high in HANDLING_BUCKETS:
+        count = sum(n for (days, _working), n in pairs.items() if days >= low and (high is None or days <= high))
+        result.append({"low": low, "high": high, "count": count})
+    return result
 
 
 def _round(value: float | None) -> float | None:
@@ -213,114 +238,177 @@ def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None, full:
     """Every figure of one organisation (and commissioning party, category or unit) over one period, as plain data.
 
     `calendar` names the working-day table (`calendar_services.working_days_ensure`) to count working days in.
-    With `full=False` (the previous period, for comparison) the figures nothing is compared with are left empty:
-    extensions, follow-ups, compliments and recurring themes."""
-    period = scope.period
+    With `full=False` the figures nothing is compared with are left empty: extensions, follow-ups, compliments and
+    recurring themes."""
+    return analyses(scope=scope, previous=None, calendar=calendar, today=today, full=full)[0]
+
+
+def analyses(
+    *, scope: Scope, previous: Period | None, calendar: str, today: dt.date | None = None, full: bool = True
+) -> list[dict[str, Any]]:
+    """The analysis of `scope`'s period and, with `previous`, of the period it is compared with: each query reads
+    both periods at once and groups by which one a row falls in, so the comparison costs no second pass. The
+    previous period's figures leave out what nothing is compared with (extensions, follow-ups, compliments,
+    recurring themes)."""
+    periods = [scope.period] + ([previous] if previous is not None else [])
     today = today or clock.today_in(scope.organisation.time_zone)
     cases = Case.objects.filter(scope.q())
-    received = cases.filter(received_on__range=(period.start, period.end))
     # Rows about the cases received: joined on the case (organisation and day of receipt, the `case_received`
-    # index), not an IN list, so the database starts from the organisation's cases of the period.
-    about = scope.q("case__") & Q(case__received_on__range=(period.start, period.end))
-    totals = received.aggregate(
-        received=Count("pk"),
-        complaints=Count("pk", filter=Q(kind="complaint")),
-        compliments=Count("pk", filter=Q(kind="compliment")),
-        suggestions=Count("pk", filter=Q(kind="suggestion")),
-        still_open=Count("pk", filter=Q(status="open")),
+    # index), not an IN list, so the database starts from the organisation's cases of the periods.
+    about = scope.q("case__") & _in("case__received_on", periods)
+    which = _which("case__received_on", periods)
+    results: list[dict[str, Any]] = [
+        {
+            "organisation": {"slug": scope.organisation.slug, "name": scope.organisation.name},
+            "period": item.as_dict(),
+            "commissioner": scope.commissioner,
+            "calendar": calendar,
+            "as_of": today.isoformat(),
+        }
+        for item in periods
+    ]
+    received = _received(cases, periods)
+    closed = _closed(cases, periods, calendar)
+    categories = _count_classification(Case.categories.through, "category", about, which)
+    causes = _count_classification(Case.causes.through, "cause", about, which)
+    units = _count_subject_units(about, which)
+    handling = _handling(scope, periods, calendar)
+    terms = _terms(scope, periods)
+    escalations = _escalations(scope, periods)
+    for n, result in enumerate(results):
+        figures, handled = received[n], closed[n]
+        result["totals"] = figures["totals"] | {"closed_in_period": handled["n"]}
+        result["counts"] = figures["counts"] | {
+            "category": categories.get(n, []),
+            "cause": causes.get(n, []),
+            "subject_unit": units.get(n, []),
+        }
+        result["procedures"] = sorted([procedure_id, version] for procedure_id, version in figures["procedures"])
+        result["handling"] = [
+            {"stage": "receipt_to_closure", **_distribution(handled["pairs"])},
+            *handling.get(n, []),
+        ]
+        result["handling_buckets"] = _buckets(handled["pairs"])
+        result["terms"] = terms.get(n, [])
+        result["escalations"] = escalations[n]
+        current = full and n == 0
+        own = scope.q("case__") & _in("case__received_on", periods[:1])
+        result["extensions"] = _extensions(scope) if current else []
+        result["follow_ups"] = _follow_ups(scope, today) if current else []
+        result["compliments"] = _compliments(own) if current else []
+        result["recurring"] = _recurring(own) if current else []
+    return results
+
+
+def _ranked(counts: Counter[str]) -> list[dict[str, Any]]:
+    return [{"key": key, "count": count} for key, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _received(cases: QuerySet[Case], periods: list[Period]) -> list[dict[str, Any]]:
+    """Totals and counts by kind, channel, stage and outcome of the cases received in each period: one grouped
+    query (a few hundred rows: every combination that occurs), added up here."""
+    fields = ("kind", "channel", "stage", "outcome", "status")
+    rows = (
+        cases.filter(_in("received_on", periods))
+        .annotate(p=_which("received_on", periods))
+        .values("p", *fields, "procedure_id", "procedure_version")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    totals["closed_in_period"] = cases.filter(status="closed", closed_on__range=(period.start, period.end)).count()
-    return {
-        "organisation": {"slug": scope.organisation.slug, "name": scope.organisation.name},
-        "period": period.as_dict(),
-        "commissioner": scope.commissioner,
-        "calendar": calendar,
-        "as_of": today.isoformat(),
-        "totals": totals,
-        "counts": {
-            "kind": _count_by(received, "kind"),
-            "channel": _count_by(received, "channel"),
-            "stage": _count_by(received, "stage"),
-            "outcome": _count_by(received, "outcome"),
-            "category": _count_classification(Case.categories.through, "category", about),
-            "cause": _count_classification(Case.causes.through, "cause", about),
-            "subject_unit": _count_subject_units(about),
-        },
-        "handling": _handling(scope, cases, calendar),
-        "terms": _terms(scope),
-        "extensions": _extensions(scope) if full else [],
-        "escalations": _escalations(scope),
-        "follow_ups": _follow_ups(scope, today) if full else [],
-        "compliments": _compliments(about) if full else [],
-        "recurring": _recurring(about) if full else [],
-    }
+    tallies: list[dict[str, Counter[str]]] = [{field: Counter() for field in fields} for _ in periods]
+    procedures: list[set[tuple[str, int]]] = [set() for _ in periods]
+    for row in rows:
+        if row["p"] is None:
+            continue
+        for field in fields:
+            tallies[row["p"]][field][row[field] or ""] += row["n"]
+        procedures[row["p"]].add((row["procedure_id"], row["procedure_version"]))
+    result = []
+    for tally, followed in zip(tallies, procedures, strict=True):
+        kinds = tally["kind"]
+        result.append(
+            {
+                "totals": {
+                    "received": sum(kinds.values()),
+                    "complaints": kinds["complaint"],
+                    "compliments": kinds["compliment"],
+                    "suggestions": kinds["suggestion"],
+                    "still_open": tally["status"]["open"],
+                },
+                "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
+                "procedures": followed,
+            }
+        )
+    return result
 
 
-def _count_by(cases: QuerySet[Case], field: str) -> list[dict[str, Any]]:
-    rows = cases.values(field).annotate(count=Count("pk")).order_by("-count", field)
-    return [{"key": row[field] or "", "count": row["count"]} for row in rows]
+def _closed(cases: QuerySet[Case], periods: list[Period], calendar: str) -> list[dict[str, Any]]:
+    """Per period, the cases closed in it: how many, and how many took each (calendar days, working days)."""
+    rows = cases.filter(_in("closed_on", periods), status="closed").annotate(p=_which("closed_on", periods))
+    histogram = _histogram(rows, groups=["p"], start="received_on", end="closed_on", calendar=calendar)
+    result = []
+    for n in range(len(periods)):
+        pairs = histogram.get((n,), Counter())
+        result.append({"n": sum(pairs.values()), "pairs": pairs})
+    return result
 
 
-def _count_classification(through: Any, name: str, about: Q) -> list[dict[str, Any]]:
+def _count_classification(through: Any, name: str, about: Q, which: SqlCase) -> dict[int, list[dict[str, Any]]]:
     rows = (
         through.objects.filter(about)
-        .values(f"{name}__code", f"{name}__name_en", f"{name}__name_nl")
+        .annotate(p=which)
+        .values("p", f"{name}__code", f"{name}__name_en", f"{name}__name_nl")
         .annotate(count=Count("case_id", distinct=True))
-        .order_by("-count", f"{name}__code")
+        .order_by("p", "-count", f"{name}__code")
     )
-    return [
-        {
-            "key": row[f"{name}__code"],
-            "name_en": row[f"{name}__name_en"],
-            "name_nl": row[f"{name}__name_nl"],
-            "count": row["count"],
-        }
-        for row in rows
-    ]
+    result: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        result.setdefault(row["p"], []).append(
+            {
+                "key": row[f"{name}__code"],
+                "name_en": row[f"{name}__name_en"],
+                "name_nl": row[f"{name}__name_nl"],
+                "count": row["count"],
+            }
+        )
+    return result
 
 
-def _count_subject_units(about: Q) -> list[dict[str, Any]]:
+def _count_subject_units(about: Q, which: SqlCase) -> dict[int, list[dict[str, Any]]]:
     rows = (
         Party.objects.filter(about, role="subject", unit__isnull=False)
-        .values("unit_id", "unit__name")
+        .annotate(p=which)
+        .values("p", "unit_id", "unit__name")
         .annotate(count=Count("case_id", distinct=True))
-        .order_by("-count", "unit__name")
+        .order_by("p", "-count", "unit__name")
     )
-    return [{"key": str(row["unit_id"]), "name": row["unit__name"], "count": row["count"]} for row in rows]
+    result: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        result.setdefault(row["p"], []).append(
+            {"key": str(row["unit_id"]), "name": row["unit__name"], "count": row["count"]}
+        )
+    return result
 
 
-def _handling(scope: Scope, cases: QuerySet[Case], calendar: str) -> list[dict[str, Any]]:
-    period = scope.period
-    closed = cases.filter(status="closed", closed_on__range=(period.start, period.end))
-    overall = _distributions(
-        closed,
-        group=None,
-        expressions={
-            "days": DaysBetween(F("closed_on"), F("received_on")),
-            "working_days": _working_index(calendar, "closed_on") - _working_index(calendar, "received_on"),
-        },
+def _handling(scope: Scope, periods: list[Period], calendar: str) -> dict[int, list[dict[str, Any]]]:
+    """Per period and term: the terms met in it, from the day the term started to the day it was met."""
+    met = Term.objects.filter(scope.q("case__"), _in("met_on", periods), state=TermState.MET).annotate(
+        p=_which("met_on", periods)
     )
-    rows = [{"stage": "receipt_to_closure", **overall.get("", {"n": 0})}]
-    met = Term.objects.filter(scope.q("case__"), state=TermState.MET, met_on__range=(period.start, period.end))
-    per_term = _distributions(
-        met,
-        group="key",
-        expressions={
-            "days": DaysBetween(F("met_on"), F("started_on")),
-            "working_days": _working_index(calendar, "met_on") - _working_index(calendar, "started_on"),
-        },
-    )
-    rows += [{"stage": key, **figures} for key, figures in sorted(per_term.items())]
-    return rows
+    histogram = _histogram(met, groups=["p", "key"], start="started_on", end="met_on", calendar=calendar)
+    result: dict[int, list[dict[str, Any]]] = {}
+    for (n, key), pairs in sorted(histogram.items()):
+        result.setdefault(n, []).append({"stage": key, **_distribution(pairs)})
+    return result
 
 
-def _terms(scope: Scope) -> list[dict[str, Any]]:
-    period = scope.period
+def _terms(scope: Scope, periods: list[Period]) -> dict[int, list[dict[str, Any]]]:
     late = Q(state=TermState.MET, met_on__gt=F("due"))
     rows = (
-        Term.objects.filter(scope.q("case__"), due__range=(period.start, period.end))
+        Term.objects.filter(scope.q("case__"), _in("due", periods))
         .exclude(state=TermState.NOT_APPLICABLE)
-        .values("key")
+        .annotate(p=_which("due", periods))
+        .values("p", "key")
         .annotate(
             n_due=Count("pk"),
             kept=Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
@@ -329,12 +417,12 @@ def _terms(scope: Scope) -> list[dict[str, Any]]:
             extended=Count("pk", filter=Q(extensions__gt=0)),
             n_extensions=Coalesce(Sum("extensions"), 0),
         )
-        .order_by("key")
+        .order_by("p", "key")
     )
-    result = []
+    result: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
         judged = row["kept"] + row["missed"]
-        result.append(
+        result.setdefault(row["p"], []).append(
             {
                 "key": row["key"],
                 "due": row["n_due"],
@@ -361,22 +449,28 @@ def _extensions(scope: Scope) -> list[dict[str, Any]]:
     return [{"term": row["term"] or "", "reason": row["reason"] or "", "count": row["count"]} for row in rows]
 
 
-def _escalations(scope: Scope) -> list[dict[str, Any]]:
-    """Cases escalated in the period, per level, with their outcome now: one query over the few escalation events."""
-    period = scope.period
+def _escalations(scope: Scope, periods: list[Period]) -> list[list[dict[str, Any]]]:
+    """Per period, the cases escalated in it, per level, with their outcome now: one query over the escalation
+    events."""
     levels = {kind: name for name, kind in ESCALATIONS.items()}
     rows = (
-        CaseEvent.objects.filter(scope.q("case__"), kind__in=list(levels), on__range=(period.start, period.end))
-        .values("kind", "case__outcome")
+        CaseEvent.objects.filter(scope.q("case__"), _in("on", periods), kind__in=list(levels))
+        .annotate(p=_which("on", periods))
+        .values("p", "kind", "case__outcome")
         .annotate(cases=Count("case_id", distinct=True))
-        .order_by("kind", "-cases", "case__outcome")
+        .order_by("p", "kind", "-cases", "case__outcome")
     )
-    results: dict[str, list[dict[str, Any]]] = {name: [] for name in ESCALATIONS}
+    results: list[dict[str, list[dict[str, Any]]]] = [{name: [] for name in ESCALATIONS} for _ in periods]
     for row in rows:
-        results[levels[row["kind"]]].append({"key": row["case__outcome"] or "", "count": row["cases"]})
+        if row["p"] is None:
+            continue
+        results[row["p"]][levels[row["kind"]]].append({"key": row["case__outcome"] or "", "count": row["cases"]})
     return [
-        {"level": name, "count": sum(item["count"] for item in items), "results": items}
-        for name, items in results.items()
+        [
+            {"level": name, "count": sum(item["count"] for item in items), "results": items}
+            for name, items in result.items()
+        ]
+        for result in results
     ]
 
 

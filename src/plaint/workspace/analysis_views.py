@@ -26,7 +26,8 @@ from plaint.organisations.models import Organisation, OrganisationalUnit
 from plaint.reporting.models import ReportKind
 from plaint.reporting.periods import Period, quarter, year
 from plaint.reporting.presenters import analysis_page as analysis_presented
-from plaint.reporting.selectors import SUPPRESS_BELOW, analysis_organisation
+from plaint.reporting.presenters import percentage
+from plaint.reporting.selectors import SUPPRESS_BELOW, analysis_organisation, commissioning_parties
 from plaint.reporting.services import ReportRequest, report_figures, report_make
 from plaint.web.forms import GovukForm
 
@@ -44,6 +45,7 @@ LINKED_TABLES = {
     "channel": "channel",
     "stage": "stage",
     "outcome": "outcome",
+    "subject_unit": "unit",
 }
 #: The rows of the totals table, by the inbox filter that selects their cases (None: not one filter of the inbox).
 TOTALS_FILTERS: dict[str, dict[str, str] | None] = {
@@ -52,7 +54,7 @@ TOTALS_FILTERS: dict[str, dict[str, str] | None] = {
     "compliments": {"kind": "compliment"},
     "suggestions": {"kind": "suggestion"},
     "still_open": {"status": "open"},
-    "closed_in_period": None,
+    "closed_in_period": None,  # closed in the period (closed_from, closed_to), whenever received
 }
 
 
@@ -66,11 +68,16 @@ class AnalysisForm(GovukForm):
     )
     category = forms.ChoiceField(label=_("Category"), required=False)
     unit = forms.ChoiceField(label=_("Subject unit"), required=False)
+    commissioner = forms.ChoiceField(
+        label=_("Commissioning party"),
+        required=False,
+        help_text=_("Who commissioned the complainant's trajectory, such as a municipality (WP-22)."),
+    )
     format = forms.ChoiceField(required=False, choices=[(key, key) for key in FORMATS], widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [(item.slug, item.name) for item in organisations]  # type: ignore[attr-defined]
+        self.fields["organisation"].choices = _organisation_choices(organisations)  # type: ignore[attr-defined]
         ids = [item.pk for item in organisations]
         nl = (translation.get_language() or "en").startswith("nl")
         categories = {
@@ -80,7 +87,27 @@ class AnalysisForm(GovukForm):
         self.fields["category"].choices = [("", _("Any")), *categories.items()]  # type: ignore[attr-defined]
         units = OrganisationalUnit.objects.filter(organisation_id__in=ids).order_by("name")
         self.fields["unit"].choices = [("", _("Any"))] + [(str(unit.pk), unit.name) for unit in units]  # type: ignore[attr-defined]
+        parties = commissioning_parties(organisations=organisations)
+        self.fields["commissioner"].choices = [("", _("Any"))] + [(party, party) for party in parties]  # type: ignore[attr-defined]
         self.fields["year"].widget.attrs.update({"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"})
+
+
+def _organisation_choices(organisations: list[Organisation]) -> list[Any]:
+    """The organisations to choose from; a complaints-officer firm's client organisations grouped under it (WV-02,
+    WV-07), so a firm's staff can choose one client's analysis."""
+    shown = {item.pk for item in organisations}
+    firms = {item.served_by_id for item in organisations if item.served_by_id in shown}
+    choices: list[Any] = []
+    for item in organisations:
+        if item.served_by_id in firms:
+            continue
+        if item.pk in firms:
+            clients = [(client.slug, client.name) for client in organisations if client.served_by_id == item.pk]
+            group = _("%(firm)s and its client organisations") % {"firm": item.name}
+            choices.append((group, [(item.slug, item.name), *clients]))
+        else:
+            choices.append((item.slug, item.name))
+    return choices
 
 
 def _analysed_organisations(user: User) -> list[Organisation]:
@@ -92,28 +119,23 @@ def _analysed_organisations(user: User) -> list[Organisation]:
     ]
 
 
-def _links(report: dict[str, Any], slug: str, period: Period, category: str | None) -> dict[tuple[str, int], str]:
+def _links(report: dict[str, Any], slug: str, period: Period, filters: dict[str, Any]) -> dict[tuple[str, int], str]:
     """The inbox address behind each count of this period (table key, row index), where there is one: counts under
-    five (small enough to point at a person) and counts no inbox filter selects exactly have none."""
-    base: dict[str, Any] = {
-        "scope": "all",
-        "organisation": slug,
-        "received_from": period.start,
-        "received_to": period.end,
-    }
-    if category is not None:
-        base["category"] = category
+    five (small enough to point at a person) and counts no inbox filter selects exactly have none. `filters` are the
+    page's own (category, unit, commissioning party), carried into every link."""
+    base: dict[str, Any] = {"scope": "all", "organisation": slug, **filters}
+    received = {"received_from": period.start, "received_to": period.end}
+    closed = {"closed_from": period.start, "closed_to": period.end}
     inbox = reverse("workspace:inbox")
     links: dict[tuple[str, int], str] = {}
     current, previous = report["current"], report["previous"]
 
-    def add(table: str, index: int, count: Any, filters: dict[str, str]) -> None:
+    def add(table: str, index: int, count: Any, query: dict[str, Any]) -> None:
         if isinstance(count, int) and count >= SUPPRESS_BELOW:
-            links[(table, index)] = f"{inbox}?{urlencode(base | filters)}"
+            links[(table, index)] = f"{inbox}?{urlencode(base | query)}"
 
-    for index, (key, filters) in enumerate(TOTALS_FILTERS.items()):
-        if filters is not None:
-            add("totals", index, current["totals"][key], filters)
+    for index, (key, query) in enumerate(TOTALS_FILTERS.items()):
+        add("totals", index, current["totals"][key], closed if query is None else received | query)
     for table, parameter in LINKED_TABLES.items():
         rows = current["counts"][table]
         now = {row["key"]: row["count"] for row in rows}
@@ -121,7 +143,10 @@ def _links(report: dict[str, Any], slug: str, period: Period, category: str | No
         keys += [row["key"] for row in previous["counts"][table] if row["key"] not in now]
         for index, key in enumerate(keys):
             if key:
-                add(table, index, now.get(key, 0), {parameter: key})
+                add(table, index, now.get(key, 0), received | {parameter: key})
+    for index, row in enumerate(current.get("handling_buckets", [])):
+        days = {"handled_min": row["low"]} | ({"handled_max": row["high"]} if row["high"] is not None else {})
+        add("handling_buckets", index, row["count"], closed | days)
     return links
 
 
@@ -154,6 +179,7 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         return render(request, "workspace/analysis.html", context, status=400)
     category = form.cleaned_data.get("category") or None
     unit = int(form.cleaned_data["unit"]) if form.cleaned_data.get("unit") else None
+    commissioner = form.cleaned_data.get("commissioner") or None
     report_request = ReportRequest(
         kind=ReportKind.ANNUAL,
         organisation=organisation,
@@ -162,6 +188,7 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         format=form.cleaned_data.get("format") or "pdf",
         category=category,
         unit=unit,
+        commissioner=commissioner,
     )
     if form.cleaned_data.get("format"):
         _report, content = report_make(actor=user, request=report_request)
@@ -173,13 +200,13 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     presented = analysis_presented(report, language)
     # Links to cases for those who work on the organisation's cases (a staff role there); analysts see figures only.
     may_open_cases = bool(set(actor_case_roles(user, organisation)) & STAFF_ROLES)
-    # The inbox has no filter by subject unit: with one chosen, no count is linked (it would not be exact).
-    linked = may_open_cases and unit is None
-    links = _links(report, organisation.slug, period, category) if linked else {}
+    filters = {"category": category, "unit": unit, "commissioner": commissioner}
+    chosen = {key: value for key, value in filters.items() if value is not None}
+    links = _links(report, organisation.slug, period, chosen) if may_open_cases else {}
     query = {
         key: value
         for key, value in request.GET.items()
-        if key in ("organisation", "year", "quarter", "category", "unit") and value
+        if key in ("organisation", "year", "quarter", "category", "unit", "commissioner") and value
     }
     context |= {
         "organisation": organisation,
@@ -189,7 +216,10 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
                 **item,
                 "rows": [
                     [
-                        (cell, links.get((item["table"].key, index)) if position == 1 else None)
+                        (
+                            percentage(cell, language) if position in item["table"].percent else cell,
+                            links.get((item["table"].key, index)) if position == 1 else None,
+                        )
                         for position, cell in enumerate(row)
                     ]
                     for index, row in enumerate(item["table"].rows)
@@ -198,7 +228,6 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
             for item in presented["tables"]
         ],
         "may_open_cases": may_open_cases,
-        "unit_chosen": unit is not None,
         "downloads": [(fmt, f"?{urlencode(query | {'format': fmt})}") for fmt in FORMATS],
     }
     return render(request, "workspace/analysis.html", context)

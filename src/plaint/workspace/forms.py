@@ -52,6 +52,13 @@ class InboxForm(GovukForm):
     )
     received_from = forms.DateField(label=_("Received on or after"), required=False, widget=forms.HiddenInput)
     received_to = forms.DateField(label=_("Received on or before"), required=False, widget=forms.HiddenInput)
+    # The analysis page's links (issue 12): hidden, shown as one line of text when given.
+    unit = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    commissioner = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    closed_from = forms.DateField(label=_("Closed on or after"), required=False, widget=forms.HiddenInput)
+    closed_to = forms.DateField(label=_("Closed on or before"), required=False, widget=forms.HiddenInput)
+    handled_min = forms.IntegerField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
+    handled_max = forms.IntegerField(required=False, min_value=0, max_value=100_000, widget=forms.HiddenInput)
     page = forms.IntegerField(required=False, min_value=1, max_value=100_000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, choices: InboxChoices, **kwargs: Any) -> None:
@@ -81,6 +88,12 @@ class InboxForm(GovukForm):
             outcome=data.get("outcome") or None,
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
+            unit=data.get("unit"),
+            commissioner=data.get("commissioner") or None,
+            closed_from=data.get("closed_from"),
+            closed_to=data.get("closed_to"),
+            handled_min=data.get("handled_min"),
+            handled_max=data.get("handled_max"),
             page=data.get("page") or 1,
         )
 

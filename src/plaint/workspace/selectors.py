@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
 from django.utils import translation
 
 from plaint.access.models import User
@@ -60,6 +60,14 @@ class InboxQuery:
     outcome: str | None = None
     received_from: dt.date | None = None  # received on or after (the analysis page links with these)
     received_to: dt.date | None = None
+    # The analysis page's other links (issue 12): a subject unit, a commissioning party, closed in a period, and
+    # calendar days from receipt to closure (a handling-time bucket).
+    unit: int | None = None
+    commissioner: str | None = None
+    closed_from: dt.date | None = None
+    closed_to: dt.date | None = None
+    handled_min: int | None = None
+    handled_max: int | None = None
     page: int = 1
 
 
@@ -103,6 +111,29 @@ def team_of(*, person: Person, on: dt.date) -> list[int]:
     return sorted({person.pk, *members.values_list("person_id", flat=True)})
 
 
+def _analysis_filters(cases: QuerySet[Case], query: InboxQuery) -> QuerySet[Case]:
+    """The filters only the analysis page links with (hidden in the inbox's form)."""
+    if query.unit is not None:
+        about = Party.objects.filter(case_id=OuterRef("pk"), role=PartyRole.SUBJECT, unit_id=query.unit)
+        cases = cases.filter(Exists(about))
+    if query.commissioner is not None:
+        cases = cases.filter(commissioning_party=query.commissioner)
+    if query.closed_from or query.closed_to:
+        cases = cases.filter(status="closed")
+    if query.closed_from:
+        cases = cases.filter(closed_on__gte=query.closed_from)
+    if query.closed_to:
+        cases = cases.filter(closed_on__lte=query.closed_to)
+    if query.handled_min is not None or query.handled_max is not None:
+        days = ExpressionWrapper(F("closed_on") - F("received_on"), output_field=DurationField())
+        cases = cases.filter(status="closed").alias(handled=days)
+        if query.handled_min is not None:
+            cases = cases.filter(handled__gte=dt.timedelta(days=query.handled_min))
+        if query.handled_max is not None:
+            cases = cases.filter(handled__lte=dt.timedelta(days=query.handled_max))
+    return cases
+
+
 def inbox_cases(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> QuerySet[Case]:
     """The cases of the inbox, soonest next due date first: visible, in the scope, filtered and searched."""
     filters = CaseFilters(
@@ -130,6 +161,7 @@ def inbox_cases(*, actor: User, query: InboxQuery, today: dt.date | None = None)
         cases = cases.filter(received_on__gte=query.received_from)
     if query.received_to:
         cases = cases.filter(received_on__lte=query.received_to)
+    cases = _analysis_filters(cases, query)
     if query.scope in ("mine", "team"):
         person = person_of(actor)
         if person is None:

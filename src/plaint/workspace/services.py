@@ -28,6 +28,12 @@ SAVED_KEYS = (
     "outcome",
     "received_from",
     "received_to",
+    "unit",
+    "commissioner",
+    "closed_from",
+    "closed_to",
+    "handled_min",
+    "handled_max",
 )
 MAX_SAVED_VIEWS = 50
 
