@@ -242,7 +242,10 @@ def run_w2(port: int, args: argparse.Namespace, probe: Any, token: str) -> dict[
 
 
 def helpdesk_result(path: str | None) -> tuple[str, dict[str, Any]] | None:
-    files = [path] if path else sorted(glob.glob(str(ANCHOR / "results" / "helpdesk-postgres-*.json")))
+    # The anchor writes its results under /tmp/bench/results (its README); a copy may sit beside its scripts.
+    pattern = "helpdesk-postgres-*.json"
+    found = glob.glob(str(ANCHOR / "results" / pattern)) + glob.glob("/tmp/bench/results/" + pattern)
+    files = [path] if path else sorted(found, key=os.path.basename)
     for candidate in reversed(files):
         data = json.loads(Path(candidate).read_text())
         if data.get("w1"):
