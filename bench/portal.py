@@ -43,14 +43,14 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import anchor  # noqa: E402  (sets up Django, loads the anchor's bench.py as anchor.hd)
+import anchor
 
 # isort: split
-from django.db import connection  # noqa: E402
+from django.db import connection
 
-from plaint.cases.models import Case  # noqa: E402
-from plaint.correspondence.models import OutboundEmail  # noqa: E402
-from plaint.organisations.models import Organisation  # noqa: E402
+from plaint.cases.models import Case
+from plaint.correspondence.models import OutboundEmail
+from plaint.organisations.models import Organisation
 
 hd = anchor.hd
 SUBMISSION_RE = re.compile(rb'name="submission" value="([0-9a-f]+)"')
@@ -142,7 +142,8 @@ def run_w1(port: int, args: argparse.Namespace, probe: Any, slug: str) -> dict[s
     start = 0
     before = probe.snap()
     for number, count in enumerate(sizes):
-        out, wall = asyncio.run(w1_round(port, range(start, start + count), args.concurrency, prefix, 1000 + number, slug))
+        indices = range(start, start + count)
+        out, wall = asyncio.run(w1_round(port, indices, args.concurrency, prefix, 1000 + number, slug))
         start += count
         ok = sum(1 for record in out if record["ok"])
         rounds.append({"submitted": count, "ok": ok, "wall_s": round(wall, 3), "cases_per_s": round(ok / wall, 2)})
@@ -278,13 +279,16 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str))
 
 
+GET_POST = ("w1", "latency_ms", "get_plus_post")
+
+
 def side_by_side(plaint: dict[str, Any], found: tuple[str, dict[str, Any]] | None) -> None:
     rows = [
         ("W1 cases/s", ("w1", "cases_per_s_overall"), ("w1", "tickets_per_s_overall")),
         ("W1 GET form p50 ms", ("w1", "latency_ms", "get_form", "p50"), ("w1", "latency_ms", "get_form", "p50")),
         ("W1 POST p50 ms", ("w1", "latency_ms", "post", "p50"), ("w1", "latency_ms", "post", "p50")),
-        ("W1 GET + POST p50 ms", ("w1", "latency_ms", "get_plus_post", "p50"), ("w1", "latency_ms", "get_plus_post", "p50")),
-        ("W1 GET + POST p95 ms", ("w1", "latency_ms", "get_plus_post", "p95"), ("w1", "latency_ms", "get_plus_post", "p95")),
+        ("W1 GET + POST p50 ms", GET_POST + ("p50",), GET_POST + ("p50",)),
+        ("W1 GET + POST p95 ms", GET_POST + ("p95",), GET_POST + ("p95",)),
         ("W1 app CPU ms/case", ("w1", "resources", "app_cpu_ms_per_unit"), ("w1", "resources", "app_cpu_ms_per_unit")),
         ("W1 DB CPU ms/case", ("w1", "resources", "db_cpu_ms_per_unit"), ("w1", "resources", "db_cpu_ms_per_unit")),
         ("W1 lost", ("w1", "verify", "lost"), ("w1", "verify", "lost")),
