@@ -150,38 +150,14 @@ def run_w1(port: int, args: argparse.Namespace, probe: Any, slug: str) -> dict[s
         records.extend(out)
         print(f"    W1 round {number + 1}/{len(sizes)}: {ok}/{count} ok, {ok / wall:.1f} cases/s", flush=True)
     after = probe.snap()
+    result = anchor.w1_result(args, prefix, records, rounds, before, after)
+    result["verify"]["confirmation_emails"] = OutboundEmail.objects.filter(
+        recipient_email__regex=rf"^{prefix}-[0-9]+@"
+    ).count()
     ok_records = [record for record in records if record["ok"]]
-    summaries = Case.objects.filter(summary__startswith=prefix + " #").values_list("summary", flat=True)
-    found = [int(summary.split("#", 1)[1].split()[0]) for summary in summaries]
-    emails = OutboundEmail.objects.filter(recipient_email__regex=rf"^{prefix}-[0-9]+@").count()
-    attempted = set(range(args.m))
-    total_wall = sum(item["wall_s"] for item in rounds)
-    return {
-        "submitted": args.m,
-        "concurrency": args.concurrency,
-        "rounds": rounds,
-        "http_ok": len(ok_records),
-        "http_errors": args.m - len(ok_records),
-        "error_samples": [
-            {"status": record.get("status"), "error": record.get("error", "")[:200]}
-            for record in records
-            if not record["ok"]
-        ][:5],
-        "verify": {
-            "found_in_db": len(found),
-            "lost": len(attempted - set(found)),
-            "lost_after_http_ok": len({record["i"] for record in ok_records} - set(found)),
-            "duplicates": len(found) - len(set(found)),
-            "confirmation_emails": emails,
-        },
-        "cases_per_s_overall": round(len(ok_records) / total_wall, 2) if total_wall else None,
-        "latency_ms": {
-            "post": hd.summary([record["post_ms"] for record in ok_records]),
-            "get_form": hd.summary([record["get_ms"] for record in ok_records]),
-            "get_plus_post": hd.summary([record["total_ms"] for record in ok_records]),
-        },
-        "resources": hd.Probe.delta(before, after, units=len(ok_records) or None),
-    }
+    for name, key in (("get_form", "get_ms"), ("get_plus_post", "total_ms")):
+        result["latency_ms"][name] = hd.summary([record[key] for record in ok_records])
+    return result
 
 
 def profile(count: int, slug: str, out: str | None) -> None:
