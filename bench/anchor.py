@@ -183,9 +183,22 @@ def run_w1(port: int, args: argparse.Namespace, probe: Any, token: str, organisa
         records.extend(out)
         print(f"    W1 round {number + 1}/{len(sizes)}: {ok}/{count} ok, {ok / wall:.1f} cases/s", flush=True)
     after = probe.snap()
+    return w1_result(args, prefix, records, rounds, before, after)
+
+
+def w1_result(
+    args: argparse.Namespace,
+    prefix: str,
+    records: list[dict[str, Any]],
+    rounds: list[dict[str, Any]],
+    before: Any,
+    after: Any,
+) -> dict[str, Any]:
+    """W1's figures as the anchor reports them, verified in the database: every case's summary starts with
+    `<prefix> #<index>`; lost, lost after an HTTP success, duplicated."""
     ok_records = [record for record in records if record["ok"]]
     summaries = Case.objects.filter(summary__startswith=prefix + " #").values_list("summary", flat=True)
-    found = [int(summary.split("#", 1)[1]) for summary in summaries]
+    found = [int(summary.split("#", 1)[1].split()[0]) for summary in summaries]
     attempted = set(range(args.m))
     total_wall = sum(item["wall_s"] for item in rounds)
     return {
@@ -242,7 +255,10 @@ def run_w2(port: int, args: argparse.Namespace, probe: Any, token: str) -> dict[
 
 
 def helpdesk_result(path: str | None) -> tuple[str, dict[str, Any]] | None:
-    files = [path] if path else sorted(glob.glob(str(ANCHOR / "results" / "helpdesk-postgres-*.json")))
+    # The anchor writes its results under /tmp/bench/results (its README); a copy may sit beside its scripts.
+    pattern = "helpdesk-postgres-*.json"
+    found = glob.glob(str(ANCHOR / "results" / pattern)) + glob.glob("/tmp/bench/results/" + pattern)
+    files = [path] if path else sorted(found, key=os.path.basename)
     for candidate in reversed(files):
         data = json.loads(Path(candidate).read_text())
         if data.get("w1"):

@@ -288,12 +288,14 @@ def test_actions_record_their_own_fields_and_follow_ups_wp06(api):
             "agreement_recorded",
             {"version": 1, "description": "Weekly call", "owner": person_of(manager).pk, "follow_up_on": "2025-03-10"},
         ).json()
-        follow_up = case["follow_ups"][0]
-        kept = api.act(case["id"], "measure_completed", {"version": 2, "follow_up": follow_up["id"], "note": "Done"})
+        assert case["version"] == 2
+        follow_up = api.detail(case["id"]).json()["follow_ups"][0]
+        acted = api.act(case["id"], "measure_completed", {"version": 2, "follow_up": follow_up["id"], "note": "Done"})
+        assert acted.status_code == 200, acted.json()
+        kept = api.detail(case["id"])
     # Then the agreement is followed up and marked kept, and the note is in the history
     assert follow_up["owner"] == {"id": person_of(manager).pk, "name": person_of(manager).name}
     assert follow_up["follow_up_on"] == "2025-03-10"
-    assert kept.status_code == 200, kept.json()
     assert kept.json()["follow_ups"][0]["completed_on"] == "2025-03-03"
     assert kept.json()["events"][-1]["note"] == "Done"
 

@@ -90,7 +90,12 @@ class Walk:
         with at(day, zone=self.zone):
             response = self.api.as_user(user).act(self.case["id"], action, {"version": before, **fields})
         assert response.status_code == 200, (action, response.json())
-        self.case = response.json()
+        # The action answers briefly (issue 17); the whole case is at Location.
+        acted = response.json()
+        assert response.headers["Location"] == acted["url"] == f"/api/cases/{acted['id']}/"
+        with at(day, zone=self.zone):
+            self.case = self.api.client.get(response.headers["Location"]).json()
+        assert (acted["stage"], acted["status"], acted["version"]) == (stage, status, before + 1), action
         self._check_effects(letters)
         assert self.case["events"][-1]["kind"] == action
         assert self.case["events"][-1]["on"] == day.isoformat()

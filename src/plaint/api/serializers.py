@@ -222,6 +222,21 @@ class CaseRegisteredOutput(serializers.Serializer[Any]):
     url = serializers.CharField(help_text=_("The case's detail: GET it for its parties, terms, history and actions."))
 
 
+class CaseActedOutput(serializers.Serializer[Any]):
+    """What an action answers (200): the case's id, reference, state and new version, and where its full detail is
+    (`url`, also the `Location` header), one GET away. Built from the case the action left, without a second read
+    of the whole case (issue 17)."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    stage = serializers.CharField()
+    status = serializers.CharField()
+    outcome = serializers.CharField()
+    next_due = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(help_text=_("The case's version after the action: send it with the next one."))
+    url = serializers.CharField(help_text=_("The case's detail: GET it for its parties, terms, history and actions."))
+
+
 # The detail
 
 

@@ -31,6 +31,7 @@ from plaint.api.errors import error_responses
 from plaint.api.pagination import CasePagination
 from plaint.api.presenters import case_presentation
 from plaint.api.serializers import (
+    CaseActedOutput,
     CaseDetailOutput,
     CaseFiltersInput,
     CaseRegisteredOutput,
@@ -120,6 +121,7 @@ class CaseListView(ApiView):
         return paginator.get_paginated_response(CaseSummaryOutput(page, many=True).data)
 
 
+ACTED_FIELDS = ("id", "reference", "stage", "status", "outcome", "next_due", "version")
 REGISTERED_FIELDS = (
     "id",
     "reference",
@@ -216,7 +218,7 @@ class CaseActionView(ApiView):
         # The case and its parties (what the permission checks read); the detail is read after the action.
         case = case_seen(actor=request.user, case_id=case_id, source=source)  # type: ignore[arg-type]
         values: dict[str, Any] = serializer.validated_data
-        case_act(
+        acted = case_act(
             case=case,
             actor=request.user,  # type: ignore[arg-type]
             action=self.action_name,
@@ -227,7 +229,11 @@ class CaseActionView(ApiView):
             note=values.get("note", ""),
             source=source,
         )
-        return detail_response(request, case.pk)
+        # Built from the case the action left: the full, audited detail (history, terms, the actions allowed now) is
+        # a GET away, at Location.
+        url = reverse("api:case", kwargs={"case_id": acted.pk})
+        body = CaseActedOutput({**{name: getattr(acted, name) for name in ACTED_FIELDS}, "url": url}).data
+        return Response(body, status=status.HTTP_200_OK, headers={"Location": url})
 
 
 def action_view(action: str, serializer: type[ActionInput]) -> type[CaseActionView]:
@@ -244,11 +250,18 @@ def action_view(action: str, serializer: type[ActionInput]) -> type[CaseActionVi
         + str(
             _(
                 "Allowed only when the case's procedure allows it now and for your role: otherwise 409 with the "
-                "actions that are allowed. Answers with the case as it is after the action."
+                "actions that are allowed. Answers with the case's id, state and new version; the whole case is at "
+                "Location."
             )
         ),
         request=serializer,
-        responses={200: CaseDetailOutput, **error_responses(400, 401, 403, 404, 409)},
+        responses={
+            200: OpenApiResponse(
+                CaseActedOutput,
+                description=str(_("Recorded: the case's id, state and new version; its detail is at Location.")),
+            ),
+            **error_responses(400, 401, 403, 404, 409),
+        },
         tags=["actions"],
     )(post)
     name = "".join(part.capitalize() for part in action.split("_"))
