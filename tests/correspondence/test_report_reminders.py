@@ -17,7 +17,7 @@ from plaint.engine.calendar import Calendar
 from plaint.organisations.models import Person
 from plaint.reporting import periods
 from plaint.reporting.models import GeneratedReport, ReportKind
-from plaint.workspace.report_reminders import report_due_on
+from plaint.reporting.reminders import report_due_on
 from tests.cases.factories import organisation_running, register
 from tests.organisations.factories import MembershipFactory, OrganisationFactory, PersonFactory, UserFactory
 

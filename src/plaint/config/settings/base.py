@@ -246,7 +246,7 @@ OTP_TOTP_ISSUER = "Plaint"
 PLAINT_ATTACHMENT_MAX_BYTES = _positive_int("PLAINT_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 PLAINT_ATTACHMENTS_PER_CASE = _positive_int("PLAINT_ATTACHMENTS_PER_CASE", 100)
 # Further reminders for the daily digest (correspondence.reminders) from apps above correspondence (docs/mail.md).
-PLAINT_REMINDER_SOURCES = ["plaint.workspace.report_reminders.reports_due"]
+PLAINT_REMINDER_SOURCES = ["plaint.reporting.reminders.reports_due"]
 # Mail in (docs/mail.md): a larger message, or one with more attachments, is kept aside in quarantine.
 PLAINT_MAIL_MAX_BYTES = _positive_int("PLAINT_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 PLAINT_MAIL_MAX_ATTACHMENTS = _positive_int("PLAINT_MAIL_MAX_ATTACHMENTS", 50)
