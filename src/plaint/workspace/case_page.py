@@ -81,6 +81,10 @@ EVENT_LABELS: dict[str, Any] = {
     "sensitive_section_added": _("Sensitive section added"),
     "compliment_forwarded": _("Compliment forwarded"),
     "party_added": _("Party added"),
+    "letter_written": _("Letter written"),
+    "letter_approved": _("Letter approved"),
+    "letter_returned": _("Letter returned with a comment"),
+    "letter_posted": _("Letter posted or handed over"),
 }
 
 PARTY_LABELS: dict[str, Any] = {

@@ -13,6 +13,7 @@ from plaint.workspace import (
     record_views,
     settings_views,
     views,
+    views_letters,
 )
 
 app_name = "workspace"
@@ -46,5 +47,9 @@ urlpatterns = [
     path("cases/<int:case_id>/emails/<int:email_id>/resend/", outbox_views.email_send_again, name="case-email-resend"),
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
     path("settings/", settings_views.settings_page, name="settings"),
+    path("letters/", views_letters.letters_page, name="letters"),
+    path("letters/drafts/<int:effect_id>/", views_letters.letter_draft_page, name="letter-draft"),
+    path("letters/<int:letter_id>/pdf/", views_letters.letter_pdf, name="letter-pdf"),
+    path("letters/<int:letter_id>/posted/", views_letters.letter_posted, name="letter-posted"),
     path("procedures/activate/", procedure_activation.procedure_activate_page, name="procedure-activate"),
 ]
