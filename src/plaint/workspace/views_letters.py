@@ -85,7 +85,7 @@ def letter_draft_page(request: HttpRequest, effect_id: int) -> HttpResponse:
                     effect=effect,
                     actor=user,
                     words=request.POST.get("words", ""),
-                    new_due=new_due or None,
+                    new_due=new_due if isinstance(new_due, dt.date) else None,
                     source=source,
                 )
                 messages.success(request, _("The letter was written."))
@@ -121,7 +121,7 @@ class _Invalid(Exception):
     pass
 
 
-def _date(text: str) -> dt.date | None | bool:
+def _date(text: str) -> dt.date | bool | None:
     """A date typed as `YYYY-MM-DD` or `D M YYYY` (None: none given, False: not a date)."""
     text = text.strip()
     if not text:
@@ -172,6 +172,8 @@ def letter_posted(request: HttpRequest, letter_id: int) -> HttpResponse:
             messages.error(request, error.text())
         else:
             messages.success(
-                request, _("Recorded as posted: “%(title)s” to %(name)s.") % {"title": letter.title, "name": letter.recipient_name}
+                request,
+                _("Recorded as posted: “%(title)s” to %(name)s.")
+                % {"title": letter.title, "name": letter.recipient_name},
             )
     return HttpResponseRedirect(reverse("workspace:letters") + "#to-post")

@@ -60,15 +60,14 @@ def letter_requires_approval(*, organisation: Organisation, procedure_id: str, l
 
 
 def letters_requiring_approval(*, organisation: Organisation) -> set[tuple[str, str]]:
-    return set(
-        LetterApprovalRule.objects.filter(organisation=organisation).values_list("procedure_id", "letter_key")
-    )
+    return set(LetterApprovalRule.objects.filter(organisation=organisation).values_list("procedure_id", "letter_key"))
 
 
 def _administrator(organisation: Organisation, actor: User) -> bool:
-    return actor.is_superuser or people_with_role(organisation=organisation, role="administrator").filter(
-        user=actor
-    ).exists()
+    return (
+        actor.is_superuser
+        or people_with_role(organisation=organisation, role="administrator").filter(user=actor).exists()
+    )
 
 
 def letter_approval_rule_set(
@@ -221,7 +220,7 @@ def _lock(effect: Effect) -> tuple[Case, list[Letter]]:
     return case, _latest(rows)
 
 
-def _audit(action: str, *, case: Case, actor: User, details: dict[str, Any], source: AuditSource | None) -> None:
+def _audit(*, action: str, case: Case, actor: User, details: dict[str, Any], source: AuditSource | None) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -257,7 +256,13 @@ def letter_approve(*, effect: Effect, actor: User, source: AuditSource | None = 
             letter_release(row, actor=actor)
         ids = [row.pk for row in rows]
         case_record_event(case=case, kind="letter_approved", actor=actor, data={"letter": rows[0].key, "letters": ids})
-        _audit("letter.approved", case=case, actor=actor, details={"letter": rows[0].key, "letters": ids}, source=source)
+        _audit(
+            action="letter.approved",
+            case=case,
+            actor=actor,
+            details={"letter": rows[0].key, "letters": ids},
+            source=source,
+        )
     return rows
 
 
@@ -289,7 +294,13 @@ def letter_return(*, effect: Effect, actor: User, comment: str, source: AuditSou
         case_record_event(
             case=case, kind="letter_returned", actor=actor, data={"letter": rows[0].key, "letters": ids}, note=comment
         )
-        _audit("letter.returned", case=case, actor=actor, details={"letter": rows[0].key, "letters": ids}, source=source)
+        _audit(
+            action="letter.returned",
+            case=case,
+            actor=actor,
+            details={"letter": rows[0].key, "letters": ids},
+            source=source,
+        )
     return rows
 
 
@@ -334,7 +345,7 @@ def letter_write(
         locked.result = {**locked.result, **result, "waiting": ""}
         locked.save(update_fields=["result"])
         _audit(
-            "letter.written",
+            action="letter.written",
             case=case,
             actor=actor,
             details={"letter": draft.key, "letters": result["letters"], "approval": result.get("approval", "")},

@@ -515,7 +515,9 @@ def letter_record_delivered(
         if row.approval not in RELEASED:
             raise LetterNotApproved(_("This letter is waiting for a second person's approval; it cannot go out yet."))
         if row.delivery != LetterDelivery.POST:
-            raise LetterAlreadyDelivered(_("This letter goes by email; only a letter to be posted is recorded by hand."))
+            raise LetterAlreadyDelivered(
+                _("This letter goes by email; only a letter to be posted is recorded by hand.")
+            )
         row.delivered_on = on or clock.today_for(row.organisation)
         row.delivered_by = actor
         row.save(update_fields=["delivered_on", "delivered_by"])
