@@ -63,6 +63,7 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "email.unconfirmed": "the worker stopped while sending an email; not sent again automatically",
     "email.resend_requested": "staff asked for an unconfirmed or failed email to be sent again",
     "letter.template_saved": "an organisation's own template of a procedure's letter was saved (after its check)",
+    "letter.template_reset": "an organisation's own template of a letter was removed: the bundled text applies again",
     "letter.approval_rule_set": "an organisation set whether a letter needs a second person's approval",
     "letter.approved": "a second person approved a letter: its copies went out",
     "letter.returned": "a second person returned a letter with a comment: nothing went out",

@@ -13,6 +13,7 @@ from plaint.workspace import (
     record_views,
     settings_views,
     views,
+    views_letter_templates,
     views_letters,
 )
 
@@ -48,6 +49,12 @@ urlpatterns = [
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
     path("settings/", settings_views.settings_page, name="settings"),
     path("letters/", views_letters.letters_page, name="letters"),
+    path("letters/templates/", views_letter_templates.templates_page, name="letter-templates"),
+    path(
+        "letters/templates/<slug:procedure_id>/<slug:letter_key>/<slug:language>/",
+        views_letter_templates.template_edit_page,
+        name="letter-template",
+    ),
     path("letters/drafts/<int:effect_id>/", views_letters.letter_draft_page, name="letter-draft"),
     path("letters/<int:letter_id>/pdf/", views_letters.letter_pdf, name="letter-pdf"),
     path("letters/<int:letter_id>/posted/", views_letters.letter_posted, name="letter-posted"),
