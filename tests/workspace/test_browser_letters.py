@@ -51,3 +51,23 @@ def test_approve_a_letter_with_the_keyboard_then_it_is_to_be_posted(browse, live
     expect(page.locator("#to-post ~ table")).to_contain_text("Kerkstraat 12")
     browse.check(f"letters to post {language}")
     assert Letter.objects.get(pk=letter.pk).approval == LetterApproval.APPROVED
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_letter_templates_list_and_preview(browse, live_server, language):
+    prefix = "" if language == "en" else "/nl"
+    org = organisation_running("workare", name="Workare")
+    admin = staff(org, "administrator", name="Ada Admin")
+    page = browse.page
+    sign_in(browse, live_server.url, admin, prefix)
+    browse.goto(f"{live_server.url}{prefix}/workspace/letters/templates/?organisation={org.slug}")
+    expect(page.locator("main table").first).to_be_visible()
+    browse.check(f"letter templates {language}")
+    browse.goto(
+        f"{live_server.url}{prefix}/workspace/letters/templates/workare/outcome/{language}/?organisation={org.slug}"
+    )
+    page.locator("button[value=preview]").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#preview")).to_be_visible()
+    browse.check(f"letter template preview {language}")
