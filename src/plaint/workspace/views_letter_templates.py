@@ -27,6 +27,7 @@ from plaint.correspondence.letters.templates_services import (
     letter_template_source,
 )
 from plaint.correspondence.models import LetterTemplate
+from plaint.engine.messages import Lang
 from plaint.organisations.models import Organisation
 from plaint.procedures.models import ProcedureAdoption
 from plaint.workspace import people
@@ -71,7 +72,7 @@ def templates_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved: which letters need a second person's approval."))
         return HttpResponseRedirect(_list_url(organisation))
-    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
+    lang: Lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     own = set(
         LetterTemplate.objects.filter(organisation=organisation).values_list("procedure_id", "letter_key", "language")
     )
@@ -151,7 +152,7 @@ def template_edit_page(request: HttpRequest, procedure_id: str, letter_key: str,
     own = LetterTemplate.objects.filter(
         organisation=organisation, procedure_id=procedure_id, letter_key=letter_key, language=language
     ).exists()
-    lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
+    lang: Lang = "nl" if (request.LANGUAGE_CODE or "en").startswith("nl") else "en"
     context = {
         **_base(request),
         "organisation": organisation,
