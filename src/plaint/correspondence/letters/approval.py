@@ -233,6 +233,20 @@ def _audit(*, action: str, case: Case, actor: User, details: dict[str, Any], sou
     )
 
 
+def _decide(effect: Effect, actor: User, decision: str) -> tuple[Case, list[Letter]]:
+    """Lock the case and the letter's copies, check that they wait for approval and that the actor is a second
+    person, and set the decision on each copy (the caller saves them)."""
+    case, rows = _lock(effect)
+    if not rows or any(row.approval != LetterApproval.PENDING for row in rows):
+        raise LetterNotWaiting(_("This letter is not waiting for approval (anymore)."))
+    if any(row.drafted_by_id == actor.pk for row in rows):
+        raise SamePersonApproves(_("A second person approves a letter: not the one who wrote it."))
+    now = clock.now()
+    for row in rows:
+        row.approval, row.approval_by, row.approval_at = decision, actor, now
+    return case, rows
+
+
 def letter_approve(*, effect: Effect, actor: User, source: AuditSource | None = None) -> list[Letter]:
     """A second person approves the letter: every copy goes out now (email with its PDF, or the "to be posted"
     list). Refused for its author, for someone who may not act on the case, and for a letter not waiting for
@@ -241,16 +255,8 @@ def letter_approve(*, effect: Effect, actor: User, source: AuditSource | None = 
 
     authorise_act(case=effect.case, actor=actor, source=source)
     with transaction.atomic():
-        case, rows = _lock(effect)
-        if not rows or any(row.approval != LetterApproval.PENDING for row in rows):
-            raise LetterNotWaiting(_("This letter is not waiting for approval (anymore)."))
-        if any(row.drafted_by_id == actor.pk for row in rows):
-            raise SamePersonApproves(_("A second person approves a letter: not the one who wrote it."))
-        now = clock.now()
+        case, rows = _decide(effect, actor, LetterApproval.APPROVED)
         for row in rows:
-            row.approval = LetterApproval.APPROVED
-            row.approval_by = actor
-            row.approval_at = now
             row.case = case
             row.save(update_fields=["approval", "approval_by", "approval_at"])
             letter_release(row, actor=actor)
@@ -278,16 +284,8 @@ def letter_return(*, effect: Effect, actor: User, comment: str, source: AuditSou
         raise InvalidInput(_("The comment is too long."), errors={"comment": [_("At most 2,000 characters.")]})
     authorise_act(case=effect.case, actor=actor, source=source)
     with transaction.atomic():
-        case, rows = _lock(effect)
-        if not rows or any(row.approval != LetterApproval.PENDING for row in rows):
-            raise LetterNotWaiting(_("This letter is not waiting for approval (anymore)."))
-        if any(row.drafted_by_id == actor.pk for row in rows):
-            raise SamePersonApproves(_("A second person approves a letter: not the one who wrote it."))
-        now = clock.now()
+        case, rows = _decide(effect, actor, LetterApproval.RETURNED)
         for row in rows:
-            row.approval = LetterApproval.RETURNED
-            row.approval_by = actor
-            row.approval_at = now
             row.approval_comment = comment
             row.save(update_fields=["approval", "approval_by", "approval_at", "approval_comment"])
         ids = [row.pk for row in rows]
