@@ -124,13 +124,17 @@ def decision_effects(
     return specs
 
 
-def effects_write(*, case: Case, event: CaseEvent, actor: User | None, specs: Sequence[EffectSpec]) -> list[Effect]:
-    """Write the effects of an event in the caller's transaction, and queue their job for when it commits.
+def effects_write(
+    *, case: Case, event: CaseEvent | None, actor: User | None, specs: Sequence[EffectSpec], check: bool = True
+) -> list[Effect]:
+    """Write the effects of an event in the caller's transaction, and queue their job for when it commits. `event`
+    None: an effect of no action (a letter made due by a missed term, written by the sweep).
 
-    Each handler's check runs first: its refusal refuses the action (the caller's transaction rolls back)."""
+    Each handler's check runs first: its refusal refuses the action (the caller's transaction rolls back). The sweep
+    writes without the check (`check=False`): nothing is refused there, and a handler's failure shows on the case."""
     if not specs:
         return []
-    for spec in specs:
+    for spec in specs if check else ():
         handler = handler_for(spec.kind)
         if handler is not None and handler.check is not None:
             handler.check(case, spec)

@@ -203,6 +203,10 @@ RECORD_EVENTS: tuple[str, ...] = (
     "party_added",
     "email_received",
     "language_corrected",
+    "letter_written",
+    "letter_approved",
+    "letter_returned",
+    "letter_posted",
 )
 
 

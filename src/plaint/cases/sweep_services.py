@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 
 from plaint import engine
+from plaint.cases.effects import EffectSpec, effects_write
 from plaint.cases.history_services import engine_events, snapshot_write
 from plaint.cases.models import (
     Case,
+    Effect,
     Term,
     TermState,
 )
@@ -32,8 +34,33 @@ def case_refresh(*, case: Case, today: dt.date | None = None) -> Case:
         view = engine.evaluate(procedure, engine_events(locked), day)
         # A refresh is nobody's action: it keeps the version, so nobody's open form goes stale.
         snapshot_write(locked, procedure, view, expected_version=locked.version, bump=False)
+        missed_letters_write(case=locked, view=view)
     case.refresh_from_db()
     return case
+
+
+def missed_term_letter_key(case: Case, because: str, letter: str) -> str:
+    return f"case:{case.pk}:{because}:letter:{letter}"
+
+
+def missed_letters_write(*, case: Case, view: engine.CaseView) -> list[Effect]:
+    """A missed term whose procedure owes a letter for it (`on_missed: letter:`, the explanation of a delay, WU-10,
+    WA-07; the notice that the ombudsman may now be asked, WH-01): one `letter.<key>` effect, through the same path as
+    an action's letters, once per case, term and letter (its key). The caller holds the case's lock."""
+    specs = [
+        EffectSpec(
+            kind=f"letter.{due.key}",
+            key=missed_term_letter_key(case, due.because, due.key),
+            payload={"letter": due.key, "because": due.because, "since": due.since.isoformat()},
+        )
+        for due in view.letters_due
+        if due.because.startswith("missed:")
+    ]
+    if not specs:
+        return []
+    written = set(Effect.objects.filter(key__in=[spec.key for spec in specs]).values_list("key", flat=True))
+    fresh = [spec for spec in specs if spec.key not in written]
+    return effects_write(case=case, event=None, actor=None, specs=fresh, check=False)
 
 
 def cases_sweep(*, today: dt.date | None = None, batch: int = 500) -> int:

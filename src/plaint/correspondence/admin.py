@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.core.errors import PlaintError
+from plaint.correspondence.letters.approval import RELEASED
 from plaint.correspondence.letters.sending import letter_record_delivered
 from plaint.correspondence.models import EmailStatus, Letter, LetterDelivery, OutboundEmail
 from plaint.correspondence.services import email_resend
@@ -77,7 +78,7 @@ class ToBePosted(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Letter]) -> QuerySet[Letter]:
         if self.value() == "yes":
-            return queryset.filter(delivery=LetterDelivery.POST, delivered_on__isnull=True)
+            return queryset.filter(delivery=LetterDelivery.POST, delivered_on__isnull=True, approval__in=RELEASED)
         return queryset
 
 

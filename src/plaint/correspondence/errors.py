@@ -88,6 +88,7 @@ class LetterContentMissing(InvalidInput):
     def __init__(self, *, template: str, item: str, label: str, empty: bool) -> None:
         self.template = template
         self.item = item
+        self.empty = empty
         if empty:
             message = lazy_format(
                 _("Letter %(template)s must contain %(label)s (content.%(item)s), but the case has none: add it."),

@@ -113,6 +113,13 @@ class LetterDelivery(models.TextChoices):
     POST = "post", _("by post")
 
 
+class LetterApproval(models.TextChoices):
+    NOT_NEEDED = "", _("not needed")
+    PENDING = "pending", _("waiting for approval")
+    APPROVED = "approved", _("approved")
+    RETURNED = "returned", _("returned with a comment")
+
+
 class Letter(models.Model):
     """One letter of a procedure to one recipient, as it was rendered: stored on the case (text, HTML and the PDF),
     sent by email (`email`) or waiting on the "to be posted" list until a person records it posted or handed over
@@ -162,6 +169,28 @@ class Letter(models.Model):
         related_name="+",
         verbose_name=_("posted or handed over by"),
     )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("drafted by"),
+        help_text=_("The person whose action (or whose words) made this letter; they may not approve it."),
+    )
+    approval = models.CharField(
+        _("approval"), max_length=16, choices=LetterApproval.choices, default=LetterApproval.NOT_NEEDED, blank=True
+    )
+    approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or returned by"),
+    )
+    approval_at = models.DateTimeField(_("approved or returned at"), null=True, blank=True)
+    approval_comment = models.TextField(_("approver's comment"), blank=True)
     dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("created at"))
 
@@ -203,6 +232,33 @@ class LetterTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id}/{self.letter_key}.{self.language}"
+
+
+class LetterApprovalRule(models.Model):
+    """The organisation requires a second person's approval before this letter of this procedure goes out
+    (docs/letters.md, "Approval"). One row per letter that needs it."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    procedure_id = models.CharField(_("procedure"), max_length=64)
+    letter_key = models.CharField(_("letter"), max_length=64)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("letter approval rule")
+        verbose_name_plural = _("letter approval rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "procedure_id", "letter_key"], name="letter_approval_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}/{self.letter_key}"
 
 
 class ReminderKind(models.TextChoices):

@@ -84,6 +84,10 @@ EVENT_LABELS: dict[str, Any] = {
     "party_added": _("Party added"),
     "email_received": _("Email received"),
     "language_corrected": _("Language corrected"),
+    "letter_written": _("Letter written"),
+    "letter_approved": _("Letter approved"),
+    "letter_returned": _("Letter returned with a comment"),
+    "letter_posted": _("Letter posted or handed over"),
 }
 
 LANGUAGE_NAMES: dict[str, Any] = {"en": _("English"), "nl": _("Dutch")}

@@ -14,6 +14,8 @@ from plaint.workspace import (
     settings_views,
     views,
     views_mail,
+    views_letter_templates,
+    views_letters,
 )
 
 app_name = "workspace"
@@ -47,6 +49,16 @@ urlpatterns = [
     path("cases/<int:case_id>/emails/<int:email_id>/resend/", outbox_views.email_send_again, name="case-email-resend"),
     path("cases/<int:case_id>/effects/<int:effect_id>/retry/", outbox_views.effect_try_again, name="case-effect-retry"),
     path("settings/", settings_views.settings_page, name="settings"),
+    path("letters/", views_letters.letters_page, name="letters"),
+    path("letters/templates/", views_letter_templates.templates_page, name="letter-templates"),
+    path(
+        "letters/templates/<slug:procedure_id>/<slug:letter_key>/<slug:language>/",
+        views_letter_templates.template_edit_page,
+        name="letter-template",
+    ),
+    path("letters/drafts/<int:effect_id>/", views_letters.letter_draft_page, name="letter-draft"),
+    path("letters/<int:letter_id>/pdf/", views_letters.letter_pdf, name="letter-pdf"),
+    path("letters/<int:letter_id>/posted/", views_letters.letter_posted, name="letter-posted"),
     path("procedures/activate/", procedure_activation.procedure_activate_page, name="procedure-activate"),
     path("mail/", views_mail.quarantine_page, name="mail-quarantine"),
     path("mail/<int:message_id>/", views_mail.message_page, name="mail-message"),

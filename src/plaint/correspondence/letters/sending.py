@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import transaction
 
-from plaint.access.audit_services import AuditSource
+from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.cases.effects import EffectSpec
 from plaint.cases.models import Case, CaseEvent, Effect, PartyRole
@@ -218,11 +218,15 @@ def case_letter_data(
     event: CaseEvent | None,
     because: str,
     recipient: LetterRecipient,
+    words: str = "",
+    new_due: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The plain data of this letter on this case for this recipient (docs/letters.md, "The data")."""
+    """The plain data of this letter on this case for this recipient (docs/letters.md, "The data"). `words`: a
+    person's own words for the letter (written for it after a missed term, or again after its approval was refused),
+    used where the action's note would be; `new_due`: the date they give for what happens next."""
     lang = as_lang(recipient.language)
     data: dict[str, Any] = dict(event.data) if event is not None else {}
-    note = event.note if event is not None else ""
+    note = words or (event.note if event is not None else "")
     content: dict[str, str] = {item: "" for item in CONTENT_ITEMS}
     content |= procedure_texts(procedure, lang)
     received = date_words(case.received_on, lang)
@@ -243,11 +247,13 @@ def case_letter_data(
             if isinstance(value, str) and value.strip():
                 content[item] = value.strip()
                 break
-    if because.startswith("extended:") or because.startswith("missed:"):
+    if new_due is not None:
+        content["new_due_date"] = date_words(new_due, lang)
+    elif because.startswith("extended:"):
         term = case.terms.filter(key=because.partition(":")[2]).first()
         if term is not None:
             content["new_due_date"] = date_words(term.due, lang)
-    elif case.next_due is not None:
+    elif case.next_due is not None:  # a missed term's letter: the next date the case has, not the one missed
         content["new_due_date"] = date_words(case.next_due, lang)
     if not content["next_steps"]:
         content["next_steps"] = _next_steps(case, procedure, lang)
@@ -321,8 +327,28 @@ def render_case_letter(
 
 def letter_send(effect: Effect) -> dict[str, Any]:
     """Handle a `letter.<key>` effect, in its transaction: one stored letter per recipient, emailed with its PDF or
-    put on the "to be posted" list. Raises (the effect is retried, then failed, with the reason) when a template
-    fails, the letter lacks what it must contain, or nobody can be reached."""
+    put on the "to be posted" list, or, where the organisation requires it, kept for a second person's approval.
+    Raises (the effect is retried, then failed, with the reason) when a template fails, the letter lacks what it must
+    contain, or nobody can be reached. A letter of a missed term (no action, so nobody's words yet) that lacks a
+    person's words waits for them instead: the effect is done with `waiting: words`, nothing is stored or sent."""
+    from plaint.correspondence.errors import LetterContentMissing
+
+    try:
+        return letter_draft(effect=effect, words="", new_due=None, actor=effect.actor)
+    except LetterContentMissing as missing:
+        if effect.event_id is not None or not missing.empty:
+            raise
+        key = str(effect.payload.get("letter", effect.kind.partition(".")[2]))
+        return {"letter": key, "letters": [], "waiting": "words", "missing": missing.item}
+
+
+def letter_draft(
+    *, effect: Effect, words: str, new_due: dt.date | None, actor: User | None, round_: int = 0
+) -> dict[str, Any]:
+    """Render and store the effect's letter for each recipient (round `round_`: 0 the first time, then once per time a
+    person wrote it again). Sent at once, or kept for approval when the organisation requires it."""
+    from plaint.correspondence.letters.approval import letter_requires_approval
+
     case = Case.objects.select_for_update(of=("self",)).select_related("organisation", "handler").get(pk=effect.case_id)
     key = str(effect.payload.get("letter", effect.kind.partition(".")[2]))
     procedure, letter = _definition(case, key)
@@ -337,26 +363,56 @@ def letter_send(effect: Effect) -> dict[str, Any]:
         raise LetterRecipientWithoutAddress(letter=label, names=unreachable)
     event = effect.event
     because = str(effect.payload.get("because", ""))
-    stored = []
+    approval = letter_requires_approval(organisation=case.organisation, procedure_id=procedure.id, letter_key=key)
+    rendered_all = []
     for recipient in recipients:
         data = case_letter_data(
-            case=case, procedure=procedure, letter=letter, event=event, because=because, recipient=recipient
+            case=case,
+            procedure=procedure,
+            letter=letter,
+            event=event,
+            because=because,
+            recipient=recipient,
+            words=words,
+            new_due=new_due,
         )
-        rendered = render_case_letter(case=case, procedure=procedure, letter=letter, data=data)
-        stored.append(_store(case=case, effect=effect, letter=letter, recipient=recipient, rendered=rendered))
-    return {"letter": key, "letters": [item.pk for item in stored]}
+        rendered_all.append((recipient, render_case_letter(case=case, procedure=procedure, letter=letter, data=data)))
+    stored = [
+        _store(
+            case=case,
+            effect=effect,
+            letter=letter,
+            recipient=recipient,
+            rendered=rendered,
+            approval=approval,
+            drafted_by=actor,
+            round_=round_,
+        )
+        for recipient, rendered in rendered_all
+    ]
+    result: dict[str, Any] = {"letter": key, "letters": [item.pk for item in stored]}
+    if approval:
+        result["approval"] = "pending"
+    return result
 
 
 def _store(
-    *, case: Case, effect: Effect, letter: LetterDefinition, recipient: LetterRecipient, rendered: RenderedLetter
+    *,
+    case: Case,
+    effect: Effect,
+    letter: LetterDefinition,
+    recipient: LetterRecipient,
+    rendered: RenderedLetter,
+    approval: bool = False,
+    drafted_by: User | None = None,
+    round_: int = 0,
 ) -> Letter:
-    from plaint.correspondence.services import email_queue
+    from plaint.correspondence.models import LetterApproval
 
-    dedupe = f"effect:{effect.pk}:{recipient.key}"
+    dedupe = f"effect:{effect.pk}:{recipient.key}" if round_ == 0 else f"effect:{effect.pk}:r{round_}:{recipient.key}"
     existing = Letter.objects.filter(dedupe_key=dedupe).first()
     if existing is not None:
         return existing
-    pdf = rendered.pdf
     row = Letter.objects.create(
         organisation=case.organisation,
         case=case,
@@ -375,31 +431,44 @@ def _store(
         subject=rendered.subject[:300],
         body_text=rendered.text,
         body_html=rendered.html,
-        pdf=pdf,
+        pdf=rendered.pdf,
         delivery=LetterDelivery.EMAIL if recipient.email else LetterDelivery.POST,
+        drafted_by=drafted_by,
+        approval=LetterApproval.PENDING if approval else LetterApproval.NOT_NEEDED,
         dedupe_key=dedupe,
         created_at=clock.now(),
     )
-    if recipient.email:
-        row.email = email_queue(
-            organisation=case.organisation,
-            kind=EmailKind.LETTER,
-            dedupe_key=f"letter:{row.pk}",
-            recipient_email=recipient.email,
-            recipient_name=recipient.name,
-            recipient=recipient.person,
-            language=rendered.lang,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            case=case,
-            event=effect.event,
-            actor=effect.actor,
-            attachment=pdf,
-            attachment_name=f"{case.reference or 'letter'}-{letter.key}.pdf",
-        )
-        row.save(update_fields=["email"])
+    if not approval:
+        letter_release(row, actor=effect.actor)
     return row
+
+
+def letter_release(row: Letter, *, actor: User | None) -> None:
+    """The letter goes out: queued as an email with its PDF (never twice: the email's key is the letter's), or left on
+    the "to be posted" list for a recipient without an email address. In the caller's transaction."""
+    from plaint.correspondence.services import email_queue
+
+    if not row.recipient_email or row.email_id is not None:
+        return
+    case = row.case
+    row.email = email_queue(
+        organisation=row.organisation,
+        kind=EmailKind.LETTER,
+        dedupe_key=f"letter:{row.pk}",
+        recipient_email=row.recipient_email,
+        recipient_name=row.recipient_name,
+        recipient=row.recipient,
+        language=row.language,
+        subject=row.subject,
+        body_text=row.body_text,
+        body_html=row.body_html,
+        case=case,
+        event=row.event,
+        actor=actor,
+        attachment=bytes(row.pdf),
+        attachment_name=f"{case.reference or 'letter'}-{row.key}.pdf",
+    )
+    row.save(update_fields=["email"])
 
 
 # Sent: by email accepted, or posted / handed over by a person
@@ -423,6 +492,10 @@ class LetterAlreadyDelivered(Conflict):
     code = "letter_already_delivered"
 
 
+class LetterNotApproved(Conflict):
+    code = "letter_not_approved"
+
+
 def letter_record_delivered(
     *, letter: Letter, actor: User, on: dt.date | None = None, source: AuditSource | None = None
 ) -> Letter:
@@ -430,14 +503,40 @@ def letter_record_delivered(
     date; once every copy went out the case records the letter as sent on that day."""
     from django.utils.translation import gettext_lazy as _
 
+    from plaint.cases.services import case_record_event
+    from plaint.correspondence.letters.approval import RELEASED
+
     authorise_act(case=letter.case, actor=actor, source=source)
     with transaction.atomic():
+        case = Case.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=letter.case_id)
         row = Letter.objects.select_for_update().select_related("organisation", "case").get(pk=letter.pk)
         if row.delivered_on is not None:
             raise LetterAlreadyDelivered(_("This letter was already recorded as sent."))
+        if row.approval not in RELEASED:
+            raise LetterNotApproved(_("This letter is waiting for a second person's approval; it cannot go out yet."))
+        if row.delivery != LetterDelivery.POST:
+            raise LetterAlreadyDelivered(
+                _("This letter goes by email; only a letter to be posted is recorded by hand.")
+            )
         row.delivered_on = on or clock.today_for(row.organisation)
         row.delivered_by = actor
         row.save(update_fields=["delivered_on", "delivered_by"])
+        case_record_event(
+            case=case,
+            kind="letter_posted",
+            actor=actor,
+            data={"letter": row.key, "letters": [row.pk], "on": row.delivered_on.isoformat()},
+        )
+        audit_record(
+            actor=actor,
+            action="letter.posted",
+            target_type="case",
+            target_id=case.pk,
+            organisation=case.organisation,
+            reference=case.reference,
+            details={"letter": row.pk, "key": row.key, "on": row.delivered_on.isoformat()},
+            source=source,
+        )
         _satisfy(row, actor=actor, by="post", source=source)
     return row
 
@@ -445,7 +544,13 @@ def letter_record_delivered(
 def _satisfy(row: Letter, *, actor: User | None, by: str, source: AuditSource | None = None) -> None:
     """When every copy of the letter (the same effect) went out, record `letter_sent` on the case, on the day the
     last one went."""
-    siblings = Letter.objects.filter(effect_id=row.effect_id) if row.effect_id else Letter.objects.filter(pk=row.pk)
+    from plaint.correspondence.letters.approval import RELEASED
+
+    siblings = (
+        Letter.objects.filter(effect_id=row.effect_id, approval__in=RELEASED)
+        if row.effect_id
+        else Letter.objects.filter(pk=row.pk)
+    )
     if siblings.filter(delivered_on__isnull=True).exists():
         return
     day = max(item.delivered_on for item in siblings if item.delivered_on is not None)

@@ -97,6 +97,40 @@ def letter_template_save(
     return template
 
 
+def letter_template_reset(
+    *,
+    organisation: Organisation,
+    procedure_id: str,
+    letter_key: str,
+    language: str,
+    actor: User,
+    audit_source: AuditSource | None = None,
+) -> bool:
+    """Remove the organisation's own template of a letter: the bundled text applies again. Only an administrator of
+    the organisation (or a superuser). False when it had none."""
+    administrator = people_with_role(organisation=organisation, role="administrator").filter(user=actor).exists()
+    if not (actor.is_superuser or administrator):
+        raise Forbidden(_("Only an administrator of the organisation may change its letters."))
+    _letter(procedure_id, letter_key, language)
+    with transaction.atomic():
+        own = LetterTemplate.objects.filter(
+            organisation=organisation, procedure_id=procedure_id, letter_key=letter_key, language=language
+        ).first()
+        if own is None:
+            return False
+        audit_record(
+            actor=actor,
+            action="letter.template_reset",
+            target_type="letter_template",
+            target_id=own.pk,
+            organisation=organisation,
+            details={"procedure": procedure_id, "letter": letter_key, "language": language},
+            source=audit_source,
+        )
+        own.delete()
+    return True
+
+
 def letter_template_source(
     *, organisation: Organisation, procedure_id: str, letter_key: str, language: str
 ) -> tuple[str, str | None]:
