@@ -13,9 +13,9 @@ from plaint.workspace import (
     record_views,
     settings_views,
     views,
-    views_mail,
     views_letter_templates,
     views_letters,
+    views_mail,
 )
 
 app_name = "workspace"
