@@ -150,3 +150,21 @@ def test_the_mark_shows_in_the_api_detail_and_list_and_filters(django_capture_on
     others = client.get("/api/cases/", {"no_eligible_handler": "false"}).json()["results"]
     assert [row["id"] for row in others] == [plain.pk]
     assert Case.objects.get(pk=plain.pk).no_eligible_handler == ""
+
+
+@time_machine.travel(DAY, tick=False)
+@pytest.mark.clause("WP-04")
+def test_the_workspace_case_page_shows_the_mark_in_english_and_dutch(client, django_capture_on_commit_callbacks):
+    from tests.access.helpers import login_verified
+
+    werkpro = organisation_running("werkpro")
+    manager = staff(werkpro, "manager")
+    admin = staff(werkpro, "administrator")
+    with django_capture_on_commit_callbacks(execute=True):
+        marked = _about(werkpro, admin, involved=(manager,))
+        plain = register(werkpro, admin)
+    login_verified(client, admin)
+    page = client.get(f"/workspace/cases/{marked.pk}/").content.decode()
+    assert 'id="no-eligible-handler"' in page and "No eligible handler" in page
+    assert "Geen behandelaar mogelijk" in client.get(f"/nl/workspace/cases/{marked.pk}/").content.decode()
+    assert 'id="no-eligible-handler"' not in client.get(f"/workspace/cases/{plain.pk}/").content.decode()
