@@ -33,7 +33,7 @@ from plaint.cases.models import (
     FollowUpKind,
     PartyRole,
 )
-from plaint.cases.routing_services import routing_check, routing_check_spec
+from plaint.cases.routing_services import routing_check, routing_check_on_commit
 from plaint.core import clock
 from plaint.core.errors import Forbidden, lazy_format
 from plaint.organisations.models import Person
@@ -184,7 +184,7 @@ def _decision_record(
     entered = decision.view.stage is not None and decision.view.stage != stage_before
     named = action == "handler_assigned" and bool(case.no_eligible_handler)
     if decision.view.status == "open" and (entered or named):
-        specs.append(routing_check_spec(event=event))  # anyone eligible to handle the new stage? (docs/access.md)
+        routing_check_on_commit(case_id=case.pk)  # anyone eligible to handle the new stage? (docs/access.md)
     written = effects.effects_write(case=case, event=event, actor=actor, specs=specs)
     audit_record(
         actor=actor,

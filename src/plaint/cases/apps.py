@@ -6,9 +6,3 @@ class CasesConfig(AppConfig):
     name = "plaint.cases"
     label = "cases"
     verbose_name = _("Cases")
-
-    def ready(self) -> None:
-        from plaint.cases.effects import register_handler
-        from plaint.cases.routing_services import ROUTING_CHECK_EFFECT, routing_check_handle
-
-        register_handler(ROUTING_CHECK_EFFECT)(routing_check_handle)

@@ -36,7 +36,7 @@ from plaint.cases.models import (
     PartyRole,
     ReferenceSequence,
 )
-from plaint.cases.routing_services import routing_check_spec
+from plaint.cases.routing_services import routing_check_on_commit
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
@@ -247,10 +247,11 @@ def _register(
             new=True,
             columns=lambda: {"reference": _take_reference(organisation, received_on.year)},
         )
-        specs = effects.decision_effects(event=event, decision=decision)
+        written = effects.effects_write(
+            case=case, event=event, actor=actor, specs=effects.decision_effects(event=event, decision=decision)
+        )
         if decision.view.status == "open" and decision.view.stage is not None:
-            specs.append(routing_check_spec(event=event))  # anyone eligible to handle it? (docs/access.md)
-        written = effects.effects_write(case=case, event=event, actor=actor, specs=specs)
+            routing_check_on_commit(case_id=case.pk)  # anyone eligible to handle it? (docs/access.md)
         audit_record(
             actor=actor,
             action="case.registered",

@@ -34,7 +34,7 @@ from plaint.access.roles import actor_case_roles
 from plaint.access.rules import person_of
 from plaint.cases import effects
 from plaint.cases.history_services import effect_audit_details, engine_events
-from plaint.cases.models import Case, CaseEvent, Effect, NoEligibleHandler, PartyRole
+from plaint.cases.models import Case, CaseEvent, NoEligibleHandler, PartyRole
 from plaint.core import clock
 from plaint.core.errors import Conflict, lazy_format
 from plaint.engine.definition import Stage
@@ -194,9 +194,6 @@ def stage_entry(procedure: engine.Procedure, events: Sequence[engine.CaseEvent],
 
 # No eligible handler (WP-04, WU-07, XS-14, WH-07; docs/access.md, "No eligible handler")
 
-#: The effect that checks, right after the commit of a registration or a change of stage, whether anyone may handle
-#: the case's stage (a job of its own, so that the registration and the action stay within their query budgets).
-ROUTING_CHECK_EFFECT = "routing.check"
 #: The notice to the organisation's administrators and complaints officers that nobody may handle a case.
 NO_HANDLER_NOTICE = "notification.no_eligible_handler"
 #: Who is told that nobody may handle a case: in the case's organisation, else in the firm serving it (WV-02).
@@ -304,10 +301,13 @@ def no_eligible_handler_text(reason: str, roles: Sequence[str]) -> Any:
     )
 
 
-def routing_check_spec(*, event: CaseEvent) -> effects.EffectSpec:
-    """The `routing.check` effect of an event that put the case in a stage (its registration, a change of stage) or
-    named its handler while it had none eligible."""
-    return effects.EffectSpec(kind=ROUTING_CHECK_EFFECT, key=f"event:{event.pk}:routing:check")
+def routing_check_on_commit(*, case_id: int) -> None:
+    """Once the caller's transaction commits, judge (in a job of its own, `cases.routing_check`) whether anyone may
+    handle the case's stage: after its registration, a change of stage, or naming a handler while it had none
+    eligible. A job, so that the registration and the action stay within their query budgets."""
+    from plaint.cases.tasks import routing_check
+
+    transaction.on_commit(lambda: routing_check(case_id))
 
 
 def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: User | None = None) -> str:
@@ -384,9 +384,3 @@ def _notified(case: Case, *, exclude: set[int]) -> list[int]:
         if people:
             return people
     return []
-
-
-def routing_check_handle(effect: Effect) -> dict[str, Any]:
-    """The `routing.check` effect's handler (registered in `CasesConfig.ready`)."""
-    reason = case_routing_recheck(case=effect.case, event=effect.event)
-    return {"no_eligible_handler": reason}
