@@ -24,9 +24,7 @@ DAY = dt.datetime(2026, 4, 20, 8, 0, tzinfo=dt.UTC)
 
 def _about(organisation, desk, *people, involved=()):
     subjects = tuple(PartyInput(role="subject", person_id=person_of(user).pk) for user in people)
-    subjects += tuple(
-        PartyInput(role="subject", person_id=person_of(user).pk, involved=True) for user in involved
-    )
+    subjects += tuple(PartyInput(role="subject", person_id=person_of(user).pk, involved=True) for user in involved)
     return register(organisation, desk, subjects=subjects)
 
 
@@ -82,9 +80,7 @@ def test_wp04_a_colleague_manager_makes_the_case_handleable_and_the_mark_goes(dj
     case.refresh_from_db()
     assert case.no_eligible_handler == ""
     assert AuditRecord.objects.filter(action="case.routing.handler_eligible", target_id=case.pk).exists()
-    case = case_act(
-        case=case, actor=colleague, action="handler_assigned", data={"handler": person_of(colleague).pk}
-    )
+    case = case_act(case=case, actor=colleague, action="handler_assigned", data={"handler": person_of(colleague).pk})
     # And a new complaint about the first manager is not marked at all
     with django_capture_on_commit_callbacks(execute=True):
         second = _about(werkpro, admin, involved=(manager,))
