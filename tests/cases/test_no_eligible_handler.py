@@ -164,3 +164,33 @@ def test_the_workspace_case_page_shows_the_mark_in_english_and_dutch(client, dja
     assert 'id="no-eligible-handler"' in page and "No eligible handler" in page
     assert "Geen behandelaar mogelijk" in client.get(f"/nl/workspace/cases/{marked.pk}/").content.decode()
     assert 'id="no-eligible-handler"' not in client.get(f"/workspace/cases/{plain.pk}/").content.decode()
+
+
+@time_machine.travel(DAY, tick=False)
+@pytest.mark.clause("WH-07")
+def test_wh07_a_review_whose_only_reviewers_took_part_earlier_is_marked():
+    """WH-07: someone unconnected reviews; when every holder of the review role took part in an earlier stage,
+    nobody may review; an unconnected holder clears the mark."""
+    from plaint.cases.routing_services import eligibility
+    from plaint.cases.selectors import case_view
+    from plaint.procedures.selectors import procedure_definition
+    from tests.cases.test_routing import _review_case
+
+    workare, case, decider = _review_case()
+    view = case_view(case=case)
+    procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
+    from plaint.cases.history_services import engine_events
+
+    roles = eligibility(case=case, procedure=procedure, view=view, events=engine_events(case)).roles
+    assert roles
+    # Given only the decider holds the review roles (the others leave)
+    from plaint.organisations.models import Membership, Role
+
+    for membership in Membership.objects.filter(organisation=workare).exclude(person__user=decider):
+        membership.roles.remove(*Role.objects.filter(code__in=roles))
+    Membership.objects.get(person__user=decider, organisation=workare).roles.add(*Role.objects.filter(code__in=roles))
+    # Then the review has nobody eligible: everyone holding the role is connected
+    assert case_routing_recheck(case=case) == "conflicted"
+    # When an unconnected person is given the role, the mark goes
+    staff(workare, *roles)
+    assert case_routing_recheck(case=case) == ""
