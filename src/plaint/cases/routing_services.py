@@ -349,20 +349,28 @@ def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: U
             anchor = event or locked.events.order_by("-sequence").first()
             if anchor is not None:
                 written = effects.effects_write(case=locked, event=anchor, actor=actor, specs=[spec])
-        audit_record(
-            actor=actor,
-            action="case.routing.no_eligible_handler" if reason else "case.routing.handler_eligible",
-            target_type="case",
-            target_id=locked.pk,
-            organisation=locked.organisation,
-            reference=locked.reference,
-            details={
-                "stage": view.stage,
-                "roles": list(found.roles),
-                **({"reason": reason} if reason else {}),
-                **effect_audit_details(written),
-            },
-        )
+        details: dict[str, Any] = {"stage": view.stage, "roles": list(found.roles), **effect_audit_details(written)}
+        if reason:
+            details["reason"] = reason
+            audit_record(
+                actor=actor,
+                action="case.routing.no_eligible_handler",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details=details,
+            )
+        else:
+            audit_record(
+                actor=actor,
+                action="case.routing.handler_eligible",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details=details,
+            )
     return reason
 
 
