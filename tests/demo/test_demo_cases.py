@@ -100,3 +100,16 @@ def test_demo_cases_load_twice_adds_nothing(frozen):
     assert (Case.objects.count(), CaseEvent.objects.count(), Term.objects.count()) == counts
     assert "Demo cases: up to date" in second
     assert "scenario" not in err
+
+
+@pytest.mark.clause("WV-01")
+def test_werk_in_vertrouwen_and_its_clients_have_its_categories_of_undesirable_behaviour(frozen):
+    from plaint.cases.models import Category
+
+    _load()
+    wiv = Organisation.objects.get(slug="werk-in-vertrouwen")
+    wanted = {"intimidation", "bullying", "aggression", "discrimination", "sexual-harassment"}
+    assert wanted <= set(Category.objects.filter(organisation=wiv).values_list("code", flat=True))
+    assert Category.objects.get(organisation=wiv, code="bullying").name_nl == "Pesten"
+    xs = Organisation.objects.get(slug="xs2more")
+    assert not wanted & set(Category.objects.filter(organisation=xs).values_list("code", flat=True))

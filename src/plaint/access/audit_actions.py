@@ -40,6 +40,11 @@ AUDIT_ACTIONS: Final[dict[str, str]] = {
     "case.effect.handled": "an effect of an action (a letter due, a notification) was handled by its handler",
     "case.effect.failed": "handling an effect failed; retried later, or failed for good after its last attempt",
     "case.effect.retry_requested": "a person asked for a failed effect to be tried again",
+    "case.routing.no_eligible_handler": (
+        "nobody may handle a case's current stage (all in conflict, or nobody holds the routed role): the case was "
+        "marked and the organisation's administrators told"
+    ),
+    "case.routing.handler_eligible": "someone may again handle a case that was marked as having no eligible handler",
     "case.language.corrected": "a case's language (guessed from an email) was corrected",
     "mail.quarantine.case_made": "a person made a message kept aside in quarantine into a new case",
     "mail.quarantine.attached": "a person added a message kept aside in quarantine to a case's history",

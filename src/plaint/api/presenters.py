@@ -15,6 +15,7 @@ from plaint import engine
 from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
 from plaint.cases.models import Attachment, Case, Effect, FollowUp, Party, Term
+from plaint.cases.routing_services import no_eligible_handler_text
 from plaint.cases.selectors import (
     case_attachments,
     case_effects,
@@ -81,6 +82,7 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "outcome": case.outcome,
         "next_due": case.next_due,
         "closed_on": case.closed_on,
+        "no_eligible_handler": no_eligible_handler_presentation(case, view),
         "version": case.version,
         "parties": [_party(party) for party in case.parties.all()],
         "terms": [_term(procedure, term, today=view.today) for term in case.terms.all()],
@@ -140,6 +142,18 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
             for limit in view.limits
         ],
         "warnings": [message.text(lang) for message in view.warnings],
+    }
+
+
+def no_eligible_handler_presentation(case: Case, view: engine.CaseView) -> dict[str, Any] | None:
+    """The "no eligible handler" mark of a case (docs/access.md), with what it means; None when it has none."""
+    if not case.no_eligible_handler or case.status != "open":
+        return None
+    roles = list(dict.fromkeys(assignment.role for assignment in view.responsible))
+    return {
+        "reason": case.no_eligible_handler,
+        "roles": roles,
+        "text": str(no_eligible_handler_text(case.no_eligible_handler, roles)),
     }
 
 

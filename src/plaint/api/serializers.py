@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from plaint.api.fields import MAX_DESCRIPTION, MAX_NOTE, BoundedDateField, BoundedDateTimeField, id_field, text_field
 from plaint.api.sensitive_serializers import SensitiveSummaryOutput
-from plaint.cases.models import Confidentiality, Nature, PartyRole, Status
+from plaint.cases.models import Confidentiality, Nature, NoEligibleHandler, PartyRole, Status
 from plaint.cases.selectors import CaseFilters, organisations_for_registration
 from plaint.cases.services import PartyInput, Registration
 from plaint.engine import vocabulary
@@ -170,6 +170,12 @@ class CaseFiltersInput(serializers.Serializer[Any]):
     cause = serializers.SlugField(required=False, help_text=_("Cause code."))
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
     due_before = BoundedDateField(required=False, help_text=_("Next due date before this day."))
+    no_eligible_handler = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Only cases nobody may handle now (true), or only the others (false)."),
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields) - set(self.PAGING))
@@ -201,6 +207,9 @@ class CaseSummaryOutput(serializers.Serializer[Any]):
     outcome = serializers.CharField()
     next_due = serializers.DateField(allow_null=True)
     handler = PersonOutput(allow_null=True)
+    no_eligible_handler = serializers.CharField(
+        help_text=_("Why nobody may handle the case's current stage (conflicted, nobody); empty when someone may.")
+    )
     version = serializers.IntegerField()
 
 
@@ -347,6 +356,12 @@ class ProcedureOutput(serializers.Serializer[Any]):
     title = LabelOutput()
 
 
+class NoEligibleHandlerOutput(serializers.Serializer[Any]):
+    reason = serializers.ChoiceField(choices=NoEligibleHandler.choices)
+    roles = serializers.ListField(child=serializers.CharField(), help_text=_("The roles the stage is routed to."))
+    text = serializers.CharField(help_text=_("What it means, in the reader's language."))
+
+
 class CaseDetailOutput(serializers.Serializer[Any]):
     """A case with its parties, terms, history and what may be done next."""
 
@@ -375,6 +390,13 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     outcome = serializers.CharField()
     next_due = serializers.DateField(allow_null=True)
     closed_on = serializers.DateField(allow_null=True)
+    no_eligible_handler = NoEligibleHandlerOutput(
+        allow_null=True,
+        help_text=_(
+            "Set when nobody may handle the case's current stage (everyone holding the routed role is in conflict, "
+            "or nobody holds it); the organisation's administrators are told. Null when someone may."
+        ),
+    )
     version = serializers.IntegerField(help_text=_("Send it back with every action; a stale one gets 409."))
     parties = PartyOutput(many=True)
     terms = TermOutput(many=True)

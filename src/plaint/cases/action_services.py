@@ -33,7 +33,7 @@ from plaint.cases.models import (
     FollowUpKind,
     PartyRole,
 )
-from plaint.cases.routing_services import routing_check
+from plaint.cases.routing_services import routing_check, routing_check_on_commit
 from plaint.core import clock
 from plaint.core.errors import Forbidden, lazy_format
 from plaint.organisations.models import Person
@@ -173,6 +173,7 @@ def _decision_record(
 ) -> CaseEvent:
     """Apply an accepted decision to the locked case: the event, its follow-ups, its effects and its audit record,
     in the caller's transaction. `linked` runs right after the event exists (a report set apart points at it)."""
+    stage_before = case.stage
     event = decision_apply(
         case, procedure, decision, actor, note, expected_version=case.version, events_count=events_count
     )
@@ -180,6 +181,10 @@ def _decision_record(
     if linked is not None:
         linked(event)
     specs = effects.decision_effects(event=event, decision=decision, data=data)
+    entered = decision.view.stage is not None and decision.view.stage != stage_before
+    named = action == "handler_assigned" and bool(case.no_eligible_handler)
+    if decision.view.status == "open" and (entered or named):
+        routing_check_on_commit(case_id=case.pk)  # anyone eligible to handle the new stage? (docs/access.md)
     written = effects.effects_write(case=case, event=event, actor=actor, specs=specs)
     audit_record(
         actor=actor,

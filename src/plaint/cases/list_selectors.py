@@ -30,6 +30,7 @@ class CaseFilters:
     cause: str | None = None  # code
     overdue: bool | None = None
     due_before: dt.date | None = None
+    no_eligible_handler: bool | None = None  # marked: nobody may handle the current stage (docs/access.md)
 
 
 def case_list(*, actor: User, filters: CaseFilters | None = None, today: dt.date | None = None) -> QuerySet[Case]:
@@ -57,6 +58,9 @@ def case_list(*, actor: User, filters: CaseFilters | None = None, today: dt.date
         cases = cases.filter(overdue if filters.overdue else ~overdue)
     if filters.due_before is not None:
         cases = cases.filter(next_due__lt=filters.due_before)
+    if filters.no_eligible_handler is not None:
+        marked = ~Q(no_eligible_handler="")
+        cases = cases.filter(marked if filters.no_eligible_handler else ~marked)
     return cases.order_by(F("next_due").asc(nulls_last=True), "id")
 
 

@@ -109,6 +109,13 @@ class Cause(Classification):
         constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="cause_code_unique")]
 
 
+class NoEligibleHandler(models.TextChoices):
+    """Why nobody may handle a case's current stage (WP-04, WU-07, XS-14, WH-07)."""
+
+    CONFLICTED = "conflicted", _("everyone who holds the routed role is in conflict with the case")
+    NOBODY = "nobody", _("nobody holds the routed role")
+
+
 class Case(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisation")
@@ -157,6 +164,15 @@ class Case(models.Model):
             "The organisation that commissioned the complainant's trajectory (a municipality, UWV), where the "
             "procedure has one; it receives the quarterly anonymised registration (WP-22)."
         ),
+    )
+    # Routing (docs/access.md, "No eligible handler"): set when nobody may handle the case's current stage (everyone
+    # holding the routed role is in conflict, or nobody holds it), cleared when someone may again.
+    no_eligible_handler = models.CharField(
+        _("no eligible handler"),
+        max_length=16,
+        blank=True,
+        choices=NoEligibleHandler.choices,
+        help_text=_("Why nobody may handle the case's current stage; empty when someone may."),
     )
     # Snapshots of the engine's view, written with every event.
     stage = models.CharField(_("stage"), max_length=64, blank=True)

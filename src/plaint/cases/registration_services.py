@@ -36,6 +36,7 @@ from plaint.cases.models import (
     PartyRole,
     ReferenceSequence,
 )
+from plaint.cases.routing_services import routing_check_on_commit
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, lazy_format
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
@@ -249,6 +250,8 @@ def _register(
         written = effects.effects_write(
             case=case, event=event, actor=actor, specs=effects.decision_effects(event=event, decision=decision)
         )
+        if decision.view.status == "open" and decision.view.stage is not None:
+            routing_check_on_commit(case_id=case.pk)  # anyone eligible to handle it? (docs/access.md)
         audit_record(
             actor=actor,
             action="case.registered",

@@ -19,20 +19,28 @@ A refusal is `RoutingRefused` (409) naming the rule and its clauses.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from plaint import engine
+from plaint.access.audit_services import audit_record
 from plaint.access.models import User
 from plaint.access.roles import actor_case_roles
 from plaint.access.rules import person_of
-from plaint.cases.models import Case, CaseEvent, PartyRole
+from plaint.cases import effects
+from plaint.cases.history_services import effect_audit_details, engine_events
+from plaint.cases.models import Case, CaseEvent, NoEligibleHandler, PartyRole
+from plaint.core import clock
 from plaint.core.errors import Conflict, lazy_format
 from plaint.engine.definition import Stage
 from plaint.engine.machine import find_action
-from plaint.organisations.models import Person
+from plaint.organisations.models import Membership, Person
+from plaint.procedures.selectors import procedure_definition
 
 #: The procedure's decisions: only the routed responsible role (or the handler or delegate) takes them.
 DECISION_EVENTS = frozenset(
@@ -182,3 +190,205 @@ def stage_entry(procedure: engine.Procedure, events: Sequence[engine.CaseEvent],
         if engine.evaluate(procedure, events[:count], events[count - 1].at).stage != stage_key:
             return count
     return 0
+
+
+# No eligible handler (WP-04, WU-07, XS-14, WH-07; docs/access.md, "No eligible handler")
+
+#: The notice to the organisation's administrators and complaints officers that nobody may handle a case.
+NO_HANDLER_NOTICE = "notification.no_eligible_handler"
+#: Who is told that nobody may handle a case: in the case's organisation, else in the firm serving it (WV-02).
+NOTIFIED_ROLES = ("administrator", "complaints_officer")
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who may handle the case's current stage: the routed roles, the people holding them, those of them not in
+    conflict with the case (person ids), and whether the assigned handler or delegate still may."""
+
+    roles: tuple[str, ...]
+    holders: frozenset[int]
+    eligible: frozenset[int]
+    assigned: bool = False
+
+    @property
+    def reason(self) -> str:
+        """`NoEligibleHandler`'s value, or "" when someone may handle the stage (or nobody need)."""
+        if not self.roles or self.eligible or self.assigned:
+            return ""
+        return NoEligibleHandler.CONFLICTED if self.holders else NoEligibleHandler.NOBODY
+
+
+def conflicted_people(
+    *, case: Case, procedure: engine.Procedure, events: Sequence[engine.CaseEvent], stage: Stage | None, day: dt.date
+) -> set[int]:
+    """The people who may not handle the case (person ids), as `access.rules.has_conflict` and the unconnected
+    review judge them: subjects, involved people, managers of the units complained about, everyone who reports to a
+    subject (directly or further down the line), and in an unconnected review whoever took part earlier."""
+    people: set[int] = set()
+    subjects: set[int] = set()
+    for person_id, unit_manager_id, role, involved in case.parties.values_list(
+        "person_id", "unit__manager_id", "role", "involved"
+    ):
+        if person_id is not None and (role == PartyRole.SUBJECT or involved):
+            people.add(person_id)
+            if role == PartyRole.SUBJECT:
+                subjects.add(person_id)
+        if unit_manager_id is not None and role == PartyRole.SUBJECT:
+            people.add(unit_manager_id)
+    if subjects:
+        managers = dict(
+            Membership.objects.active_on(day)
+            .filter(organisation_id=case.organisation_id)
+            .values_list("person_id", "line_manager_id")
+        )
+        for person_id in managers:
+            seen = {person_id}
+            manager = managers.get(person_id)
+            while manager is not None and manager not in seen:
+                if manager in subjects:
+                    people.add(person_id)
+                    break
+                seen.add(manager)
+                manager = managers.get(manager)
+    if stage is not None and unconnected(stage):
+        people |= connected_people(case, procedure, events, stage.key)
+    return people
+
+
+def eligibility(
+    *, case: Case, procedure: engine.Procedure, view: engine.CaseView, events: Sequence[engine.CaseEvent]
+) -> Eligibility:
+    """Who may handle the case's current stage (`Eligibility`): the people holding a role the routing names
+    responsible, in the case's organisation or the firm serving it (WV-02), with a current membership, who are not
+    in conflict with the case; and whether its handler or delegate is still free of conflict."""
+    roles = tuple(sorted({assignment.role for assignment in view.responsible}))
+    if view.status != "open" or view.stage is None or not roles:
+        return Eligibility(roles=(), holders=frozenset(), eligible=frozenset())
+    organisation = case.organisation
+    day = clock.today_for(organisation)
+    organisations = [organisation.pk] + ([organisation.served_by_id] if organisation.served_by_id else [])
+    holders = set(
+        Membership.objects.active_on(day)
+        .filter(organisation_id__in=organisations, roles__code__in=roles)
+        .values_list("person_id", flat=True)
+    )
+    stage = procedure.stage_by_key.get(view.stage)
+    conflicted = conflicted_people(case=case, procedure=procedure, events=events, stage=stage, day=day)
+    assigned = any(pk is not None and pk not in conflicted for pk in (case.handler_id, case.delegate_id))
+    return Eligibility(
+        roles=roles, holders=frozenset(holders), eligible=frozenset(holders - conflicted), assigned=assigned
+    )
+
+
+def no_eligible_handler_text(reason: str, roles: Sequence[str]) -> Any:
+    """What a case's "no eligible handler" mark means, in the active language."""
+    names = ", ".join(roles)
+    if reason == NoEligibleHandler.NOBODY:
+        return lazy_format(
+            _(
+                "No eligible handler: nobody holds the role this stage is routed to (%(roles)s). The organisation's "
+                "administrators have been told: give someone the role."
+            ),
+            roles=names,
+        )
+    return lazy_format(
+        _(
+            "No eligible handler: everyone who holds the role this stage is routed to (%(roles)s) is named in the "
+            "complaint, involved in it, or reports to someone named in it. The organisation's administrators have been "
+            "told: give someone unconnected the role."
+        ),
+        roles=names,
+    )
+
+
+def routing_check_on_commit(*, case_id: int) -> None:
+    """Once the caller's transaction commits, judge (in a job of its own, `cases.routing_check`) whether anyone may
+    handle the case's stage: after its registration, a change of stage, or naming a handler while it had none
+    eligible. A job, so that the registration and the action stay within their query budgets."""
+    from plaint.cases.tasks import routing_check
+
+    transaction.on_commit(lambda: routing_check(case_id))
+
+
+def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: User | None = None) -> str:
+    """Judge whether anyone may handle the case's current stage and record the answer on the case: mark it "no
+    eligible handler" with the reason, audited (`case.routing.no_eligible_handler`), and tell the organisation's
+    administrators and complaints officers (a `notification.no_eligible_handler` effect); or clear the mark,
+    audited (`case.routing.handler_eligible`). Returns the reason ("" when someone may). Idempotent: nothing is
+    written when the answer did not change."""
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        if locked.anonymised_on is not None:
+            return locked.no_eligible_handler
+        procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
+        events = engine_events(locked)
+        view = engine.evaluate(procedure, events, clock.today_for(locked.organisation))
+        found = eligibility(case=locked, procedure=procedure, view=view, events=events)
+        reason = str(found.reason)
+        if reason == locked.no_eligible_handler:
+            return reason
+        Case.objects.filter(pk=locked.pk).update(no_eligible_handler=reason)
+        case.no_eligible_handler = reason
+        written: list[Any] = []
+        if reason:
+            notified = _notified(
+                locked,
+                exclude=conflicted_people(
+                    case=locked,
+                    procedure=procedure,
+                    events=events,
+                    stage=procedure.stage_by_key.get(view.stage or ""),
+                    day=clock.today_for(locked.organisation),
+                ),
+            )
+            spec = effects.EffectSpec(
+                kind=NO_HANDLER_NOTICE,
+                key=f"case:{locked.pk}:v{locked.version}:{view.stage}:no_eligible_handler",
+                payload={"people": notified, "reason": reason, "roles": list(found.roles), "stage": view.stage},
+            )
+            anchor = event or locked.events.order_by("-sequence").first()
+            if anchor is not None:
+                written = effects.effects_write(case=locked, event=anchor, actor=actor, specs=[spec])
+        details: dict[str, Any] = {"stage": view.stage, "roles": list(found.roles), **effect_audit_details(written)}
+        if reason:
+            details["reason"] = reason
+            audit_record(
+                actor=actor,
+                action="case.routing.no_eligible_handler",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details=details,
+            )
+        else:
+            audit_record(
+                actor=actor,
+                action="case.routing.handler_eligible",
+                target_type="case",
+                target_id=locked.pk,
+                organisation=locked.organisation,
+                reference=locked.reference,
+                details=details,
+            )
+    return reason
+
+
+def _notified(case: Case, *, exclude: set[int]) -> list[int]:
+    """The organisation's administrators and complaints officers (else the serving firm's), without anyone in
+    conflict with the case: person ids."""
+    day = clock.today_for(case.organisation)
+    for organisation_id in (case.organisation_id, case.organisation.served_by_id):
+        if organisation_id is None:
+            continue
+        people = sorted(
+            set(
+                Membership.objects.active_on(day)
+                .filter(organisation_id=organisation_id, roles__code__in=NOTIFIED_ROLES)
+                .values_list("person_id", flat=True)
+            )
+            - exclude
+        )
+        if people:
+            return people
+    return []

@@ -18,6 +18,7 @@ from plaint.cases.models import (
     Term,
     TermState,
 )
+from plaint.cases.routing_services import case_routing_recheck
 from plaint.core import clock
 from plaint.organisations.selectors import before_today_q
 from plaint.procedures.selectors import procedure_definition
@@ -32,9 +33,12 @@ def case_refresh(*, case: Case, today: dt.date | None = None) -> Case:
         day = today or clock.today_for(locked.organisation)
         procedure = procedure_definition(procedure_id=locked.procedure_id, version=locked.procedure_version)
         view = engine.evaluate(procedure, engine_events(locked), day)
+        stage_before = locked.stage
         # A refresh is nobody's action: it keeps the version, so nobody's open form goes stale.
         snapshot_write(locked, procedure, view, expected_version=locked.version, bump=False)
         missed_letters_write(case=locked, view=view)
+        if view.status == "open" and view.stage is not None and view.stage != stage_before:
+            case_routing_recheck(case=locked)  # a missed term moved it on: anyone eligible there? (docs/access.md)
     case.refresh_from_db()
     return case
 
@@ -76,4 +80,7 @@ def cases_sweep(*, today: dt.date | None = None, batch: int = 500) -> int:
     for case in Case.objects.filter(status="open", terms__in=pending).distinct().iterator(chunk_size=batch):
         case_refresh(case=case, today=today)
         count += 1
+    # Cases nobody could handle: someone may have been given the role, or a conflict ended (docs/access.md).
+    for case in Case.objects.filter(status="open").exclude(no_eligible_handler="").iterator(chunk_size=batch):
+        case_routing_recheck(case=case)
     return count

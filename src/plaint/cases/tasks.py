@@ -5,7 +5,8 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from plaint.cases import effects, services
+from plaint.cases import effects, routing_services, services
+from plaint.cases.models import Case
 
 
 @db_periodic_task(crontab(minute="5"), name="cases.sweep")  # type: ignore[untyped-decorator]
@@ -27,3 +28,10 @@ def effects_sweep() -> dict[str, int]:
     """Every minute: effects whose job was lost, retries that are due, and effects whose handler has arrived."""
     result = effects.effects_sweep()
     return {"released": result.released, "handled": result.handled}
+
+
+@db_task(name="cases.routing_check")  # type: ignore[untyped-decorator]
+def routing_check(case_id: int) -> str:
+    """After a registration or a change of stage: may anyone handle the case? Marks it, or clears its mark."""
+    case = Case.objects.filter(pk=case_id).first()
+    return routing_services.case_routing_recheck(case=case) if case is not None else ""

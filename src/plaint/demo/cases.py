@@ -40,6 +40,7 @@ from plaint.demo.stories import (
     MEASURES,
     NOTES,
     STORIES,
+    UNDESIRABLE_BEHAVIOUR,
     Story,
 )
 from plaint.engine.paths import (
@@ -515,7 +516,11 @@ def _load_one(
 
 def _classifications_load(organisation: Organisation) -> None:
     """The organisation's demo categories and causes (XS-22), in English and Dutch; existing ones are kept."""
-    for model, entries in ((Category, CATEGORIES), (Cause, CAUSES)):
+    adoption = procedure_for(organisation=organisation, on=clock.today_for(organisation))
+    categories = CATEGORIES
+    if adoption is not None and adoption.procedure_id == "werk-in-vertrouwen":
+        categories = UNDESIRABLE_BEHAVIOUR + CATEGORIES  # WV-01: its categories of undesirable behaviour
+    for model, entries in ((Category, categories), (Cause, CAUSES)):
         for code, name_en, name_nl in entries:
             model._default_manager.get_or_create(
                 organisation=organisation, code=code, defaults={"name_en": name_en, "name_nl": name_nl}

@@ -330,6 +330,14 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("quality", "Quality of the service", "Kwaliteit van de dienstverlening"),
     ("privacy", "Privacy and confidentiality", "Privacy en vertrouwelijkheid"),
 )
+#: Werk in vertrouwen's kinds of undesirable behaviour (WV-01), the categories of its own and its clients' cases.
+UNDESIRABLE_BEHAVIOUR: tuple[tuple[str, str, str], ...] = (
+    ("intimidation", "Intimidation", "Intimidatie"),
+    ("bullying", "Bullying", "Pesten"),
+    ("aggression", "Aggression", "Agressie"),
+    ("discrimination", "Discrimination", "Discriminatie"),
+    ("sexual-harassment", "Sexual harassment", "Seksuele intimidatie"),
+)
 CAUSES: tuple[tuple[str, str, str], ...] = (
     ("unclear-information", "Unclear or missing information", "Onduidelijke of ontbrekende informatie"),
     ("processing-error", "Error in processing", "Fout in de verwerking"),

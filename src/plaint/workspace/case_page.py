@@ -16,6 +16,7 @@ from plaint.access.audit_services import AuditSource
 from plaint.access.models import User
 from plaint.cases.audit_selectors import case_access_log
 from plaint.cases.models import Attachment, Case, CaseEvent, FollowUp, Party, PartyRole, TermState
+from plaint.cases.routing_services import no_eligible_handler_text
 from plaint.cases.selectors import (
     case_attachments,
     case_permissions,
@@ -189,6 +190,8 @@ class CasePage:
     earlier: list[Case]
     recurring: list[Recurrence]
     responsible: list[str]
+    #: Why nobody may handle the case's current stage (docs/access.md, "No eligible handler"); "" when someone may.
+    no_eligible_handler: str = ""
     #: Who looked at the case (its reads in the audit trail), for administrators of its organisation only.
     looked: list[Any] = field(default_factory=list)
 
@@ -345,6 +348,11 @@ def case_page(*, actor: User, case_id: int, source: AuditSource | None = None) -
         earlier=earlier_cases_of_complainant(actor=actor, case=case, visible=visible),
         recurring=recurrences(actor=actor, case=case, visible=visible),
         responsible=sorted({assignment.role for assignment in view.responsible}),
+        no_eligible_handler=(
+            str(no_eligible_handler_text(case.no_eligible_handler, sorted({a.role for a in view.responsible})))
+            if case.no_eligible_handler and case.status == "open"
+            else ""
+        ),
         looked=_looked(actor, case, roles),
     )
 

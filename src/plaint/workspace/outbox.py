@@ -18,6 +18,7 @@ from plaint.engine import Procedure
 
 KIND_LABELS = {
     "notification.handler_assigned": _("Notification to the person given the case"),
+    "notification.no_eligible_handler": _("Notice to the administrators that nobody may handle the case"),
     "letter.compliment_copy": _("Copy of the compliment to the service manager"),
 }
 #: What each state means for the person reading the case (the states themselves: docs/architecture.md).
