@@ -1,6 +1,7 @@
 """Uploading a new version of the procedure file in Debian's chromium, in English and Dutch: a file with a mistake
-(its `file:line: message`), then the corrected file checked and kept (diagram, policy text in both languages, the
-plan, what changes), then activated from a date; axe (WCAG 2.2 AA) on every page, no console error or CSP refusal."""
+(its `file:line: message`, and the form again), then the corrected file checked and kept (diagram, policy text in
+both languages, the plan, what changes), then activated from a date; axe (WCAG 2.2 AA) on every page, no console
+error or CSP refusal."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def test_upload_keep_and_activate_a_new_version(browse, live_server, language, t
     assert not ProcedureVersion.objects.exists()
     good = tmp_path / "xs2more-v2-fixed.yaml"
     good.write_bytes(version_two())
-    browse.goto(f"{live_server.url}{prefix}/workspace/procedures/")
+    # The corrected file goes up from the page that showed the mistakes: no way back to find the form.
     page.locator("#id_file").set_input_files(str(good))
     with page.expect_navigation():
         page.locator("button[name=keep]").click()

@@ -90,9 +90,13 @@ def test_a_file_with_mistakes_is_shown_line_by_line_and_not_kept(client, xs):
     login_verified(client, xs["admin"])
     with at(DAY):
         broken = version_two().replace(b"id: xs2more", b"id: xs2more\nnonsense_key: 1", 1)
-        for prefix, title in (("", "The file has mistakes"), ("/nl", "Het bestand bevat fouten")):
+        for prefix, title, again in (
+            ("", "The file has mistakes", "Check the corrected file"),
+            ("/nl", "Het bestand bevat fouten", "Het verbeterde bestand controleren"),
+        ):
             body = _upload(client, xs["org"], broken, prefix=prefix, name="mine.yaml").content.decode()
             assert title in body and "<code>mine.yaml:" in body
+            assert again in body and 'type="file"' in body  # the form again, for the corrected file
     assert not ProcedureVersion.objects.exists() and not AuditRecord.objects.filter(action="procedure.version_stored")
 
 

@@ -217,7 +217,7 @@ def procedure_check_page(request: HttpRequest) -> HttpResponse:
         return redirect("workspace:procedures")
     form = ProcedureCheckForm(request.POST, request.FILES, organisations=[(org.slug, org.name) for org in administered])
     if not form.is_valid():
-        context = {**_base(request), "form": form, "result": None}
+        context = {**_base(request), "form": form, "check_form": form, "result": None}
         return render(request, "workspace/procedure_check.html", context)
     organisation = next(org for org in administered if org.slug == form.cleaned_data["organisation"])
     today = clock.today_in(organisation.time_zone)
@@ -252,6 +252,8 @@ def procedure_check_page(request: HttpRequest) -> HttpResponse:
         "in_force": in_force,
         "organisation": organisation,
         "stored": stored,
+        # A file with mistakes: the form again, so the corrected file is one step away (a browser keeps no file).
+        "check_form": form if result.problems else None,
     }
     return render(request, "workspace/procedure_check.html", context)
 
