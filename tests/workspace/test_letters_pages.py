@@ -98,3 +98,18 @@ def test_another_organisations_letter_is_not_found(client, xs):
         assert client.get(f"/workspace/letters/{letter.pk}/pdf/").status_code == 404
         assert client.get(f"/workspace/letters/drafts/{letter.effect_id}/").status_code == 404
         assert "Coach" not in client.get("/workspace/letters/").content.decode()
+
+
+@pytest.mark.clause("WA-03")
+def test_the_case_page_links_a_letter_waiting_for_approval_until_it_is_approved(client, xs):
+    [draft] = letters_waiting(actor=xs["approver"])
+    link = f'href="/workspace/letters/drafts/{draft.effect.pk}/"'
+    login_verified(client, xs["approver"])
+    with at(DAY):
+        page = client.get(f"/workspace/cases/{xs['case'].pk}/").content.decode()
+        nl = client.get(f"/nl/workspace/cases/{xs['case'].pk}/").content.decode()
+        client.post(f"/workspace/letters/drafts/{draft.effect.pk}/", {"decision": "approve"})
+        after = client.get(f"/workspace/cases/{xs['case'].pk}/").content.decode()
+    assert link in page and "Letters waiting for a person" in page and "a second person's approval" in page
+    assert "Brieven die op iemand wachten" in nl
+    assert link not in after

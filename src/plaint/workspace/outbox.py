@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from plaint.access.models import User
 from plaint.cases.models import Case, Effect, EffectState
 from plaint.cases.selectors import case_effects
+from plaint.correspondence.letters.approval import LetterDraft, letters_waiting_of_case
 from plaint.correspondence.models import EmailStatus, OutboundEmail
 from plaint.correspondence.selectors import case_emails
 from plaint.engine import Procedure
@@ -45,9 +46,17 @@ class EmailRow:
 
 
 @dataclass(frozen=True)
+class DraftRow:
+    draft: LetterDraft
+    label: str
+
+
+@dataclass(frozen=True)
 class CaseOutbox:
     effects: list[EffectRow]
     emails: list[EmailRow]
+    #: Letters waiting for a person (approval, a rewrite, a missed term's reasons), each linked to its page.
+    drafts: list[DraftRow]
 
 
 def _label(effect: Effect, procedure: Procedure, lang: str) -> str:
@@ -74,7 +83,8 @@ def case_outbox(*, actor: User, case: Case, procedure: Procedure, lang: str) -> 
         if effect.state != EffectState.DONE
     ]
     emails = [EmailRow(email, email.status in RESENDABLE) for email in case_emails(actor=actor, case=case)]
-    return CaseOutbox(effects=effects, emails=emails)
+    drafts = [DraftRow(draft, _label(draft.effect, procedure, lang)) for draft in letters_waiting_of_case(case=case)]
+    return CaseOutbox(effects=effects, emails=emails, drafts=drafts)
 
 
 def effect_of(*, case: Case, effect_id: int) -> Effect | None:

@@ -206,6 +206,24 @@ def letters_waiting(*, actor: User) -> list[LetterDraft]:
     return drafts
 
 
+def letters_waiting_of_case(*, case: Case) -> list[LetterDraft]:
+    """The letters of one case that wait for a person (as `letters_waiting`), for its case page; oldest first."""
+    effect_ids = set(
+        Letter.objects.filter(
+            case=case, approval__in=[LetterApproval.PENDING, LetterApproval.RETURNED], effect__isnull=False
+        ).values_list("effect_id", flat=True)
+    )
+    effect_ids |= set(
+        Effect.objects.filter(case=case, state="done", kind__startswith="letter.", result__waiting="words").values_list(
+            "pk", flat=True
+        )
+    )
+    if not effect_ids:
+        return []
+    effects = Effect.objects.filter(pk__in=effect_ids).select_related("case", "case__organisation")
+    return [draft for effect in effects.order_by("created_at", "pk") if (draft := letter_draft_of(effect=effect))]
+
+
 def may_approve(*, draft: LetterDraft, actor: User) -> bool:
     """Whether the actor is a second person for this draft (not its author)."""
     return draft.state == LetterApproval.PENDING and (draft.drafted_by is None or draft.drafted_by.pk != actor.pk)
