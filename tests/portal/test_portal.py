@@ -48,6 +48,27 @@ def test_form_preselects_the_kind(client, organisation):
     assert re.search(r'<input[^>]*value="compliment"[^>]*checked', html)
 
 
+@pytest.mark.parametrize(("prefix", "lang"), [("", "en"), ("/nl", "nl")])
+@pytest.mark.parametrize("kind", ["", "compliment", "nonsense"])
+def test_the_blank_form_rendered_once_is_the_form_the_templates_render(client, organisation, prefix, lang, kind):
+    """The GET serves the blank form's fields from a per-process cache (bench/README.md): byte for byte what the
+    field templates render for an unbound form, with a new submission key for every visitor."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from plaint.portal.forms import CaseForm
+
+    path = f"{prefix}/complaints/twu/new/" + (f"?kind={kind}" if kind else "")
+    pages = [client.get(path).content.decode() for _ in range(2)]
+    keys = [re.search(r'name="submission" value="([0-9a-f]{32})"', page).group(1) for page in pages]
+    assert keys[0] != keys[1]
+    with translation.override(lang):
+        form = CaseForm(initial={"submission": keys[1]}, kind=kind or None, language=lang)
+        expected = render_to_string("portal/form_fields.html", {"form": form})
+    assert expected in pages[1]
+    assert 'name="submission"' in expected and 'name="website"' in expected and "<fieldset" in expected
+
+
 @pytest.mark.clause("WU-16", "XS-02")
 def test_sending_the_form_registers_one_case_answers_303_and_queues_the_confirmation(client, organisation):
     with time_machine.travel(NOW, tick=True):
