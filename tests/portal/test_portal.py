@@ -11,6 +11,7 @@ from django.core import mail
 
 from plaint.cases.models import Case, Party
 from plaint.correspondence.models import OutboundEmail
+from plaint.portal import selectors
 from plaint.portal.models import Submission, TrackingLink
 from plaint.portal.selectors import token_hash
 from tests.portal.helpers import form_data, portal_organisation
@@ -257,7 +258,15 @@ def test_the_receipt_and_email_give_the_dates_the_procedure_promises(client, db)
     assert due, "xs2more promises dates from receipt"
     for day in due:
         assert f"by {day.day} {day.strftime('%B')} {day.year}" in html
-    assert f"by {due[0].day}" in OutboundEmail.objects.get(case=case).body_text
+    body = OutboundEmail.objects.get(case=case).body_text
+    # The email's dates come from the registration's own view of the case: the same as reading the case back.
+    with time_machine.travel(NOW, tick=True):
+        procedure = selectors.portal_organisation(slug="xs2more")[1]
+        dates = selectors.promised_dates(case=case, procedure=procedure, lang="en")
+    assert dates
+    for item in dates:
+        shown = f"by {item.due.day} {item.due.strftime('%B')} {item.due.year}" if item.due else item.text
+        assert f"- {item.label}: {shown}\n" in body
 
 
 def test_revoked_link_stops_working(client, organisation):

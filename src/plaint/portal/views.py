@@ -121,7 +121,8 @@ def _blank_fields(lang: str, kind: str | None, submission: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, procedure = selectors.portal_organisation(slug=slug)
+    organisation, in_force = selectors.portal_intake(slug=slug)
+    procedure = in_force.procedure
     lang = translation.get_language() or "en"
     if request.method == "GET":
         fields = _blank_fields(lang, request.GET.get("kind"), uuid.uuid4().hex)
@@ -163,6 +164,7 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
             contact_email=data["email"],
             contact_name=data["name"],
             site_url=request.build_absolute_uri("/"),
+            procedure_day=in_force.day,
         )
         if receipt.created:
             for field in ("authorisation", "documents"):
