@@ -101,7 +101,8 @@ def diagram(request: HttpRequest, slug: str) -> HttpResponse:
 
 #: The blank form's fields (everything inside <form> but the CSRF token), rendered once per process, language and
 #: preselected kind: they depend on nothing else (not the organisation, not the request), so nothing invalidates them
-#: but a new release. Rendering 17 GOV.UK field groups through the form renderer was a third of a case's CPU.
+#: but a new release (with DEBUG on, nothing is kept). Rendering 17 GOV.UK field groups through the form renderer
+#: was a third of a case's CPU.
 _BLANK_FIELDS: dict[tuple[str, str | None], str] = {}
 _KEY_SLOT = "@@submission@@"
 _KINDS = frozenset({"complaint", "compliment", "suggestion"})
@@ -115,7 +116,8 @@ def _blank_fields(lang: str, kind: str | None, submission: str) -> str:
     if markup is None:
         form = CaseForm(initial={"submission": _KEY_SLOT}, kind=key[1], language=lang)
         markup = render_to_string("portal/form_fields.html", {"form": form})
-        _BLANK_FIELDS[key] = markup
+        if not settings.DEBUG:  # in development a changed template shows at once
+            _BLANK_FIELDS[key] = markup
     return mark_safe(markup.replace(f'value="{_KEY_SLOT}"', f'value="{submission}"', 1))  # noqa: S308
 
 
