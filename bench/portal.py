@@ -6,6 +6,7 @@ intake (../shared/anchors/helpdesk/README.md) re-implemented against `/complaint
     .venv/bin/plaint migrate && .venv/bin/plaint demo load --quiet
     .venv/bin/python bench/portal.py [--m 2000] [--json plaint-portal.json] [--helpdesk helpdesk-postgres-….json]
     .venv/bin/python bench/portal.py --profile 200     # where the time goes: cProfile of 200 GET + POST, in-process
+    .venv/bin/python bench/portal.py --cpu 300         # CPU ms per GET and per POST, statements per request
 
 The same as the anchor's W1, piece by piece: the client (`arequest` from the anchor's bench.py: asyncio streams, one
 TCP connection per request), a **new anonymous visitor** per case (no cookies carried over: GET the form, take the
@@ -160,6 +161,14 @@ def run_w1(port: int, args: argparse.Namespace, probe: Any, slug: str) -> dict[s
     return result
 
 
+def filled_in(got: Any, fields: dict[str, str]) -> dict[str, str]:
+    """The fields to POST, with the CSRF token and the submission key of the form page `got` (test client)."""
+    token = hd.CSRF_RE_B.search(got.content)
+    submission = SUBMISSION_RE.search(got.content)
+    assert got.status_code == 200 and token and submission
+    return dict(fields, csrfmiddlewaretoken=token.group(1).decode(), submission=submission.group(1).decode())
+
+
 def profile(count: int, slug: str, out: str | None) -> None:
     """cProfile of `count` GET + POST through Django's test client in this process (URL routing, every middleware,
     the form, the service, the templates): everything but gunicorn and the socket."""
@@ -180,20 +189,13 @@ def profile(count: int, slug: str, out: str | None) -> None:
     def one(index: int) -> None:
         client = Client(enforce_csrf_checks=True)
         got = client.get(path)
-        token = hd.CSRF_RE_B.search(got.content)
-        submission = SUBMISSION_RE.search(got.content)
-        assert got.status_code == 200 and token and submission
-        data = dict(
-            form_fields(rng, prefix, index),
-            csrfmiddlewaretoken=token.group(1).decode(),
-            submission=submission.group(1).decode(),
-        )
+        data = filled_in(got, form_fields(rng, prefix, index))
         posted = client.post(path, data, HTTP_ORIGIN="http://testserver", HTTP_REFERER="http://testserver" + path)
         assert posted.status_code == 303, posted.content[:300]
 
     for index in range(10):
         one(index)
-    profiler = cProfile.Profile()
+    profiler = cProfile.Profile(time.process_time)  # CPU time: waits for PostgreSQL are not the app's cost
     cpu = time.process_time()
     profiler.enable()
     for index in range(10, 10 + count):
@@ -208,6 +210,60 @@ def profile(count: int, slug: str, out: str | None) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def cpu_per_request(count: int, slug: str) -> None:
+    """CPU time per GET and per POST in-process (`time.process_time`, no profiler: client and server, every
+    middleware), and the statements each runs, counted on 5 more cases: steadier than wall time on a busy machine."""
+    from django.conf import settings
+    from django.db import reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PLAINT_PORTAL_SUBMIT_RATE = SUBMIT_RATE
+    settings.ALLOWED_HOSTS = ["*"]
+    rng = random.Random(11)
+    prefix = f"portal-cpu-{time.strftime('%Y%m%dT%H%M%S')}"
+    path = f"/complaints/{slug}/new/"
+    spent = {"GET": 0.0, "POST": 0.0}
+    queries = {"GET": [0], "POST": [0]}
+
+    def one(index: int, count_queries: bool) -> None:
+        client = Client(enforce_csrf_checks=True)
+        capture = CaptureQueriesContext(connection)
+        started = time.process_time()
+        if count_queries:
+            capture.__enter__()
+        got = client.get(path)
+        if count_queries:
+            capture.__exit__(None, None, None)
+            queries["GET"].append(len(capture.captured_queries))
+        spent["GET"] += time.process_time() - started
+        data = filled_in(got, form_fields(rng, prefix, index))
+        capture = CaptureQueriesContext(connection)
+        started = time.process_time()
+        if count_queries:
+            capture.__enter__()
+        posted = client.post(path, data, HTTP_ORIGIN="http://testserver", HTTP_REFERER="http://testserver" + path)
+        if count_queries:
+            capture.__exit__(None, None, None)
+            queries["POST"].append(len(capture.captured_queries))
+        spent["POST"] += time.process_time() - started
+        assert posted.status_code == 303, posted.content[:300]
+
+    for index in range(10):
+        one(index, False)
+    for index in range(10, 15):
+        one(index, True)
+    reset_queries()
+    spent = {"GET": 0.0, "POST": 0.0}
+    for index in range(15, 15 + count):
+        one(index, False)
+    load = os.getloadavg()[0]
+    print(f"{count} GET + POST in-process, load {load:.2f}:")
+    for method in ("GET", "POST"):
+        print(f"  {method:4} {spent[method] * 1000 / count:6.2f} ms CPU, {max(queries[method])} statements")
+    print(f"  both {(spent['GET'] + spent['POST']) * 1000 / count:6.2f} ms CPU per case")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--m", type=int, default=2000, help="W1 cases (default 2000, as the anchor)")
@@ -218,6 +274,7 @@ def main() -> None:
     parser.add_argument("--helpdesk", help="the anchor's result file (default: its newest with W1)")
     parser.add_argument("--json", help="write Plaint's numbers to this file")
     parser.add_argument("--profile", type=int, metavar="N", help="profile N submissions in-process instead")
+    parser.add_argument("--cpu", type=int, metavar="N", help="CPU ms per GET and per POST over N cases, in-process")
     parser.add_argument("--profile-out", help="with --profile: write the pstats file here")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -226,6 +283,9 @@ def main() -> None:
         organisation = Organisation.objects.get(slug=args.organisation)
     else:
         organisation = max(Organisation.objects.all(), key=lambda org: Case.objects.filter(organisation=org).count())
+    if args.cpu:
+        cpu_per_request(args.cpu, organisation.slug)
+        return
     if args.profile:
         profile(args.profile, organisation.slug, args.profile_out)
         return

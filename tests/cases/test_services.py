@@ -439,3 +439,38 @@ def test_the_no_procedure_refusal_names_the_day_in_dutch_too():
         register(organisation, None)
     with translation.override("nl"):
         assert "20 april 2026" in refused.value.text("nl")
+
+
+@pytest.mark.clause("WV-02", "WP-23")
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # 23:59 in Amsterdam on 19 April: the day the caller found the procedure on; its procedure, not looked up
+        (dt.datetime(2026, 4, 19, 21, 59, tzinfo=dt.UTC), "xs2more"),
+        # 00:01 in Amsterdam on 20 April: past midnight, the new adoption governs; looked up again
+        (dt.datetime(2026, 4, 19, 22, 1, tzinfo=dt.UTC), "workers-union"),
+    ],
+)
+def test_a_procedure_the_caller_found_is_used_only_for_its_own_day(moment, expected):
+    """`in_force` (the portal's page already found the procedure): reused when the case is received that day, looked
+    up again when the request crossed midnight in the organisation's time zone and another adoption starts."""
+    from plaint.cases.registration_services import InForce, Registration, case_register_once
+    from plaint.procedures.selectors import procedure_definition
+    from tests.organisations.factories import AdoptionFactory
+
+    xs = organisation_running("xs2more", reference_prefix="XS")
+    AdoptionFactory(organisation=xs, procedure_id="workers-union", version=1, active_from=dt.date(2026, 4, 20))
+    found = InForce(dt.date(2026, 4, 19), procedure_definition(procedure_id="xs2more", version=1))
+    registration = Registration(
+        kind="complaint",
+        channel="web_form",
+        description="The coach did not turn up.",
+        complainant=PartyInput(role="complainant", name="Sam Taylor", email="sam@example.org"),
+    )
+    with time_machine.travel(moment, tick=False):
+        registered = case_register_once(organisation=xs, registration=registration, actor=None, in_force=found)
+    assert registered.case.procedure_id == expected
+    assert registered.created and registered.view is not None
+    # The registration's view is what the case's events say on its day of receipt.
+    with time_machine.travel(moment, tick=False):
+        assert registered.view == case_view(case=registered.case)

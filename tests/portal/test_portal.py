@@ -11,6 +11,7 @@ from django.core import mail
 
 from plaint.cases.models import Case, Party
 from plaint.correspondence.models import OutboundEmail
+from plaint.portal import selectors
 from plaint.portal.models import Submission, TrackingLink
 from plaint.portal.selectors import token_hash
 from tests.portal.helpers import form_data, portal_organisation
@@ -46,6 +47,27 @@ def test_unknown_organisation_is_a_404(client, db):
 def test_form_preselects_the_kind(client, organisation):
     html = client.get("/complaints/twu/new/?kind=compliment").content.decode()
     assert re.search(r'<input[^>]*value="compliment"[^>]*checked', html)
+
+
+@pytest.mark.parametrize(("prefix", "lang"), [("", "en"), ("/nl", "nl")])
+@pytest.mark.parametrize("kind", ["", "compliment", "nonsense"])
+def test_the_blank_form_rendered_once_is_the_form_the_templates_render(client, organisation, prefix, lang, kind):
+    """The GET serves the blank form's fields from a per-process cache (bench/README.md): byte for byte what the
+    field templates render for an unbound form, with a new submission key for every visitor."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from plaint.portal.forms import CaseForm
+
+    path = f"{prefix}/complaints/twu/new/" + (f"?kind={kind}" if kind else "")
+    pages = [client.get(path).content.decode() for _ in range(2)]
+    keys = [re.search(r'name="submission" value="([0-9a-f]{32})"', page).group(1) for page in pages]
+    assert keys[0] != keys[1]
+    with translation.override(lang):
+        form = CaseForm(initial={"submission": keys[1]}, kind=kind or None, language=lang)
+        expected = render_to_string("portal/form_fields.html", {"form": form})
+    assert expected in pages[1]
+    assert 'name="submission"' in expected and 'name="website"' in expected and "<fieldset" in expected
 
 
 @pytest.mark.clause("WU-16", "XS-02")
@@ -236,7 +258,15 @@ def test_the_receipt_and_email_give_the_dates_the_procedure_promises(client, db)
     assert due, "xs2more promises dates from receipt"
     for day in due:
         assert f"by {day.day} {day.strftime('%B')} {day.year}" in html
-    assert f"by {due[0].day}" in OutboundEmail.objects.get(case=case).body_text
+    body = OutboundEmail.objects.get(case=case).body_text
+    # The email's dates come from the registration's own view of the case: the same as reading the case back.
+    with time_machine.travel(NOW, tick=True):
+        procedure = selectors.portal_organisation(slug="xs2more")[1]
+        dates = selectors.promised_dates(case=case, procedure=procedure, lang="en")
+    assert dates
+    for item in dates:
+        shown = f"by {item.due.day} {item.due.strftime('%B')} {item.due.year}" if item.due else item.text
+        assert f"- {item.label}: {shown}\n" in body
 
 
 def test_revoked_link_stops_working(client, organisation):

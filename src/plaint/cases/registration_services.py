@@ -99,6 +99,7 @@ def case_register(
     actor: User | None,
     idempotency_key: str | None = None,
     source: AuditSource | None = None,
+    in_force: InForce | None = None,
 ) -> Case:
     """Register a case from any channel (WU-02, WU-06, XS-02). A repeated idempotency key returns the first case.
 
@@ -111,12 +112,25 @@ def case_register(
         actor=actor,
         idempotency_key=idempotency_key,
         source=source,
+        in_force=in_force,
     ).case
+
+
+class InForce(NamedTuple):
+    """The procedure the caller already found in force for the organisation on `day` (`procedure_for`): the
+    registration uses it when the case is received on that day and looks it up again otherwise (a request that
+    crosses midnight in the organisation's time zone, a `received_at` in the past)."""
+
+    day: dt.date
+    procedure: engine.Procedure
 
 
 class Registered(NamedTuple):
     case: Case
     created: bool  # False: a retry with the same idempotency key, answered with the case it created
+    #: What the procedure says about the new case on its day of receipt (its terms, its dates), as the registration
+    #: decided it; None when an earlier call had created the case.
+    view: engine.CaseView | None = None
 
 
 def case_register_once(
@@ -126,6 +140,7 @@ def case_register_once(
     actor: User | None,
     idempotency_key: str | None = None,
     source: AuditSource | None = None,
+    in_force: InForce | None = None,
 ) -> Registered:
     """`case_register`, saying whether this call created the case or found the one an earlier call with the same
     idempotency key created (also when both ran at once: the unique key decides). The same key with a different
@@ -138,7 +153,8 @@ def case_register_once(
         if existing is not None:
             return Registered(_same_request(existing, organisation, registration), created=False)
     try:
-        return Registered(_register(organisation, registration, actor, idempotency_key, source), created=True)
+        case, view = _register(organisation, registration, actor, idempotency_key, source, in_force)
+        return Registered(case, created=True, view=view)
     except IntegrityError:
         if idempotency_key and actor is not None:
             existing = Case.objects.filter(created_by=actor, idempotency_key=idempotency_key).first()
@@ -170,7 +186,8 @@ def _register(
     actor: User | None,
     idempotency_key: str | None,
     source: AuditSource | None,
-) -> Case:
+    in_force: InForce | None = None,
+) -> tuple[Case, engine.CaseView]:
     zone = ZoneInfo(organisation.time_zone)
     received_at = registration.received_at or clock.now()
     if received_at.tzinfo is None:
@@ -178,16 +195,19 @@ def _register(
     if received_at > clock.now():
         raise InvalidInput(_("A case cannot be received in the future."), errors={"received_at": [_("In the future.")]})
     received_on = received_at.astimezone(zone).date()
-    adoption = procedure_for(organisation=organisation, on=received_on)
-    if adoption is None:
-        raise NoProcedure(
-            lazy_format(
-                _("%(organisation)s has no complaints procedure in force on %(day)s."),
-                organisation=organisation.name,
-                day=lazy(date_format, str)(received_on, "j F Y"),
+    if in_force is not None and in_force.day == received_on:
+        procedure = in_force.procedure
+    else:
+        adoption = procedure_for(organisation=organisation, on=received_on)
+        if adoption is None:
+            raise NoProcedure(
+                lazy_format(
+                    _("%(organisation)s has no complaints procedure in force on %(day)s."),
+                    organisation=organisation.name,
+                    day=lazy(date_format, str)(received_on, "j F Y"),
+                )
             )
-        )
-    procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
+        procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
     _validate_registration(organisation, registration)
     language = registration.language or organisation.default_language
     parties = [registration.complainant, *registration.subjects]
@@ -267,7 +287,7 @@ def _register(
             },
             source=source,
         )
-    return case
+    return case, decision.view
 
 
 def _validate_registration(organisation: Organisation, registration: Registration) -> None:

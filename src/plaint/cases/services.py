@@ -30,6 +30,7 @@ from plaint.cases.history_services import (
 )
 from plaint.cases.registration_services import (
     IdempotencyKeyReused,
+    InForce,
     PartyInput,
     Registered,
     Registration,
@@ -49,6 +50,7 @@ __all__ = [
     "PARTIES",
     "RECORD_EVENTS",
     "IdempotencyKeyReused",
+    "InForce",
     "PartyInput",
     "Registered",
     "Registration",

@@ -12,6 +12,7 @@ from django.utils.crypto import salted_hmac
 from plaint import engine
 from plaint.cases.models import Case, Party, PartyRole
 from plaint.cases.selectors import case_view
+from plaint.cases.services import InForce
 from plaint.core import clock
 from plaint.engine.render.text import check_lang, duration_words, tx
 from plaint.organisations.models import Organisation
@@ -32,13 +33,22 @@ def code_hash(*, case_id: int, code: str) -> str:
 def portal_organisation(*, slug: str) -> tuple[Organisation, engine.Procedure]:
     """The organisation at /complaints/<slug>/ and the procedure its new cases follow today; 404 for an unknown
     organisation or one without a procedure in force."""
+    organisation, in_force = portal_intake(slug=slug)
+    return organisation, in_force.procedure
+
+
+def portal_intake(*, slug: str) -> tuple[Organisation, InForce]:
+    """`portal_organisation`, with the day (in the organisation's time zone) the procedure was found in force: the
+    registration reuses it instead of looking it up again (`case_register`'s `in_force`)."""
     organisation = Organisation.objects.filter(slug=slug).select_related("served_by").first()
     if organisation is None:
         raise Http404
-    adoption = procedure_for(organisation=organisation, on=clock.today_in(organisation.time_zone))
+    today = clock.today_in(organisation.time_zone)
+    adoption = procedure_for(organisation=organisation, on=today)
     if adoption is None:
         raise Http404
-    return organisation, procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
+    procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
+    return organisation, InForce(today, procedure)
 
 
 def case_by_token(*, token: str) -> Case | None:
@@ -84,11 +94,15 @@ class PromisedDate:
     kept: bool | None = None  # None: still open; True/False once met or missed
 
 
-def promised_dates(*, case: Case, procedure: engine.Procedure, lang: str) -> list[PromisedDate]:
+def promised_dates(
+    *, case: Case, procedure: engine.Procedure, lang: str, view: engine.CaseView | None = None
+) -> list[PromisedDate]:
     """Every date the procedure promises this case now (acknowledgement, answer, …) and the complainant's own time
-    limits (the external bodies they may go to, with how long they have), in `lang`."""
+    limits (the external bodies they may go to, with how long they have), in `lang`. `view`: the case's view today
+    if the caller holds it (the registration's: no read of the case's events)."""
     language = check_lang(lang)
-    view = case_view(case=case)
+    if view is None:
+        view = case_view(case=case)
     labels = {term.key: tx(term.label, language) for term in procedure.terms}
     dates: list[PromisedDate] = []
     for term in view.terms:

@@ -1,6 +1,6 @@
 """Commands of the public portal (docs/portal.md): send a complaint, compliment or suggestion; private links.
 
-`portal_case_submit` registers the case through `case_register` (actor None: the public), makes its private link
+`portal_case_submit` registers the case through `case_register_once` (actor None: the public), makes its private link
 and queues the confirmation email, all in ONE transaction: a failure leaves nothing behind and sends nothing.
 The confirmation email goes through the correspondence outbox (`email_queue`) here, not as an effect: it carries
 the private link's token, which an effect's payload would have to store in clear (docs/portal.md, "Sending").
@@ -22,13 +22,14 @@ from django.utils.crypto import constant_time_compare
 from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.cases.models import Case, Party
-from plaint.cases.services import Registration, case_register
+from plaint.cases.services import InForce, Registration, case_register_once
 from plaint.core import clock
 from plaint.correspondence.models import EmailKind
 from plaint.correspondence.services import email_queue
 from plaint.organisations.models import Organisation
 from plaint.portal.models import AccessCode, Submission, TrackingLink
 from plaint.portal.selectors import code_hash, promised_dates, token_hash
+from plaint.procedures.selectors import procedure_definition
 
 #: How long a one-time code works, and how many wrong tries end it (docs/portal.md).
 CODE_LIFETIME = dt.timedelta(minutes=15)
@@ -63,14 +64,26 @@ def portal_case_submit(
     contact_email: str,
     contact_name: str,
     site_url: str,
+    procedure_day: dt.date | None = None,
 ) -> Receipt:
-    """Register what the form sent, once per `submission_key`, with its private link and confirmation email."""
+    """Register what the form sent, once per `submission_key`, with its private link and confirmation email.
+    `procedure_day`: the day `procedure` was found in force for the organisation (the page's look-up), which the
+    registration then need not repeat when the case is received that day."""
     existing = Submission.objects.filter(key=submission_key).select_related("case").first()
     if existing is not None:
         return Receipt(case=existing.case, token=None, created=False)
     try:
         with transaction.atomic():
-            case = case_register(organisation=organisation, registration=registration, actor=None)
+            registered = case_register_once(
+                organisation=organisation,
+                registration=registration,
+                actor=None,
+                in_force=InForce(procedure_day, procedure) if procedure_day is not None else None,
+            )
+            case = registered.case
+            if (case.procedure_id, case.procedure_version) != (procedure.id, procedure.version):
+                # Received on another day than the page's look-up, under a newer procedure: its dates and labels.
+                procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
             Submission.objects.create(key=submission_key, case=case, created_at=clock.now())
             token = tracking_link_create(case=case)
             if contact_email:
@@ -81,6 +94,7 @@ def portal_case_submit(
                     email=contact_email,
                     name=contact_name,
                     site_url=site_url,
+                    view=registered.view,
                 )
     except IntegrityError:
         # The same form sent twice at the same moment: the other request made the case.
@@ -92,15 +106,23 @@ def portal_case_submit(
 
 
 def confirmation_email_queue(
-    *, case: Case, procedure: engine.Procedure, token: str, email: str, name: str, site_url: str
+    *,
+    case: Case,
+    procedure: engine.Procedure,
+    token: str,
+    email: str,
+    name: str,
+    site_url: str,
+    view: engine.CaseView | None = None,
 ) -> None:
-    """The confirmation in the case's language: reference, the dates promised, the private link."""
+    """The confirmation in the case's language: reference, the dates promised, the private link. `view`: the case's
+    view as the registration left it (the dates without reading the case's events back)."""
     with translation.override(case.language):
         context = {
             "case": case,
             "name": name,
             "organisation": case.organisation,
-            "dates": promised_dates(case=case, procedure=procedure, lang=case.language),
+            "dates": promised_dates(case=case, procedure=procedure, lang=case.language, view=view),
             "link": site_url.rstrip("/") + track_path(token, case.language),
         }
         subject = render_to_string("portal/email/confirmation_subject.txt", context)

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
@@ -97,13 +99,36 @@ def diagram(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
 
 
+#: The blank form's fields (everything inside <form> but the CSRF token), rendered once per process, language and
+#: preselected kind: they depend on nothing else (not the organisation, not the request), so nothing invalidates them
+#: but a new release (with DEBUG on, nothing is kept). Rendering 17 GOV.UK field groups through the form renderer
+#: was a third of a case's CPU.
+_BLANK_FIELDS: dict[tuple[str, str | None], str] = {}
+_KEY_SLOT = "@@submission@@"
+_KINDS = frozenset({"complaint", "compliment", "suggestion"})
+
+
+def _blank_fields(lang: str, kind: str | None, submission: str) -> str:
+    """The blank form's fields with a new submission key (hex, so nothing to escape): the markup
+    `portal/form_fields.html` renders for an unbound `CaseForm`, byte for byte."""
+    key = (lang, kind if kind in _KINDS else None)
+    markup = _BLANK_FIELDS.get(key)
+    if markup is None:
+        form = CaseForm(initial={"submission": _KEY_SLOT}, kind=key[1], language=lang)
+        markup = render_to_string("portal/form_fields.html", {"form": form})
+        if not settings.DEBUG:  # in development a changed template shows at once
+            _BLANK_FIELDS[key] = markup
+    return mark_safe(markup.replace(f'value="{_KEY_SLOT}"', f'value="{submission}"', 1))  # noqa: S308
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation, procedure = selectors.portal_organisation(slug=slug)
+    organisation, in_force = selectors.portal_intake(slug=slug)
+    procedure = in_force.procedure
     lang = translation.get_language() or "en"
     if request.method == "GET":
-        form = CaseForm(initial={"submission": uuid.uuid4().hex}, kind=request.GET.get("kind"), language=lang)
-        return render(request, "portal/form.html", _context(organisation, form=form))
+        fields = _blank_fields(lang, request.GET.get("kind"), uuid.uuid4().hex)
+        return render(request, "portal/form.html", _context(organisation, blank_fields=fields))
     if _limited(request, "portal-submit", settings.PLAINT_PORTAL_SUBMIT_RATE):
         return too_many(request)
     form = CaseForm(request.POST, request.FILES, language=lang)
@@ -141,6 +166,7 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
             contact_email=data["email"],
             contact_name=data["name"],
             site_url=request.build_absolute_uri("/"),
+            procedure_day=in_force.day,
         )
         if receipt.created:
             for field in ("authorisation", "documents"):
