@@ -206,6 +206,23 @@ def holds_stage_role(user: Any, case: Any) -> bool:
 
 
 @predicate
+def holds_own_stage_role(user: Any, case: Any) -> bool:
+    """A role that works on the case's current stage, held in the case's organisation itself (not through the firm
+    serving it): a client's own staff whom the procedure names for the stage."""
+    person = person_of(user)
+    if person is None or case is None:
+        return False
+    roles = actor_roles(user, person).in_organisation(case.organisation_id)
+    return bool(roles & stage_roles(case))
+
+
+@predicate
+def awaits_handler(user: Any, case: Any) -> bool:
+    """Nobody is named yet to handle the case (no handler, no delegate)."""
+    return case is not None and case.handler_id is None and case.delegate_id is None
+
+
+@predicate
 def is_handler_or_delegate(user: Any, case: Any) -> bool:
     """The case's handler or the employee management delegated the handling to (XS-19)."""
     person = person_of(user)
@@ -338,9 +355,18 @@ has_conflict = is_subject_or_involved | manages_subject_unit | is_routed_past | 
 is_assigned = is_handler_or_delegate | is_committee_or_expert | is_registrant
 
 #: See a case: never with a conflict of interest; a normal case as staff of its organisation (or the firm serving
-#: it), a confidential one only when assigned to it or working on its current stage (WA-11, WP-21).
+#: it), a confidential one only when assigned to it or working on its current stage (WA-11, WP-21). A firm's staff
+#: work on a client's confidential case by role only until someone is named to handle it; from then on by person
+#: (WV-03, WA-11, WP-21): the handler, the delegate, the committee members and experts linked to it.
 can_view_case = (
-    is_active_user & ~has_conflict & ((~is_confidential & holds_staff_role) | is_assigned | holds_stage_role)
+    is_active_user
+    & ~has_conflict
+    & (
+        (~is_confidential & holds_staff_role)
+        | is_assigned
+        | holds_own_stage_role
+        | (holds_stage_role & (~is_confidential | awaits_handler))
+    )
 )
 #: Act on a case: see it and hold a staff role there (an expert who is only a party may read, not act); the engine
 #: decides which actions.
