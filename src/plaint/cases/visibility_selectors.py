@@ -157,8 +157,8 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     """The cases the actor may see (`cases.view_case`), as one filter: never a loop over cases.
 
     Staff of a case's organisation (or of the firm serving it) see its normal cases; confidential cases only those
-    assigned to them or working on their current stage (through a firm: only until someone is named to handle it); nobody sees a case they are a subject of, involved in, or
-    routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
+    assigned to them or working on their current stage (through a firm: only until someone is named to handle it);
+    nobody sees a case they are a subject of, involved in, or routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
     """
     if not actor.is_authenticated or not actor.is_active:
         return Case.objects.none()
