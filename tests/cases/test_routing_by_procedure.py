@@ -18,6 +18,7 @@ from django.db import transaction
 from plaint.cases.errors import ActionNotAllowed, CaseNotFound
 from plaint.cases.models import Case
 from plaint.cases.routing_services import RoutingRefused
+from plaint.cases.selectors import cases_visible_to
 from plaint.cases.services import PartyInput, case_act
 from plaint.core.errors import Forbidden, InvalidInput
 from tests.cases.factories import case_in_stage, organisation_running, person_of, register, staff
@@ -158,14 +159,27 @@ def test_workare_a_clinical_complaint_is_decided_by_the_senior_manager_not_the_b
 
 @pytest.mark.clause("WP-02", "WP-04")
 @time_machine.travel(DAY, tick=False)
-def test_werkpro_the_manager_of_the_unit_complained_about_and_an_involved_manager_may_not_decide():
-    """WP-04: an involved manager is replaced by a colleague; the manager of the unit complained about is in conflict
-    (docs/access.md, WP-02)."""
+def test_werkpro_a_complaint_about_a_unit_goes_to_its_manager_unless_involved():
+    """WP-02: a complaint about a team is handled by the team's own manager, who sees and decides it; WP-04: a
+    manager involved in the event may not (a colleague decides); another team's manager holds the role too."""
     werkpro = organisation_running("werkpro")
     desk = staff(werkpro, "intake_staff")
-    involved, unit_manager, colleague = (staff(werkpro, "manager") for _ in range(3))
+    unit_manager, involved, colleague = (staff(werkpro, "manager") for _ in range(3))
     unit = UnitFactory(organisation=werkpro, manager=person_of(unit_manager))
-    case = register(
+    about_unit = register(werkpro, desk, subjects=(PartyInput(role="subject", unit_id=unit.pk),))
+    assert about_unit.stage == "manager"
+    assert attempt(about_unit, unit_manager, "decided", "unfounded") == "accepted"
+    assert about_unit.pk in cases_visible_to(actor=unit_manager).values_list("pk", flat=True)
+    # the unit's manager may be named its handler (not "involved" by managing the unit)
+    named = case_act(
+        case=about_unit,
+        actor=desk_manager(werkpro),
+        action="handler_assigned",
+        data={"handler": person_of(unit_manager).pk},
+    )
+    assert named.handler_id == person_of(unit_manager).pk
+    # a manager involved in the event is in conflict: hidden, not eligible; a colleague decides
+    with_involved = register(
         werkpro,
         desk,
         subjects=(
@@ -173,7 +187,23 @@ def test_werkpro_the_manager_of_the_unit_complained_about_and_an_involved_manage
             PartyInput(role="subject", person_id=person_of(involved).pk, involved=True),
         ),
     )
-    assert case.stage == "manager"
-    assert attempt(case, involved, "decided", "unfounded") == "hidden"
-    assert attempt(case, unit_manager, "decided", "unfounded") == "hidden"
-    assert attempt(case, colleague, "decided", "unfounded") == "accepted"
+    assert attempt(with_involved, involved, "decided", "unfounded") == "hidden"
+    assert attempt(with_involved, colleague, "decided", "unfounded") == "accepted"
+
+
+def desk_manager(organisation):
+    return staff(organisation, "manager")
+
+
+@pytest.mark.clause("XS-14")
+@time_machine.travel(DAY, tick=False)
+def test_xs2more_the_manager_of_the_unit_complained_about_stays_in_conflict():
+    """Outside WerkPro's manager stage, managing the unit complained about is a conflict (XS-14: someone not
+    involved): the unit's manager neither sees the case nor acts on it."""
+    xs = organisation_running("xs2more")
+    desk = staff(xs, "intake_staff")
+    unit_head = staff(xs, "senior_manager")
+    unit = UnitFactory(organisation=xs, manager=person_of(unit_head))
+    case = register(xs, desk, subjects=(PartyInput(role="subject", unit_id=unit.pk),))
+    assert attempt(case, unit_head, "acknowledged") == "hidden"
+    assert attempt(case, staff(xs, "senior_manager"), "acknowledged") == "accepted"

@@ -158,7 +158,8 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
 
     Staff of a case's organisation (or of the firm serving it) see its normal cases; confidential cases only those
     assigned to them or working on their current stage (through a firm: only until someone is named to handle it);
-    nobody sees a case they are a subject of, involved in, or routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
+    nobody sees a case they are a subject of, involved in, or routed past; analysts see none (they read
+    `cases_anonymised`). Superusers see every case.
     """
     if not actor.is_authenticated or not actor.is_active:
         return Case.objects.none()
@@ -187,7 +188,11 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     )
     subject_or_involved = Party.objects.filter(Q(role=PartyRole.SUBJECT) | Q(involved=True), person=person)
     about_their_unit = Party.objects.filter(role=PartyRole.SUBJECT, unit__manager=person)
-    conflict = Q(pk__in=subject_or_involved.values("case_id")) | Q(pk__in=about_their_unit.values("case_id"))
+    # the manager of a unit complained about, except where the case goes to that manager (WP-02)
+    unit_manager_stages = _stages_q(stage_table().unit_manager)
+    conflict = Q(pk__in=subject_or_involved.values("case_id")) | (
+        Q(pk__in=about_their_unit.values("case_id")) & ~unit_manager_stages
+    )
     routed_past = _routed_past_q(person, day)
     if routed_past is not None:
         conflict |= routed_past
