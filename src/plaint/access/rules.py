@@ -107,6 +107,8 @@ class StageTable:
     roles: dict[StageKey, frozenset[str]] = field(default_factory=dict)
     #: (role the subject holds, role the case is routed to) per stage: WU-07's "about the manager: senior manager".
     routed: dict[StageKey, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: Stages where a complaint about a unit goes to its own manager (WP-02): managing it is no conflict there.
+    unit_manager: frozenset[StageKey] = frozenset()
 
 
 _tables: dict[tuple[int, int], tuple[object, StageTable]] = {}
@@ -124,6 +126,7 @@ def stage_table() -> StageTable:
         return cached[1]
     roles: dict[StageKey, frozenset[str]] = {}
     routed: dict[StageKey, tuple[tuple[str, str], ...]] = {}
+    unit_manager: set[StageKey] = set()
     every = [procedure for versions in registry.versions.values() for procedure in versions] + list(stored)
     for procedure in every:
         procedure_id = procedure.id
@@ -134,6 +137,8 @@ def stage_table() -> StageTable:
                 found.update(action.by)
             pairs: list[tuple[str, str]] = []
             if stage.routing is not None:
+                if stage.routing.unit_manager:
+                    unit_manager.add(key)
                 for rule in stage.routing.rules:
                     found.add(rule.assign)
                     when = rule.when
@@ -144,7 +149,7 @@ def stage_table() -> StageTable:
             roles[key] = frozenset(found & STAFF_ROLES)
             if pairs:
                 routed[key] = tuple(pairs)
-    table = StageTable(roles=roles, routed=routed)
+    table = StageTable(roles=roles, routed=routed, unit_manager=frozenset(unit_manager))
     _tables.clear()
     _tables[(id(registry), generation)] = (registry, table)
     return table
@@ -153,6 +158,11 @@ def stage_table() -> StageTable:
 def stage_roles(case: Any) -> frozenset[str]:
     """The roles that work on the case's current stage: its handlers, routing targets and whoever may act in it."""
     return stage_table().roles.get((case.procedure_id, case.procedure_version, case.stage), frozenset())
+
+
+def unit_manager_stage(case: Any) -> bool:
+    """The case's current stage goes to the manager of the unit complained about (WP-02)."""
+    return (case.procedure_id, case.procedure_version, case.stage) in stage_table().unit_manager
 
 
 def stages_worked_by(roles: set[str]) -> Iterator[StageKey]:
@@ -203,6 +213,23 @@ def holds_stage_role(user: Any, case: Any) -> bool:
     if person is None or case is None:
         return False
     return bool(_case_roles(user, person, case.organisation) & stage_roles(case))
+
+
+@predicate
+def holds_own_stage_role(user: Any, case: Any) -> bool:
+    """A role that works on the case's current stage, held in the case's organisation itself (not through the firm
+    serving it): a client's own staff whom the procedure names for the stage."""
+    person = person_of(user)
+    if person is None or case is None:
+        return False
+    roles = actor_roles(user, person).in_organisation(case.organisation_id)
+    return bool(roles & stage_roles(case))
+
+
+@predicate
+def awaits_handler(user: Any, case: Any) -> bool:
+    """Nobody is named yet to handle the case (no handler, no delegate)."""
+    return case is not None and case.handler_id is None and case.delegate_id is None
 
 
 @predicate
@@ -258,9 +285,10 @@ def is_subject_or_involved(user: Any, case: Any) -> bool:
 
 @predicate
 def manages_subject_unit(user: Any, case: Any) -> bool:
-    """The manager of a unit the complaint is about: involved in it (WP-02, WP-04)."""
+    """The manager of a unit the complaint is about: involved in it (XS-14, WH-07), except in a stage whose routing
+    sends a complaint about a unit to that unit's own manager (WP-02; an involved manager still is, WP-04)."""
     person = person_of(user)
-    if person is None or case is None:
+    if person is None or case is None or unit_manager_stage(case):
         return False
     parties = loaded_parties(case)
     if parties is not None:
@@ -338,9 +366,18 @@ has_conflict = is_subject_or_involved | manages_subject_unit | is_routed_past | 
 is_assigned = is_handler_or_delegate | is_committee_or_expert | is_registrant
 
 #: See a case: never with a conflict of interest; a normal case as staff of its organisation (or the firm serving
-#: it), a confidential one only when assigned to it or working on its current stage (WA-11, WP-21).
+#: it), a confidential one only when assigned to it or working on its current stage (WA-11, WP-21). A firm's staff
+#: work on a client's confidential case by role only until someone is named to handle it; from then on by person
+#: (WV-03, WA-11, WP-21): the handler, the delegate, the committee members and experts linked to it.
 can_view_case = (
-    is_active_user & ~has_conflict & ((~is_confidential & holds_staff_role) | is_assigned | holds_stage_role)
+    is_active_user
+    & ~has_conflict
+    & (
+        (~is_confidential & holds_staff_role)
+        | is_assigned
+        | holds_own_stage_role
+        | (holds_stage_role & (~is_confidential | awaits_handler))
+    )
 )
 #: Act on a case: see it and hold a staff role there (an expert who is only a party may read, not act); the engine
 #: decides which actions.

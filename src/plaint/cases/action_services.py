@@ -15,7 +15,7 @@ from plaint import engine
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.access.roles import actor_case_roles, case_roles_of
-from plaint.access.rules import access_denied
+from plaint.access.rules import access_denied, unit_manager_stage
 from plaint.cases import effects
 from plaint.cases.errors import (
     ActionNotAllowed,
@@ -264,9 +264,9 @@ def _prepare(
     if action == "handler_assigned":
         person = _member(case, data.get("handler"), field="handler")
         data["handler"] = person.pk
-        involved = (
-            case.parties.filter(person=person, involved=True).exists()
-            or case.parties.filter(role=PartyRole.SUBJECT, unit__manager=person).exists()
+        involved = case.parties.filter(person=person, involved=True).exists() or (
+            not unit_manager_stage(case)  # WP-02: there the unit's own manager handles it
+            and case.parties.filter(role=PartyRole.SUBJECT, unit__manager=person).exists()
         )
         data["involved"] = involved  # the engine refuses an involved handler where routing is independent (XS-14)
         if not data.get("delegate"):

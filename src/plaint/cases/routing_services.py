@@ -233,7 +233,8 @@ def conflicted_people(
             people.add(person_id)
             if role == PartyRole.SUBJECT:
                 subjects.add(person_id)
-        if unit_manager_id is not None and role == PartyRole.SUBJECT:
+        own_manager = stage is not None and stage.routing is not None and stage.routing.unit_manager  # WP-02
+        if unit_manager_id is not None and role == PartyRole.SUBJECT and not own_manager:
             people.add(unit_manager_id)
     if subjects:
         managers = dict(

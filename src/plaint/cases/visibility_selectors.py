@@ -150,12 +150,16 @@ def _reports_to_subject_q(person: Person, day: dt.date) -> Q | None:
     return condition
 
 
+_awaits_handler = Q(handler__isnull=True, delegate__isnull=True)
+
+
 def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     """The cases the actor may see (`cases.view_case`), as one filter: never a loop over cases.
 
     Staff of a case's organisation (or of the firm serving it) see its normal cases; confidential cases only those
-    assigned to them or working on their current stage; nobody sees a case they are a subject of, involved in, or
-    routed past; analysts see none (they read `cases_anonymised`). Superusers see every case.
+    assigned to them or working on their current stage (through a firm: only until someone is named to handle it);
+    nobody sees a case they are a subject of, involved in, or routed past; analysts see none (they read
+    `cases_anonymised`). Superusers see every case.
     """
     if not actor.is_authenticated or not actor.is_active:
         return Case.objects.none()
@@ -165,7 +169,8 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     if person is None:
         return Case.objects.none()
     day = access_day()
-    roles_by_organisation = actor_roles(actor, person).by_case_organisation()
+    held = actor_roles(actor, person)
+    roles_by_organisation = held.by_case_organisation()
     staff_organisations = sorted(key for key, roles in roles_by_organisation.items() if roles & STAFF_ROLES)
     # Every part is a plain column test or a subquery that does not refer to the case row (bench/README.md): the
     # visible part then combines indexes (a BitmapOr), the conflicts are hashed once, and PostgreSQL's estimate stays
@@ -177,11 +182,17 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
         | Q(delegate=person)
         | Q(created_by=actor)
         | Q(pk__in=assigned)
-        | _stage_role_q(roles_by_organisation)
+        | _stage_role_q(held.own)
+        # a client's confidential case, through the firm serving it: by role until someone is named, then by person
+        | (_stage_role_q(roles_by_organisation) & (Q(confidentiality=Confidentiality.NORMAL) | _awaits_handler))
     )
     subject_or_involved = Party.objects.filter(Q(role=PartyRole.SUBJECT) | Q(involved=True), person=person)
     about_their_unit = Party.objects.filter(role=PartyRole.SUBJECT, unit__manager=person)
-    conflict = Q(pk__in=subject_or_involved.values("case_id")) | Q(pk__in=about_their_unit.values("case_id"))
+    # the manager of a unit complained about, except where the case goes to that manager (WP-02)
+    unit_manager_stages = _stages_q(stage_table().unit_manager)
+    conflict = Q(pk__in=subject_or_involved.values("case_id")) | (
+        Q(pk__in=about_their_unit.values("case_id")) & ~unit_manager_stages
+    )
     routed_past = _routed_past_q(person, day)
     if routed_past is not None:
         conflict |= routed_past

@@ -284,6 +284,9 @@ class RoutingRule(Model):
 class Routing(Model):
     rules: tuple[RoutingRule, ...] = ()
     independent: bool = False
+    #: A complaint about a unit goes to that unit's own manager (WP-02): managing the unit complained about is then
+    #: no conflict by itself, only being involved in the event is (WP-04).
+    unit_manager: bool = False
     clauses: Clauses = ()
 
 
