@@ -86,6 +86,9 @@ def test_a_complainant_without_email_is_on_the_to_be_posted_list_until_posted_by
     [letter] = letters_to_post(actor=intake, organisation=organisation)
     assert letter.recipient_address.startswith("Kerkstraat 12") and "Ontvangstbevestiging" in letter.body_text
     assert _due(case) == ["acknowledgement"]  # not sent until someone posts it
+    with pytest.raises(InvalidInput, match="today or earlier"):  # a day to come is refused, nothing recorded
+        letter_record_delivered(letter=letter, actor=intake, on=dt.date(2099, 1, 1))
+    assert not case.events.filter(kind__in=["letter_posted", "letter_sent"]).exists()
     day = dt.date(2026, 3, 17)
     letter_record_delivered(letter=letter, actor=intake, on=day)
     assert list(letters_to_post(actor=intake, organisation=organisation)) == []

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from plaint.access.models import User
 from plaint.cases.models import Case
+from plaint.cases.visibility_selectors import cases_visible_to
 from plaint.correspondence.letters.approval import RELEASED
 from plaint.correspondence.models import Letter, LetterDelivery, OutboundEmail
 from plaint.organisations.models import Organisation
@@ -31,18 +32,16 @@ def letters_of_case(*, actor: User | None, case: Case, for_complainant: bool = F
     return letters.filter(to_complainant=True, approval__in=RELEASED) if for_complainant else letters
 
 
-def letters_to_post(*, actor: User, organisation: Organisation) -> QuerySet[Letter]:
+def letters_to_post(*, actor: User, organisation: Organisation | None = None) -> QuerySet[Letter]:
     """The "to be posted" list: letters to someone without an email address, not yet recorded as posted or handed
-    over (and not waiting for approval), oldest first; only those of cases the actor may see."""
-    letters = (
-        Letter.objects.filter(
-            organisation=organisation,
-            delivery=LetterDelivery.POST,
-            delivered_on__isnull=True,
-            approval__in=RELEASED,
-        )
-        .select_related("case")
-        .order_by("created_at", "pk")
+    over (and not waiting for approval), of one organisation or all, by organisation then oldest first; only those of
+    cases the actor may see (`cases_visible_to`, the rule `cases.view_case` checks one case by)."""
+    letters = Letter.objects.filter(
+        delivery=LetterDelivery.POST,
+        delivered_on__isnull=True,
+        approval__in=RELEASED,
+        case__in=cases_visible_to(actor=actor),
     )
-    visible = [letter.pk for letter in letters if actor.has_perm("cases.view_case", letter.case)]
-    return Letter.objects.filter(pk__in=visible).select_related("case").order_by("created_at", "pk")
+    if organisation is not None:
+        letters = letters.filter(organisation=organisation)
+    return letters.select_related("case", "organisation").order_by("organisation__name", "created_at", "pk")

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 
 from plaint.access.audit_services import audit_source_from_request
 from plaint.cases.models import Effect
-from plaint.core import clock
 from plaint.core.errors import PlaintError
 from plaint.correspondence.letters.approval import (
     letter_approve,
@@ -30,25 +29,19 @@ from plaint.correspondence.letters.approval import (
     may_approve,
 )
 from plaint.correspondence.letters.sending import letter_record_delivered
-from plaint.correspondence.models import Letter, LetterDelivery
+from plaint.correspondence.models import Letter
 from plaint.correspondence.selectors import letters_to_post
-from plaint.organisations.models import Organisation
 from plaint.workspace.views import _base, _user
-
-
-def _to_post(request: HttpRequest) -> list[Letter]:
-    user = _user(request)
-    ids = Letter.objects.filter(delivery=LetterDelivery.POST, delivered_on__isnull=True).values("organisation_id")
-    found: list[Letter] = []
-    for organisation in Organisation.objects.filter(pk__in=ids).order_by("name"):
-        found.extend(letters_to_post(actor=user, organisation=organisation))
-    return found
 
 
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def letters_page(request: HttpRequest) -> HttpResponse:
-    context = {**_base(request), "waiting": letters_waiting(actor=_user(request)), "to_post": _to_post(request)}
+    context = {
+        **_base(request),
+        "waiting": letters_waiting(actor=_user(request)),
+        "to_post": letters_to_post(actor=_user(request)),
+    }
     return render(request, "workspace/letters/letters.html", context)
 
 
@@ -158,7 +151,7 @@ def letter_posted(request: HttpRequest, letter_id: int) -> HttpResponse:
         return HttpResponseRedirect(reverse("workspace:letters") + "#to-post")
     letter = _letter_or_404(request, letter_id)
     day = _date(request.POST.get("on", ""))
-    if day is False or (isinstance(day, dt.date) and day > clock.today_for(letter.organisation)):
+    if day is False:
         messages.error(request, _("Enter the day it was posted or handed over: today or earlier."))
     else:
         try:

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
 from plaint.cases.models import Case, Effect
 from plaint.cases.services import authorise_act, case_record_event
+from plaint.cases.visibility_selectors import cases_visible_to
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, InvalidInput
 from plaint.correspondence.letters.catalogue import bundled_procedure
@@ -160,9 +161,11 @@ def _latest(letters: list[Letter]) -> list[Letter]:
 
 def letter_draft_of(*, effect: Effect) -> LetterDraft | None:
     """The effect's letter when it is waiting for a person (approval, a rewrite, or words); None otherwise."""
-    rows = list(
-        Letter.objects.filter(effect=effect).select_related("drafted_by", "approval_by").order_by("created_at", "pk")
-    )
+    rows = Letter.objects.filter(effect=effect).select_related("drafted_by", "approval_by").order_by("created_at", "pk")
+    return _draft(effect, list(rows))
+
+
+def _draft(effect: Effect, rows: list[Letter]) -> LetterDraft | None:
     latest = _latest(rows)
     if latest:
         state = latest[0].approval
@@ -180,48 +183,34 @@ def _sent(effect: Effect) -> bool:
     return effect.case.events.filter(kind="letter_sent", data__letter=key, recorded_at__gte=effect.created_at).exists()
 
 
+def _drafts(effects: QuerySet[Effect]) -> list[LetterDraft]:
+    """The drafts among letter effects: waiting copies (pending or returned), or a missed term's letter waiting for
+    words; their letters read in one query, oldest effect first."""
+    waiting = effects.filter(
+        Q(
+            pk__in=Letter.objects.filter(approval__in=[LetterApproval.PENDING, LetterApproval.RETURNED]).values(
+                "effect_id"
+            )
+        )
+        | Q(state="done", kind__startswith="letter.", result__waiting="words")
+    )
+    found = list(waiting.select_related("case", "case__organisation").order_by("created_at", "pk"))
+    rows: dict[int, list[Letter]] = {effect.pk: [] for effect in found}
+    letters = Letter.objects.filter(effect__in=found).select_related("drafted_by", "approval_by")
+    for row in letters.order_by("created_at", "pk"):
+        rows[row.effect_id].append(row)  # type: ignore[index]
+    return [draft for effect in found if (draft := _draft(effect, rows[effect.pk]))]
+
+
 def letters_waiting(*, actor: User) -> list[LetterDraft]:
     """The letters of cases the actor may see that wait for a person: for approval, to be written again after they
     were returned, or for the words of a missed term's letter; oldest first."""
-    effect_ids = set(
-        Letter.objects.filter(approval__in=[LetterApproval.PENDING, LetterApproval.RETURNED]).values_list(
-            "effect_id", flat=True
-        )
-    )
-    effect_ids |= set(
-        Effect.objects.filter(state="done", kind__startswith="letter.", result__waiting="words").values_list(
-            "pk", flat=True
-        )
-    )
-    effects = Effect.objects.filter(pk__in=[pk for pk in effect_ids if pk is not None]).select_related(
-        "case", "case__organisation"
-    )
-    drafts = []
-    for effect in effects.order_by("created_at", "pk"):
-        if not actor.has_perm("cases.view_case", effect.case):
-            continue
-        draft = letter_draft_of(effect=effect)
-        if draft is not None:
-            drafts.append(draft)
-    return drafts
+    return _drafts(Effect.objects.filter(case__in=cases_visible_to(actor=actor)))
 
 
 def letters_waiting_of_case(*, case: Case) -> list[LetterDraft]:
     """The letters of one case that wait for a person (as `letters_waiting`), for its case page; oldest first."""
-    effect_ids = set(
-        Letter.objects.filter(
-            case=case, approval__in=[LetterApproval.PENDING, LetterApproval.RETURNED], effect__isnull=False
-        ).values_list("effect_id", flat=True)
-    )
-    effect_ids |= set(
-        Effect.objects.filter(case=case, state="done", kind__startswith="letter.", result__waiting="words").values_list(
-            "pk", flat=True
-        )
-    )
-    if not effect_ids:
-        return []
-    effects = Effect.objects.filter(pk__in=effect_ids).select_related("case", "case__organisation")
-    return [draft for effect in effects.order_by("created_at", "pk") if (draft := letter_draft_of(effect=effect))]
+    return _drafts(Effect.objects.filter(case=case))
 
 
 def may_approve(*, draft: LetterDraft, actor: User) -> bool:

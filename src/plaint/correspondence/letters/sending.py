@@ -27,7 +27,7 @@ from plaint.cases.effects import EffectSpec
 from plaint.cases.models import Case, CaseEvent, Effect, PartyRole
 from plaint.cases.services import authorise_act, case_letter_sent
 from plaint.core import clock
-from plaint.core.errors import Conflict
+from plaint.core.errors import Conflict, InvalidInput
 from plaint.correspondence.errors import LetterRecipientWithoutAddress, LetterTemplateError
 from plaint.correspondence.letters.data import (
     CONTENT_ITEMS,
@@ -518,7 +518,10 @@ def letter_record_delivered(
             raise LetterAlreadyDelivered(
                 _("This letter goes by email; only a letter to be posted is recorded by hand.")
             )
-        row.delivered_on = on or clock.today_for(row.organisation)
+        today = clock.today_for(row.organisation)
+        if on is not None and on > today:
+            raise InvalidInput(_("Enter the day it was posted or handed over: today or earlier."))
+        row.delivered_on = on or today
         row.delivered_by = actor
         row.save(update_fields=["delivered_on", "delivered_by"])
         case_record_event(
