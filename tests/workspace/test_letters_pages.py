@@ -64,7 +64,11 @@ def test_approve_from_the_page_then_post_it(client, xs):
         assert "Mark as posted" in listing and "Kerkstraat 12" in listing
         bad = client.post(f"/workspace/letters/{letter.pk}/posted/", {"on": "2099-01-01"}, follow=True)
         assert bad.status_code == 200 and "today or earlier" in bad.content.decode()
-        client.post(f"/workspace/letters/{letter.pk}/posted/", {"on": "2026-03-02"})
+        impossible = client.post(f"/workspace/letters/{letter.pk}/posted/", {"on": "30-02-2026"}, follow=True)
+        assert "Enter the day it was posted" in impossible.content.decode()
+        letter.refresh_from_db()
+        assert letter.delivered_on is None
+        client.post(f"/workspace/letters/{letter.pk}/posted/", {"on": "2 3 2026"})
     letter.refresh_from_db()
     assert letter.delivered_on == DAY and letter.delivered_by == xs["approver"]
     assert AuditRecord.objects.filter(action="letter.posted").count() == 1

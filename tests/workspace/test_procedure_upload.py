@@ -151,3 +151,22 @@ def test_another_processs_upload_is_seen_after_the_refresh_interval(xs, settings
         assert not any(key[:2] == ("xs2more", 7) for key in stage_table().roles)  # tests: no re-reading
         settings.PLAINT_PROCEDURE_REFRESH_SECONDS = 5
         assert any(key[:2] == ("xs2more", 7) for key in stage_table().roles)
+
+
+def test_an_uploaded_versions_diagram_is_shown_only_to_its_organisations_staff(client, xs):
+    # Given a version kept by Xs2more, and the administrator of another organisation
+    with at(DAY):
+        procedure_version_store(organisation=xs["org"], raw=version_two(), file_name="xs2more.yaml")
+        other = organisation_running("xs2more", name="Other")
+        outsider = staff(other, "administrator", name="Otto")
+    path = "/workspace/procedures/xs2more/2/diagram.svg"
+    # Then its own staff see the diagram
+    login_verified(client, xs["handler"])
+    with at(DAY):
+        assert client.get(path).status_code == 200
+    # And the other organisation's staff get "not found", while the bundled version stays public to them
+    client.logout()
+    login_verified(client, outsider)
+    with at(DAY):
+        assert client.get(path).status_code == 404
+        assert client.get("/workspace/procedures/xs2more/1/diagram.svg").status_code == 200

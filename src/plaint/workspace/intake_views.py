@@ -25,6 +25,7 @@ from plaint.core.errors import PlaintError
 from plaint.engine.render.diagram import procedure_diagram_svg
 from plaint.engine.render.policy import procedure_policy_html
 from plaint.organisations.models import Membership, Organisation, Person
+from plaint.procedures.models import ProcedureVersion
 from plaint.procedures.selectors import adoptions_of, procedure_definition, procedure_for, stored_versions_of
 from plaint.procedures.services import procedure_version_store
 from plaint.workspace import procedure_check as procedure_check_module
@@ -265,5 +266,15 @@ def procedure_diagram(request: HttpRequest, procedure_id: str, version: int) -> 
     try:
         procedure = procedure_definition(procedure_id=procedure_id, version=version)
     except ValueError:
+        return render(request, "workspace/not_found.html", _base(request), status=404)
+    # Bundled procedures are public (the portal shows them); an uploaded version only to the staff of its
+    # organisation or of the firm serving it, as if it did not exist for anyone else.
+    uploaded_by = (
+        ProcedureVersion.objects.filter(procedure_id=procedure_id, version=version)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    visible_to_person = organisations_for_registration(actor=_user(request)).filter(pk=uploaded_by).exists
+    if uploaded_by is not None and not visible_to_person():
         return render(request, "workspace/not_found.html", _base(request), status=404)
     return HttpResponse(procedure_diagram_svg(procedure, lang=lang), content_type="image/svg+xml")

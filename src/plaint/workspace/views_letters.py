@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -114,17 +116,16 @@ class _Invalid(Exception):
     pass
 
 
+# Django's own date field parses what a person types (`YYYY-MM-DD` or `D M YYYY`); an impossible day is not a date.
+_DAY_FIELD = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d/%m/%Y"])
+
+
 def _date(text: str) -> dt.date | bool | None:
-    """A date typed as `YYYY-MM-DD` or `D M YYYY` (None: none given, False: not a date)."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%d %m %Y", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar day, no time)
-        except ValueError:
-            continue
-    return False
+    """A date typed by a person (None: none given, False: not a date)."""
+    try:
+        return _DAY_FIELD.clean(text.strip())
+    except ValidationError:
+        return False
 
 
 def _letter_or_404(request: HttpRequest, letter_id: int) -> Letter:
