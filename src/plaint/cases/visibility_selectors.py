@@ -9,14 +9,15 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
-from plaint.access.roles import actor_case_roles, actor_roles
+from plaint.access.roles import PersonRoles, actor_case_roles, actor_roles
 from plaint.access.rules import (
     ASSIGNED_PARTY_ROLES,
     STAFF_ROLES,
@@ -38,6 +39,7 @@ from plaint.cases.models import (
     SensitiveSection,
 )
 from plaint.core import clock
+from plaint.core.aggregates import JoinedText, split_joined
 from plaint.organisations.models import Membership, Organisation, Person
 from plaint.organisations.selectors import line_management_chain
 
@@ -77,7 +79,7 @@ def _stage_role_q(roles_by_organisation: Mapping[int, frozenset[str]]) -> Q:
     return condition
 
 
-def _routed_past_q(person: Person, day: dt.date) -> Q | None:
+def _routed_past_q(person: Person, day: dt.date, held: PersonRoles) -> Q | None:
     """Cases whose routing sends them past this person, a line manager of a subject (`access.rules.is_routed_past`).
 
     Walks down the person's line-management tree in each organisation (one query per level), keeping for each
@@ -90,10 +92,9 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
     condition: Q | None = None
     # Every membership, also one without roles: a line manager holding none is still routed past (the predicate
     # `is_routed_past` does not ask for the manager's own roles).
-    own = Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", "roles__code")
     my_roles: dict[int, set[str]] = defaultdict(set)
-    for organisation_id, code in own:
-        my_roles[organisation_id].update([code] if code else [])
+    for membership in held.memberships_on(day):  # the scope read with the person: no query
+        my_roles[membership.organisation_id].update(membership.roles)
     for organisation_id, roles in my_roles.items():
         wanted = [(held, routed_to) for held, routed_to in pairs if routed_to not in roles]
         if not wanted:
@@ -135,17 +136,19 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
     return condition
 
 
-def _reports_to_subject_q(person: Person, day: dt.date) -> Q | None:
+def _reports_to_subject_q(person: Person, day: dt.date, held: PersonRoles) -> Q | None:
     """Cases about someone above this person in a line-management chain (`access.rules.reports_to_subject`): per
-    organisation the person belongs to, their chain of line managers, and the cases naming one of them as subject."""
+    organisation the person belongs to with a line manager (the scope read with the person), their chain of line
+    managers, and the cases naming one of them as subject."""
     condition: Q | None = None
-    memberships = Membership.objects.active_on(day).filter(person=person, line_manager__isnull=False)
-    for organisation in {membership.organisation for membership in memberships.select_related("organisation")}:
+    managed = {membership.organisation_id for membership in held.memberships_on(day) if membership.line_manager_id}
+    for organisation_id in sorted(managed):
+        organisation = Organisation(pk=organisation_id)  # the chain filters by its id only (`on` is given)
         chain = [manager.pk for manager in line_management_chain(person=person, organisation=organisation, on=day)]
         if not chain:
             continue
         about = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=chain).values("case_id")
-        part = Q(organisation_id=organisation.pk) & Q(pk__in=about)
+        part = Q(organisation_id=organisation_id) & Q(pk__in=about)
         condition = part if condition is None else condition | part
     return condition
 
@@ -193,10 +196,10 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     conflict = Q(pk__in=subject_or_involved.values("case_id")) | (
         Q(pk__in=about_their_unit.values("case_id")) & ~unit_manager_stages
     )
-    routed_past = _routed_past_q(person, day)
+    routed_past = _routed_past_q(person, day, held)
     if routed_past is not None:
         conflict |= routed_past
-    reports_to = _reports_to_subject_q(person, day)
+    reports_to = _reports_to_subject_q(person, day, held)
     if reports_to is not None:
         conflict |= reports_to
     return Case.objects.filter(visible & ~conflict)
@@ -213,7 +216,9 @@ def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None)
     """
     sensitive = SensitiveSection.objects.filter(case=OuterRef("pk")).order_by().values("case")
     cases = Case.objects.select_related("organisation", "handler", "delegate").annotate(
-        sensitive_count=Coalesce(Subquery(sensitive.annotate(n=Count("pk")).values("n")), 0)
+        sensitive_count=Coalesce(Subquery(sensitive.annotate(n=Count("pk")).values("n")), 0),
+        category_codes=_codes(Case.categories.through, "category__code"),
+        cause_codes=_codes(Case.causes.through, "cause__code"),
     )
     case = case_seen(actor=actor, case_id=case_id, source=source, cases=cases)
     prefetch_related_objects(
@@ -221,10 +226,25 @@ def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None)
         "terms",
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
-        "categories",
-        "causes",
     )
     return case
+
+
+def _codes(through: Any, code: str) -> Subquery:
+    """The codes of a case's categories or causes, joined (`split_joined`), read with the case: no query of their
+    own (`case_codes`)."""
+    rows = through.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    return Subquery(rows.annotate(joined=JoinedText(F(code))).values("joined"), output_field=TextField())
+
+
+_CODES = {"categories": "category_codes", "causes": "cause_codes"}
+
+
+def case_codes(case: Case, relation: str) -> list[str]:
+    """The sorted codes of the case's `categories` or `causes`: read with it by `case_detail`, else one query."""
+    if hasattr(case, _CODES[relation]):
+        return sorted(split_joined(getattr(case, _CODES[relation])))
+    return sorted(row.code for row in getattr(case, relation).all())
 
 
 def case_seen(
