@@ -36,12 +36,12 @@ os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-
-import cases as loader  # sets up Django
 from inbox import backend_cpu_ms, calibration_ms
-from plaint.access.models import User
 from rest_framework.authtoken.models import Token
 from visibility import actors
+
+import cases as loader  # sets up Django
+from plaint.access.models import User
 
 ORGANISATION = "xs2more"
 BODY = {

@@ -135,9 +135,7 @@ def scope_annotations(person_ref: str = "pk") -> dict[str, Any]:
         .annotate(group=Value(1))
         .values("group")
         .annotate(
-            joined=JoinedText(
-                Concat(_text(F("pk")), Value(_FIELD), _text(F("served_by_id")), output_field=TextField())
-            )
+            joined=JoinedText(Concat(_text(F("pk")), Value(_FIELD), _text(F("served_by_id")), output_field=TextField()))
         )
         .values("joined")
     )

@@ -41,7 +41,7 @@ from plaint.cases.models import (
 from plaint.core import clock
 from plaint.core.aggregates import JoinedText, split_joined
 from plaint.organisations.models import Membership, Organisation, Person
-from plaint.organisations.selectors import line_management_chain
+from plaint.organisations.selectors import line_manager_ids
 
 logger = logging.getLogger(__name__)
 
@@ -143,8 +143,7 @@ def _reports_to_subject_q(person: Person, day: dt.date, held: PersonRoles) -> Q 
     condition: Q | None = None
     managed = {membership.organisation_id for membership in held.memberships_on(day) if membership.line_manager_id}
     for organisation_id in sorted(managed):
-        organisation = Organisation(pk=organisation_id)  # the chain filters by its id only (`on` is given)
-        chain = [manager.pk for manager in line_management_chain(person=person, organisation=organisation, on=day)]
+        chain = line_manager_ids(person_id=person.pk, organisation_id=organisation_id, on=day)
         if not chain:
             continue
         about = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=chain).values("case_id")
