@@ -83,6 +83,21 @@ def cpu_loop(name: str, calls: list[Callable[[], Any]], expect: int) -> dict[str
 
 def measure(actions: int, runs: int) -> list[dict[str, Any]]:
     rows = []
+    if actions:
+        rows += measure_actions(actions, runs)
+    for label, user in actors().items():
+        staff_client = client_for(user)
+        staff_client.get("/api/cases/")  # warm
+        queries = statements(lambda staff_client=staff_client: staff_client.get("/api/cases/"))
+        page = staff_client.get("/api/cases/").json()
+        row = cpu_loop(f"GET /api/cases/ {label}", [lambda c=staff_client: c.get("/api/cases/")] * runs, 200)
+        rows.append({**row, "queries": queries, "count": page["count"], "count_exact": page["count_exact"]})
+        print(f"    statements per list: {queries}; count {page['count']} (exact: {page['count_exact']})")
+    return rows
+
+
+def measure_actions(actions: int, runs: int) -> list[dict[str, Any]]:
+    rows = []
     intake = User.objects.get(username="xs-intake-staff")
     client = client_for(intake)
     cases = []
@@ -108,21 +123,12 @@ def measure(actions: int, runs: int) -> list[dict[str, Any]]:
     row = cpu_loop("GET case detail", [lambda: client.get(detail)] * runs, 200)
     rows.append({**row, "queries": queries})
     print(f"    statements per detail: {queries}")
-
-    for label, user in actors().items():
-        staff_client = client_for(user)
-        staff_client.get("/api/cases/")  # warm
-        queries = statements(lambda staff_client=staff_client: staff_client.get("/api/cases/"))
-        page = staff_client.get("/api/cases/").json()
-        row = cpu_loop(f"GET /api/cases/ {label}", [lambda c=staff_client: c.get("/api/cases/")] * runs, 200)
-        rows.append({**row, "queries": queries, "count": page["count"], "count_exact": page["count_exact"]})
-        print(f"    statements per list: {queries}; count {page['count']} (exact: {page['count_exact']})")
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--actions", type=int, default=200)
+    parser.add_argument("--actions", type=int, default=200, help="0: the staff lists only")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--json")
     args = parser.parse_args()

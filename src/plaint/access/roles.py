@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Coalesce, Concat
 
 from plaint.core import clock
 from plaint.core.aggregates import JoinedText, split_joined
-from plaint.organisations.models import Membership, Organisation, Person
+from plaint.organisations.models import Membership, Organisation, OrganisationalUnit, Person
 
 _generation = itertools.count()
 _current = [next(_generation)]
@@ -71,6 +71,8 @@ class PersonRoles:
     memberships: tuple[MembershipScope, ...] = ()
     #: client organisation -> the firm serving it, for every organisation the person has a membership in
     clients: tuple[tuple[int, int], ...] = ()
+    #: the units they manage (a complaint about one of them is a conflict: XS-14, WH-07)
+    units_managed: tuple[int, ...] = ()
 
     def in_organisation(self, organisation_id: int) -> frozenset[str]:
         """Their roles in this organisation itself (not the firm's)."""
@@ -115,9 +117,10 @@ def _window() -> Q:
 
 
 def scope_annotations(person_ref: str = "pk") -> dict[str, Any]:
-    """Two subqueries that read a person's scope with the row that holds `person_ref` (the person's id): their
-    memberships around today with each role code (one text per role, or per membership without roles), and the
-    clients of the organisations they belong to. `scope_from` turns the two texts into `PersonRoles`."""
+    """Three subqueries that read a person's scope with the row that holds `person_ref` (the person's id): their
+    memberships around today with each role code (one text per role, or per membership without roles), the
+    clients of the organisations they belong to, and the units they manage. `scope_from` turns the three texts into
+    `PersonRoles`."""
     fields: list[Any] = []
     for name in ("organisation_id", "organisation__time_zone", "started_on", "ended_on", "line_manager_id"):
         fields += [_text(F(name)), Value(_FIELD)]
@@ -139,9 +142,17 @@ def scope_annotations(person_ref: str = "pk") -> dict[str, Any]:
         )
         .values("joined")
     )
+    units = (
+        OrganisationalUnit.objects.filter(manager_id=OuterRef(person_ref))
+        .order_by()
+        .values("manager_id")
+        .annotate(joined=JoinedText(_text(F("pk"))))
+        .values("joined")
+    )
     return {
         "plaint_scope_memberships": Subquery(memberships, output_field=TextField()),
         "plaint_scope_clients": Subquery(clients, output_field=TextField()),
+        "plaint_scope_units": Subquery(units, output_field=TextField()),
     }
 
 
@@ -149,8 +160,10 @@ def _date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
 
 
-def scope_from(person_id: int, memberships_text: str | None, clients_text: str | None) -> PersonRoles:
-    """`PersonRoles` from the two texts of `scope_annotations`, each membership judged on its organisation's day."""
+def scope_from(
+    person_id: int, memberships_text: str | None, clients_text: str | None, units_text: str | None
+) -> PersonRoles:
+    """`PersonRoles` from the three texts of `scope_annotations`, each membership judged on its organisation's day."""
     found: dict[tuple[int, str, dt.date | None, dt.date | None, int | None], set[str]] = {}
     for row in split_joined(memberships_text):
         organisation, zone, started, ended, manager, code = row.split(_FIELD)
@@ -175,6 +188,7 @@ def scope_from(person_id: int, memberships_text: str | None, clients_text: str |
         own={key: frozenset(value) for key, value in own.items()},
         memberships=tuple(scopes),
         clients=tuple(sorted(set(clients))),
+        units_managed=tuple(sorted({int(unit) for unit in split_joined(units_text)})),
     )
 
 
@@ -182,12 +196,17 @@ def person_roles(person: Person) -> PersonRoles:
     """The person's roles and scope, read once (one query), each membership judged on its organisation's day."""
     row = Person.objects.filter(pk=person.pk).annotate(**scope_annotations()).values(*scope_annotations()).first()
     row = row or {}
-    return scope_from(person.pk, row.get("plaint_scope_memberships"), row.get("plaint_scope_clients"))
+    return scope_from(
+        person.pk, row.get("plaint_scope_memberships"), row.get("plaint_scope_clients"), row.get("plaint_scope_units")
+    )
 
 
-def remember_scope(user: Any, person_id: int, memberships_text: str | None, clients_text: str | None) -> None:
-    """Keep the scope read with the person (`scope_annotations` on the query that read them) on the user object."""
-    user._plaint_roles = (_slot(), scope_from(person_id, memberships_text, clients_text))
+def remember_scope(user: Any, person_id: int, row: Any) -> None:
+    """Keep the scope read with the person (`scope_annotations` on the query that read `row`) on the user object."""
+    texts = [
+        getattr(row, name, None) for name in ("plaint_scope_memberships", "plaint_scope_clients", "plaint_scope_units")
+    ]
+    user._plaint_roles = (_slot(), scope_from(person_id, *texts))
 
 
 def actor_roles(user: Any, person: Person) -> PersonRoles:
