@@ -19,10 +19,11 @@ class AccessConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from plaint.access.roles import roles_changed
-        from plaint.organisations.models import Membership, Organisation
+        from plaint.organisations.models import Membership, Organisation, OrganisationalUnit
 
-        # A person's roles are read once per request (access/roles.py); any change to them makes that stale.
-        for model in (Membership, Organisation):
+        # A person's roles and scope are read once per request (access/roles.py); any change to them makes that stale
+        # (a unit's manager is part of the scope: the units a person manages).
+        for model in (Membership, Organisation, OrganisationalUnit):
             post_save.connect(roles_changed, sender=model, dispatch_uid=f"roles_changed_save_{model.__name__}")
             post_delete.connect(roles_changed, sender=model, dispatch_uid=f"roles_changed_delete_{model.__name__}")
         m2m_changed.connect(roles_changed, sender=Membership.roles.through, dispatch_uid="roles_changed_m2m")

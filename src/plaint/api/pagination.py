@@ -1,9 +1,10 @@
 """Paging of the API's lists.
 
 The case list is the inbox of every staff member; at a million cases an exact count of everything someone may see
-takes longer than the page itself (bench/README.md: ~180 ms for 265,000 visible cases against ~15 ms for the page).
-So the case list counts up to `COUNT_CAP` and says whether its count is exact: nobody pages through more than ten
-thousand cases, they filter. The analysts' anonymised list keeps an exact count (totals are what they are for).
+takes longer than the page itself (bench/README.md: ~180 ms for 265,000 visible cases against ~15 ms for the page),
+and even a count capped at 10,000 cost several times the page in database CPU (issue 17). So the case list counts up
+to `COUNT_CAP` (1,000, as the workspace's inbox) and says whether its count is exact: nobody pages through more than
+a thousand cases, they filter. The analysts' anonymised list keeps an exact count (totals are what they are for).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 #: The most cases the case list counts (and pages through); beyond it `count_exact` is false.
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedCountPaginator(Paginator):  # type: ignore[type-arg]

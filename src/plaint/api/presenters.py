@@ -18,6 +18,7 @@ from plaint.cases.models import Attachment, Case, Effect, FollowUp, Party, Term
 from plaint.cases.routing_services import no_eligible_handler_text
 from plaint.cases.selectors import (
     case_attachments,
+    case_codes,
     case_effects,
     case_read,
     case_roles,
@@ -70,8 +71,8 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
         "description": case.description,
         "incident_date": case.incident_date,
         "nature": case.nature,
-        "categories": sorted(category.code for category in case.categories.all()),
-        "causes": sorted(cause.code for cause in case.causes.all()),
+        "categories": case_codes(case, "categories"),
+        "causes": case_codes(case, "causes"),
         "commissioning_party": case.commissioning_party,
         "confidentiality": case.confidentiality,
         "handler": _person(case.handler),

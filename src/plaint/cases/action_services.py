@@ -78,6 +78,7 @@ def case_act(
             raise CaseAnonymised()
         if expected_version is not None and locked.version != expected_version:
             raise StaleCase(expected=expected_version, current=locked.version)
+        stage_before = locked.stage
         today = clock.today_for(locked.organisation)
         day = on or today
         if day > today:
@@ -114,8 +115,19 @@ def case_act(
             linked=lambda event: sensitive_services.report_link(case=locked, event=event, actor=actor, source=source),
             events_count=events_count,
         )
-    case.refresh_from_db()
+    _refreshed(case, locked, stage_before=stage_before, action=action)
     return case
+
+
+def _refreshed(case: Case, locked: Case, *, stage_before: str, action: str) -> None:
+    """`case` as the action left it. The snapshot columns the action wrote are set on `locked` (`snapshot_write`),
+    so they are copied without a query; only when something after the commit may have written the row too (the
+    routing check after a change of stage or a handler named: `routing_check_on_commit`) is it read again."""
+    if action == "handler_assigned" or locked.stage != stage_before:
+        case.refresh_from_db()
+        return
+    for field in Case._meta.concrete_fields:
+        setattr(case, field.attname, getattr(locked, field.attname))
 
 
 def case_complainant_act(

@@ -41,6 +41,7 @@ from plaint.cases.list_selectors import (
     cases_overdue,
 )
 from plaint.cases.visibility_selectors import (
+    case_codes,
     case_detail,
     case_permissions,
     case_read,
@@ -62,6 +63,7 @@ __all__ = [
     "case_attachments",
     "case_attachments_shareable",
     "case_by_idempotency_key",
+    "case_codes",
     "case_detail",
     "case_effects",
     "case_event",

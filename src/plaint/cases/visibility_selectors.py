@@ -9,14 +9,15 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from plaint.access.audit_services import AuditSource, audit_record
 from plaint.access.models import User
-from plaint.access.roles import actor_case_roles, actor_roles
+from plaint.access.roles import PersonRoles, actor_case_roles, actor_roles
 from plaint.access.rules import (
     ASSIGNED_PARTY_ROLES,
     STAFF_ROLES,
@@ -38,8 +39,9 @@ from plaint.cases.models import (
     SensitiveSection,
 )
 from plaint.core import clock
+from plaint.core.aggregates import JoinedText, split_joined
 from plaint.organisations.models import Membership, Organisation, Person
-from plaint.organisations.selectors import line_management_chain
+from plaint.organisations.selectors import line_manager_ids
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +79,13 @@ def _stage_role_q(roles_by_organisation: Mapping[int, frozenset[str]]) -> Q:
     return condition
 
 
-def _routed_past_q(person: Person, day: dt.date) -> Q | None:
-    """Cases whose routing sends them past this person, a line manager of a subject (`access.rules.is_routed_past`).
+RoutedPast = tuple[tuple[int, tuple[str, str], tuple[int, ...]], ...]
+ReportsTo = tuple[tuple[int, tuple[int, ...]], ...]
+
+
+def _routed_past(person: Person, day: dt.date, scope: PersonRoles) -> RoutedPast:
+    """Whom the routing sends cases past this person, a line manager of a subject (`access.rules.is_routed_past`):
+    per organisation and (role the subject holds, role the case is routed to), the subjects.
 
     Walks down the person's line-management tree in each organisation (one query per level), keeping for each
     report whether someone between them and the person holds the role the case is routed to.
@@ -86,14 +93,13 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
     routed = stage_table().routed
     pairs = sorted({pair for stage_pairs in routed.values() for pair in stage_pairs})
     if not pairs:
-        return None
-    condition: Q | None = None
+        return ()
+    found: list[tuple[int, tuple[str, str], tuple[int, ...]]] = []
     # Every membership, also one without roles: a line manager holding none is still routed past (the predicate
     # `is_routed_past` does not ask for the manager's own roles).
-    own = Membership.objects.active_on(day).filter(person=person).values_list("organisation_id", "roles__code")
     my_roles: dict[int, set[str]] = defaultdict(set)
-    for organisation_id, code in own:
-        my_roles[organisation_id].update([code] if code else [])
+    for membership in scope.memberships_on(day):  # the scope read with the person: no query
+        my_roles[membership.organisation_id].update(membership.roles)
     for organisation_id, roles in my_roles.items():
         wanted = [(held, routed_to) for held, routed_to in pairs if routed_to not in roles]
         if not wanted:
@@ -127,25 +133,40 @@ def _routed_past_q(person: Person, day: dt.date) -> Q | None:
                         subjects[(held, routed_to)].add(report_id)
             seen.update(reports)
             frontier = list(reports)
-        for pair, people in subjects.items():
-            stages = [key for key, stage_pairs in routed.items() if pair in stage_pairs]
-            about_them = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=sorted(people)).values("case_id")
-            part = Q(organisation_id=organisation_id) & _stages_q(stages) & Q(pk__in=about_them)
-            condition = part if condition is None else condition | part
+        found += [(organisation_id, pair, tuple(sorted(people))) for pair, people in sorted(subjects.items())]
+    return tuple(found)
+
+
+def _routed_past_q(parts: RoutedPast) -> Q | None:
+    """Cases about the subjects `_routed_past` found, in the stages that route past their line managers."""
+    routed = stage_table().routed
+    condition: Q | None = None
+    for organisation_id, pair, people in parts:
+        stages = [key for key, stage_pairs in routed.items() if pair in stage_pairs]
+        about_them = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=people).values("case_id")
+        part = Q(organisation_id=organisation_id) & _stages_q(stages) & Q(pk__in=about_them)
+        condition = part if condition is None else condition | part
     return condition
 
 
-def _reports_to_subject_q(person: Person, day: dt.date) -> Q | None:
-    """Cases about someone above this person in a line-management chain (`access.rules.reports_to_subject`): per
-    organisation the person belongs to, their chain of line managers, and the cases naming one of them as subject."""
+def _reports_to(person: Person, day: dt.date, scope: PersonRoles) -> ReportsTo:
+    """Per organisation the person belongs to with a line manager (the scope read with the person), their chain of
+    line managers (`access.rules.reports_to_subject`): one query per such organisation."""
+    managed = {membership.organisation_id for membership in scope.memberships_on(day) if membership.line_manager_id}
+    found = []
+    for organisation_id in sorted(managed):
+        chain = line_manager_ids(person_id=person.pk, organisation_id=organisation_id, on=day)
+        if chain:
+            found.append((organisation_id, tuple(chain)))
+    return tuple(found)
+
+
+def _reports_to_subject_q(parts: ReportsTo) -> Q | None:
+    """Cases about someone above this person in a line-management chain: the cases naming one of them as subject."""
     condition: Q | None = None
-    memberships = Membership.objects.active_on(day).filter(person=person, line_manager__isnull=False)
-    for organisation in {membership.organisation for membership in memberships.select_related("organisation")}:
-        chain = [manager.pk for manager in line_management_chain(person=person, organisation=organisation, on=day)]
-        if not chain:
-            continue
+    for organisation_id, chain in parts:
         about = Party.objects.filter(role=PartyRole.SUBJECT, person_id__in=chain).values("case_id")
-        part = Q(organisation_id=organisation.pk) & Q(pk__in=about)
+        part = Q(organisation_id=organisation_id) & Q(pk__in=about)
         condition = part if condition is None else condition | part
     return condition
 
@@ -169,8 +190,39 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
     if person is None:
         return Case.objects.none()
     day = access_day()
-    held = actor_roles(actor, person)
-    roles_by_organisation = held.by_case_organisation()
+    scope = actor_roles(actor, person)
+    table = stage_table()
+    # What the filter is built from: the scope read with the person, the line-management walks (their queries run
+    # on every call) and the procedures' stage table. The same inputs give the same filter, so it is built once and
+    # kept (building it cost more than running it: bench/README.md, issue 17); a change of any input is a new key.
+    key = (
+        actor.pk,
+        person.pk,
+        tuple(sorted(scope.own.items())),
+        scope.clients,
+        scope.units_managed,
+        _routed_past(person, day, scope),
+        _reports_to(person, day, scope),
+        id(table),
+    )
+    built = _filters.get(key)
+    if built is None or built[0] is not table:
+        built = (table, _visible_filter(actor, person, scope, key[5], key[6]))
+        if len(_filters) >= _FILTERS_KEPT:
+            _filters.clear()
+        _filters[key] = built
+    return built[1].all()  # a copy: a caller that evaluates it fills its own result cache, never the kept one
+
+
+#: Filters built by `cases_visible_to`, by everything they were built from (a few hundred people a process).
+_filters: dict[tuple[Any, ...], tuple[Any, QuerySet[Case]]] = {}
+_FILTERS_KEPT = 512
+
+
+def _visible_filter(
+    actor: User, person: Person, scope: PersonRoles, routed_past_parts: RoutedPast, reports_to_parts: ReportsTo
+) -> QuerySet[Case]:
+    roles_by_organisation = scope.by_case_organisation()
     staff_organisations = sorted(key for key, roles in roles_by_organisation.items() if roles & STAFF_ROLES)
     # Every part is a plain column test or a subquery that does not refer to the case row (bench/README.md): the
     # visible part then combines indexes (a BitmapOr), the conflicts are hashed once, and PostgreSQL's estimate stays
@@ -182,21 +234,21 @@ def cases_visible_to(*, actor: User) -> QuerySet[Case]:
         | Q(delegate=person)
         | Q(created_by=actor)
         | Q(pk__in=assigned)
-        | _stage_role_q(held.own)
+        | _stage_role_q(scope.own)
         # a client's confidential case, through the firm serving it: by role until someone is named, then by person
         | (_stage_role_q(roles_by_organisation) & (Q(confidentiality=Confidentiality.NORMAL) | _awaits_handler))
     )
     subject_or_involved = Party.objects.filter(Q(role=PartyRole.SUBJECT) | Q(involved=True), person=person)
-    about_their_unit = Party.objects.filter(role=PartyRole.SUBJECT, unit__manager=person)
-    # the manager of a unit complained about, except where the case goes to that manager (WP-02)
-    unit_manager_stages = _stages_q(stage_table().unit_manager)
-    conflict = Q(pk__in=subject_or_involved.values("case_id")) | (
-        Q(pk__in=about_their_unit.values("case_id")) & ~unit_manager_stages
-    )
-    routed_past = _routed_past_q(person, day)
+    conflict = Q(pk__in=subject_or_involved.values("case_id"))
+    if scope.units_managed:  # the scope read with the person: most staff manage no unit, and skip this part
+        about_their_unit = Party.objects.filter(role=PartyRole.SUBJECT, unit_id__in=scope.units_managed)
+        # the manager of a unit complained about, except where the case goes to that manager (WP-02)
+        unit_manager_stages = _stages_q(stage_table().unit_manager)
+        conflict |= Q(pk__in=about_their_unit.values("case_id")) & ~unit_manager_stages
+    routed_past = _routed_past_q(routed_past_parts)
     if routed_past is not None:
         conflict |= routed_past
-    reports_to = _reports_to_subject_q(person, day)
+    reports_to = _reports_to_subject_q(reports_to_parts)
     if reports_to is not None:
         conflict |= reports_to
     return Case.objects.filter(visible & ~conflict)
@@ -213,7 +265,9 @@ def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None)
     """
     sensitive = SensitiveSection.objects.filter(case=OuterRef("pk")).order_by().values("case")
     cases = Case.objects.select_related("organisation", "handler", "delegate").annotate(
-        sensitive_count=Coalesce(Subquery(sensitive.annotate(n=Count("pk")).values("n")), 0)
+        sensitive_count=Coalesce(Subquery(sensitive.annotate(n=Count("pk")).values("n")), 0),
+        category_codes=_codes(Case.categories.through, "category__code"),
+        cause_codes=_codes(Case.causes.through, "cause__code"),
     )
     case = case_seen(actor=actor, case_id=case_id, source=source, cases=cases)
     prefetch_related_objects(
@@ -221,10 +275,25 @@ def case_detail(*, actor: User, case_id: int, source: AuditSource | None = None)
         "terms",
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
-        "categories",
-        "causes",
     )
     return case
+
+
+def _codes(through: Any, code: str) -> Subquery:
+    """The codes of a case's categories or causes, joined (`split_joined`), read with the case: no query of their
+    own (`case_codes`)."""
+    rows = through.objects.filter(case_id=OuterRef("pk")).order_by().values("case_id")
+    return Subquery(rows.annotate(joined=JoinedText(F(code))).values("joined"), output_field=TextField())
+
+
+_CODES = {"categories": "category_codes", "causes": "cause_codes"}
+
+
+def case_codes(case: Case, relation: str) -> list[str]:
+    """The sorted codes of the case's `categories` or `causes`: read with it by `case_detail`, else one query."""
+    if hasattr(case, _CODES[relation]):
+        return sorted(split_joined(getattr(case, _CODES[relation])))
+    return sorted(row.code for row in getattr(case, relation).all())
 
 
 def case_seen(
