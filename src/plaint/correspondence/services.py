@@ -83,15 +83,19 @@ def email_queue(
     actor: User | None = None,
     attachment: bytes | None = None,
     attachment_name: str = "",
+    new_key: bool = False,
 ) -> OutboundEmail:
     """Put one email in the outbox, in the caller's transaction; it is sent once that transaction commits.
 
     An email with the same `dedupe_key` (the case event and the recipient, say) is returned as it is, not queued
-    again; a rolled-back caller leaves nothing behind and sends nothing.
+    again; a rolled-back caller leaves nothing behind and sends nothing. `new_key`: the caller knows no email can
+    have the key yet (it names a row made in this transaction), so it is not looked up first (the unique key still
+    decides).
     """
-    existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
+    if not new_key:
+        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     now = clock.now()
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin's row makes this insert fail, not the caller

@@ -69,9 +69,8 @@ def portal_case_submit(
     """Register what the form sent, once per `submission_key`, with its private link and confirmation email.
     `procedure_day`: the day `procedure` was found in force for the organisation (the page's look-up), which the
     registration then need not repeat when the case is received that day."""
-    existing = Submission.objects.filter(key=submission_key).select_related("case").first()
-    if existing is not None:
-        return Receipt(case=existing.case, token=None, created=False)
+    # No read first: the submission's unique key decides, at its insert, inside the registration's transaction (a
+    # form sent again rolls its whole registration back; one sent twice at once waits for the first to commit).
     try:
         with transaction.atomic():
             registered = case_register_once(
@@ -97,7 +96,7 @@ def portal_case_submit(
                     view=registered.view,
                 )
     except IntegrityError:
-        # The same form sent twice at the same moment: the other request made the case.
+        # The same form sent again, or twice at the same moment: the first request made the case.
         twin = Submission.objects.filter(key=submission_key).select_related("case").first()
         if twin is None:
             raise
@@ -137,6 +136,7 @@ def confirmation_email_queue(
         subject=subject,
         body_text=body,
         case=case,
+        new_key=True,  # the case was made in this transaction: no email can carry its key yet
     )
 
 

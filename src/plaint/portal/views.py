@@ -35,7 +35,9 @@ from plaint.portal import selectors
 from plaint.portal.forms import CaseForm, TrackActionForm, TrackCodeForm, TrackRequestForm
 from plaint.portal.services import access_code_send, access_code_use, portal_case_submit, tracking_link_send
 
-SESSION_RECEIPT = "portal_receipt"
+#: The receipt page's cookie (signed): the case just sent and its private link's token.
+RECEIPT_COOKIE = "plaint_receipt"
+RECEIPT_SALT = "plaint.portal.receipt"
 SESSION_ACCESS = "portal_case_opened"
 SESSION_CODE_REFERENCE = "portal_code_reference"
 #: How long a case opened with a one-time code stays open in the session.
@@ -172,9 +174,10 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
             for field in ("authorisation", "documents"):
                 if data.get(field):
                     attachment_add(case=receipt.case, actor=None, file=data[field], description=str(form[field].label))
-            request.session[SESSION_RECEIPT] = {"case": receipt.case.pk, "token": receipt.token}
         response = HttpResponseRedirect(reverse("portal:received", kwargs={"slug": organisation.slug}))
         response.status_code = 303
+        if receipt.created:
+            _receipt_keep(response, case_id=receipt.case.pk, token=receipt.token or "")
         return response
     return render(request, "portal/form.html", _context(organisation, form=form, files_again=bool(request.FILES)))
 
@@ -211,14 +214,36 @@ def _registration(data: dict[str, Any], today: Any) -> Registration:
     )
 
 
+def _receipt_keep(response: HttpResponse, *, case_id: int, token: str) -> None:
+    """The receipt (the case and its private link) in a signed cookie, not a session: an anonymous visitor gets no
+    session row. HttpOnly, SameSite=Lax, Secure where the session cookie is, and as long-lived as a session."""
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{case_id}:{token}",
+        salt=RECEIPT_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _receipt_read(request: HttpRequest) -> tuple[int, str]:
+    """The case and token of the receipt cookie; (0, "") when it is missing, altered or too old."""
+    value = request.get_signed_cookie(
+        RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    case_id, _sep, token = str(value).partition(":")
+    return (int(case_id), token) if case_id.isdigit() else (0, "")
+
+
 def received(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, procedure = selectors.portal_organisation(slug=slug)
-    stored = request.session.get(SESSION_RECEIPT) or {}
-    case = Case.objects.filter(pk=int(stored.get("case") or 0), organisation=organisation).first()
+    case_id, token = _receipt_read(request)
+    case = Case.objects.filter(pk=case_id, organisation=organisation).first() if case_id else None
     if case is None:
         raise Http404
     lang = translation.get_language() or "en"
-    token = stored.get("token")
     link = request.build_absolute_uri(reverse("portal:track", kwargs={"token": token})) if token else ""
     dates = selectors.promised_dates(case=case, procedure=procedure, lang=lang)
     return render(request, "portal/received.html", _context(organisation, case=case, dates=dates, link=link))
