@@ -33,6 +33,7 @@ from plaint.cases.models import Case, CaseEvent, Effect, PartyRole
 from plaint.cases.selectors import case_view
 from plaint.cases.services import authorise_act, case_act, case_record_event
 from plaint.core import clock
+from plaint.core.inserts import insert_row
 from plaint.correspondence.errors import (
     EmailNotResendable,
     NotACompliment,
@@ -98,8 +99,9 @@ def email_queue(
             return existing
     now = clock.now()
     try:
-        with transaction.atomic():  # a savepoint: a concurrent twin's row makes this insert fail, not the caller
-            email = OutboundEmail.objects.create(
+        # A savepoint: a concurrent twin's row makes this insert fail, not the caller (none with `new_key`).
+        with transaction.atomic(savepoint=not new_key):
+            email = OutboundEmail(
                 organisation=organisation,
                 case=case,
                 event=event,
@@ -120,6 +122,7 @@ def email_queue(
                 created_by=actor,
                 created_at=now,
             )
+            insert_row(email)
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
     _enqueue_on_commit(email.pk)

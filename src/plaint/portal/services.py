@@ -24,6 +24,7 @@ from plaint.access.audit_services import AuditSource, audit_record
 from plaint.cases.models import Case, Party
 from plaint.cases.services import InForce, Registration, case_register_once
 from plaint.core import clock
+from plaint.core.inserts import insert_row
 from plaint.correspondence.models import EmailKind
 from plaint.correspondence.services import email_queue
 from plaint.organisations.models import Organisation
@@ -46,7 +47,7 @@ class Receipt:
 def tracking_link_create(*, case: Case) -> str:
     """A new private link for the case: returns the token (kept nowhere but in the link), stores its hash."""
     token = secrets.token_urlsafe(32)
-    TrackingLink.objects.create(case=case, token_hash=token_hash(token), created_at=clock.now())
+    insert_row(TrackingLink(case=case, token_hash=token_hash(token), created_at=clock.now()))
     return token
 
 
@@ -83,7 +84,7 @@ def portal_case_submit(
             if (case.procedure_id, case.procedure_version) != (procedure.id, procedure.version):
                 # Received on another day than the page's look-up, under a newer procedure: its dates and labels.
                 procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
-            Submission.objects.create(key=submission_key, case=case, created_at=clock.now())
+            insert_row(Submission(key=submission_key, case=case, created_at=clock.now()))
             token = tracking_link_create(case=case)
             if contact_email:
                 confirmation_email_queue(

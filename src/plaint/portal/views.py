@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -123,14 +124,41 @@ def _blank_fields(lang: str, kind: str | None, submission: str) -> str:
     return mark_safe(markup.replace(f'value="{_KEY_SLOT}"', f'value="{submission}"', 1))  # noqa: S308
 
 
+#: The blank form's whole page, per organisation (the object `portal_intake` keeps: a new one after any change),
+#: language and address (no query, or one known `kind`), with slots for the CSRF token and the submission key.
+_BLANK_PAGES: dict[tuple[str, str, str], tuple[Any, str]] = {}
+_CSRF_SLOT = "@@csrf@@"
+
+
+def _blank_page(request: HttpRequest, organisation: Any, lang: str) -> HttpResponse:
+    """The blank form: its page rendered once (the templates depend on the organisation, the language and the
+    address only: the language switch links to this address in the other language) and given this visitor's CSRF
+    token and a new submission key. Any other query string renders the page through the templates."""
+    kind = request.GET.get("kind")
+    path = request.get_full_path()
+    cacheable = not settings.DEBUG and (not request.GET or (len(request.GET) == 1 and kind in _KINDS))
+    key = (organisation.slug, lang, path)
+    kept = _BLANK_PAGES.get(key) if cacheable else None
+    if kept is None or kept[0] is not organisation:
+        fields = _blank_fields(lang, kind, _KEY_SLOT)
+        context = _context(organisation, blank_fields=fields, csrf_token=_CSRF_SLOT)
+        page = render_to_string("portal/form.html", context, request=request)
+        if not cacheable:
+            return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)).replace(_KEY_SLOT, uuid.uuid4().hex))
+        if len(_BLANK_PAGES) > 1000:  # addresses are few (organisations × languages × kinds); bound it anyway
+            _BLANK_PAGES.clear()
+        kept = _BLANK_PAGES[key] = (organisation, page)
+    page = kept[1]
+    return HttpResponse(page.replace(_CSRF_SLOT, get_token(request), 1).replace(_KEY_SLOT, uuid.uuid4().hex, 1))
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, in_force = selectors.portal_intake(slug=slug)
     procedure = in_force.procedure
     lang = translation.get_language() or "en"
     if request.method == "GET":
-        fields = _blank_fields(lang, request.GET.get("kind"), uuid.uuid4().hex)
-        return render(request, "portal/form.html", _context(organisation, blank_fields=fields))
+        return _blank_page(request, organisation, lang)
     if _limited(request, "portal-submit", settings.PLAINT_PORTAL_SUBMIT_RATE):
         return too_many(request)
     form = CaseForm(request.POST, request.FILES, language=lang)

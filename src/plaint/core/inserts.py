@@ -1,0 +1,45 @@
+"""One new row's INSERT without the ORM's SQL compiler, for the hot paths (registration, the portal's form).
+
+`Model.objects.create()` compiles its INSERT anew every time (~0.3 ms of CPU for a wide row); `insert_row` builds
+each model's statement once per process and only adapts the values: the same columns and values, each field's
+`pre_save` (defaults, `auto_now_add`) and `get_db_prep_save` as `save()` applies them, the primary key read back
+with RETURNING. No `pre_save`/`post_save` signals are sent (use `save()` for a model that has receivers). On
+databases other than PostgreSQL it is `save(force_insert=True)`.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model
+
+ModelT = TypeVar("ModelT", bound=Model)
+
+
+def insert_row(obj: ModelT) -> ModelT:
+    """INSERT `obj` (a new row: its primary key unset) and set its primary key."""
+    if connection.vendor != "postgresql" or obj.pk is not None:
+        obj.save(force_insert=True)
+        return obj
+    sql, fields = _statement(type(obj))
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        (pk,) = cursor.fetchone()
+    obj.pk = pk
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj
+
+
+@functools.cache
+def _statement(model: type[Model]) -> tuple[str, list[Any]]:
+    meta = model._meta
+    fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join("%s" for _field in fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING {quote(meta.pk.column)}"  # noqa: S608
+    return sql, fields
