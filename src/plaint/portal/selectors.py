@@ -49,7 +49,8 @@ def portal_intake(*, slug: str) -> tuple[Organisation, InForce]:
     Kept per process (`_intake`): read again when the organisation's day changes, when any organisation, branding or
     adoption changes (`intake_changed`, connected in `PortalConfig.ready`: this process at once, other processes
     within a second through the shared cache's generation number when `REDIS_URL` is set) and at the latest after
-    `PLAINT_PORTAL_INTAKE_SECONDS` (default 10). The organisation is shared by the requests of this process: never change it."""
+    `PLAINT_PORTAL_INTAKE_SECONDS` (default 10). The organisation is shared by the requests of this process: never
+    change it."""
     generation = _intake.generation()
     entry = _intake.entries.get(slug)
     if entry is not None and entry.generation == generation and time.monotonic() < entry.until:
