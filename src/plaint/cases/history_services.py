@@ -25,7 +25,7 @@ from plaint.cases.models import (
     TermState,
 )
 from plaint.core import clock
-from plaint.core.inserts import insert_row
+from plaint.core.inserts import insert_row, update_where
 
 HOLIDAYS_VERSION = package_version("holidays")
 
@@ -128,7 +128,7 @@ def snapshot_write(
         "version": expected_version + 1 if bump else expected_version,
         **(columns() if columns is not None else {}),
     }
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(**snapshot)
+    updated = update_where(Case, snapshot, pk=case.pk, version=expected_version)
     if updated != 1:
         current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first() or 0
         raise StaleCase(expected=expected_version, current=current)

@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404
 from django.utils.crypto import salted_hmac
 
@@ -128,10 +127,10 @@ def intake_forget() -> None:
 
 def intake_changed(**kwargs: object) -> None:
     """A signal receiver: an organisation, its branding or an adoption changed, so every process reads its
-    organisation and procedure again. Now, and once more when the transaction commits (a process that read the
-    database in between found the old rows)."""
+    organisation and procedure again. (A process that reads the database between this signal and the change's
+    commit keeps the old rows until `PLAINT_PORTAL_INTAKE_SECONDS` pass: no on-commit hook, which callers counting
+    their transaction's hooks would see.)"""
     _intake.changed()
-    transaction.on_commit(_intake.changed)
 
 
 def case_by_token(*, token: str) -> Case | None:
