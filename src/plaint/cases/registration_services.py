@@ -390,7 +390,9 @@ def party_rows_create(case: Case, parties: Sequence[PartyInput]) -> list[Party]:
                 consent_given_on=party.consent_given_on,
             )
         )
-    return [insert_row(row) for row in rows]  # one or two rows: a prepared INSERT each beats compiling a bulk one
+    if len(rows) == 1:
+        return [insert_row(rows[0])]  # the usual one: a prepared INSERT, no compiling
+    return Party.objects.bulk_create(rows)  # more: one statement
 
 
 def case_facts(case: Case) -> dict[str, Any]:

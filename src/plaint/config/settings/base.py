@@ -295,6 +295,8 @@ PLAINT_PORTAL_LINK_RATE = config.env.str("PLAINT_PORTAL_LINK_RATE", default="5/h
 PLAINT_PORTAL_ACTION_RATE = config.env.str("PLAINT_PORTAL_ACTION_RATE", default="30/h")
 PLAINT_PORTAL_CODE_RATE = config.env.str("PLAINT_PORTAL_CODE_RATE", default="10/h")
 RATELIMIT_USE_CACHE = "default"
+# How long a web process keeps an organisation and its procedure for the public pages at most (docs/portal.md).
+PLAINT_PORTAL_INTAKE_SECONDS = config.env.int("PLAINT_PORTAL_INTAKE_SECONDS", default=10)
 
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
 SECURE_CONTENT_TYPE_NOSNIFF = True
