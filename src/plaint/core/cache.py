@@ -1,4 +1,4 @@
-"""The shared cache (docs/configuration.md): Django's Redis cache whose `clear()` removes only its own keys.
+"""The shared cache (docs/deploy.md, docs/portal.md): Django's Redis cache whose `clear()` removes only its own keys.
 
 Huey keeps its queue in the same Redis database (`REDIS_URL`), and Django's `RedisCache.clear()` flushes the whole
 database: a test's or an operator's `cache.clear()` would drop queued jobs (emails among them). Here it deletes the
@@ -36,7 +36,7 @@ class PrefixedRedisCache(RedisCache):
         if not self.key_prefix:
             raise ValueError("PrefixedRedisCache needs a KEY_PREFIX: clear() deletes the keys under it.")
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         client = self._cache.get_client(None, write=True)
         pattern = "".join(f"\\{char}" if char in "*?[]\\" else char for char in self.key_prefix) + ":*"
         batch: list[bytes] = []
@@ -47,4 +47,3 @@ class PrefixedRedisCache(RedisCache):
                 batch.clear()
         if batch:
             client.delete(*batch)
-        return True

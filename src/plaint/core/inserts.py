@@ -41,10 +41,10 @@ def _statement(model: type[Model]) -> tuple[str, list[Any]]:
     meta = model._meta
     fields = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    columns = ", ".join(quote(str(field.column)) for field in fields)
     placeholders = ", ".join("%s" for _field in fields)
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) RETURNING {quote(meta.pk.column)}"  # noqa: S608
-    return sql, fields
+    table, pk = quote(meta.db_table), quote(str(meta.pk.column))
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) RETURNING {pk}", fields  # noqa: S608
 
 
 def update_where(model: type[Model], values: Mapping[str, Any], **where: Any) -> int:
@@ -61,11 +61,13 @@ def update_where(model: type[Model], values: Mapping[str, Any], **where: Any) ->
 
 
 @functools.cache
-def _update_statement(model: type[Model], names: tuple[str, ...], keys: tuple[str, ...]) -> tuple[str, list, list]:
+def _update_statement(
+    model: type[Model], names: tuple[str, ...], keys: tuple[str, ...]
+) -> tuple[str, list[Any], list[Any]]:
     meta = model._meta
     quote = connection.ops.quote_name
-    set_fields = [meta.get_field(name) for name in names]
-    where_fields = [meta.pk if key == "pk" else meta.get_field(key) for key in keys]
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in set_fields)
-    conditions = " AND ".join(f"{quote(field.column)} = %s" for field in where_fields)
+    set_fields: list[Any] = [meta.get_field(name) for name in names]
+    where_fields: list[Any] = [meta.pk if key == "pk" else meta.get_field(key) for key in keys]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in set_fields)
+    conditions = " AND ".join(f"{quote(str(field.column))} = %s" for field in where_fields)
     return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {conditions}", set_fields, where_fields  # noqa: S608

@@ -142,7 +142,7 @@ def _blank_page(request: HttpRequest, organisation: Any, lang: str) -> HttpRespo
     if kept is None or kept[0] is not organisation:
         fields = _blank_fields(lang, kind, _KEY_SLOT)
         context = _context(organisation, blank_fields=fields, csrf_token=_CSRF_SLOT)
-        page = render_to_string("portal/form.html", context, request=request)
+        page = str(render_to_string("portal/form.html", context, request=request))
         if not cacheable:
             return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)).replace(_KEY_SLOT, uuid.uuid4().hex))
         if len(_BLANK_PAGES) > 1000:  # addresses are few (organisations × languages × kinds); bound it anyway
