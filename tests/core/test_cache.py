@@ -1,5 +1,5 @@
-"""The shared cache (docs/deploy.md, docs/portal.md): Redis with REDIS_URL, so the portal's rate limits count across every
-process; its `clear()` never flushes Huey's queue in the same Redis database."""
+"""The shared cache (docs/deploy.md, docs/portal.md): Redis with REDIS_URL, so the portal's rate limits count across
+every process; its `clear()` never flushes Huey's queue in the same Redis database."""
 
 from __future__ import annotations
 
