@@ -142,10 +142,12 @@ def case_register_once(
     idempotency_key: str | None = None,
     source: AuditSource | None = None,
     in_force: InForce | None = None,
+    savepoint: bool = True,
 ) -> Registered:
     """`case_register`, saying whether this call created the case or found the one an earlier call with the same
     idempotency key created (also when both ran at once: the unique key decides). The same key with a different
-    request raises `IdempotencyKeyReused` (409)."""
+    request raises `IdempotencyKeyReused` (409). `savepoint=False`: inside a caller's transaction, no savepoint of
+    its own (the caller rolls everything back on any error: the portal's form); without an idempotency key only."""
     if actor is not None and not actor.has_perm("cases.register_case", organisation):
         access_denied(actor=actor, permission="cases.register_case", organisation=organisation, source=source)
         raise Forbidden(_("You may not register cases for this organisation."))
@@ -154,7 +156,15 @@ def case_register_once(
         if existing is not None:
             return Registered(_same_request(existing, organisation, registration), created=False)
     try:
-        case, view = _register(organisation, registration, actor, idempotency_key, source, in_force)
+        case, view = _register(
+            organisation,
+            registration,
+            actor,
+            idempotency_key,
+            source,
+            in_force,
+            savepoint=savepoint or bool(idempotency_key),
+        )
         return Registered(case, created=True, view=view)
     except IntegrityError:
         if idempotency_key and actor is not None:
@@ -188,6 +198,8 @@ def _register(
     idempotency_key: str | None,
     source: AuditSource | None,
     in_force: InForce | None = None,
+    *,
+    savepoint: bool = True,
 ) -> tuple[Case, engine.CaseView]:
     zone = ZoneInfo(organisation.time_zone)
     received_at = registration.received_at or clock.now()
@@ -215,8 +227,7 @@ def _register(
     if registration.representative is not None:
         parties.append(registration.representative)
     roles = actor_case_roles(actor, organisation)
-    # Inside a caller's transaction, a savepoint only when an idempotency key's clash is answered by reading on.
-    with transaction.atomic(savepoint=bool(idempotency_key)):
+    with transaction.atomic(savepoint=savepoint):
         # The reference number is taken last (`_take_reference`, in the case's one snapshot UPDATE): until then the
         # case holds a placeholder unique to this transaction, and the number's row is locked only from there to
         # the commit, not through everything before it.

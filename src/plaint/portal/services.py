@@ -79,6 +79,7 @@ def portal_case_submit(
                 registration=registration,
                 actor=None,
                 in_force=InForce(procedure_day, procedure) if procedure_day is not None else None,
+                savepoint=False,  # any error rolls this whole transaction back
             )
             case = registered.case
             if (case.procedure_id, case.procedure_version) != (procedure.id, procedure.version):
