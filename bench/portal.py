@@ -3,6 +3,7 @@ intake (../shared/anchors/helpdesk/README.md) re-implemented against `/complaint
 
     createdb -h 127.0.0.1 -U postgres bench_plaint
     export PLAINT_DATA_DIR=/tmp/bench DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_plaint
+    export REDIS_URL=redis://127.0.0.1:6379/0 CONN_MAX_AGE=60
     .venv/bin/plaint migrate && .venv/bin/plaint demo load --quiet
     .venv/bin/python bench/portal.py [--m 2000] [--json plaint-portal.json] [--helpdesk helpdesk-postgres-….json]
     .venv/bin/python bench/portal.py --profile 200     # where the time goes: cProfile of 200 GET + POST, in-process
@@ -25,8 +26,8 @@ its description (so in the case's summary) and in its email address: lost, lost 
 confirmation emails queued (one per case, the anchor's `notes_found`). Plaint keeps W1's cases (its history and audit
 trail are append-only). What Plaint does per case and helpdesk does not: the engine's admissibility and terms, the
 case history and its hash-chained audit record, the private link (hashed), the confirmation email rendered in the
-case's language and queued, the submission key that makes a replayed form one case, the session for the receipt,
-all in one transaction.
+case's language and queued, the submission key that makes a replayed form one case (and the receipt in a signed
+cookie), all in one transaction.
 """
 
 from __future__ import annotations

@@ -30,6 +30,17 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _portal_intake_forgotten():
+    """The portal keeps organisations per process, invalidated by signals (plaint.portal.selectors.portal_intake);
+    a test's rolled-back transaction sends none, so the next test must not meet the last one's organisation."""
+    from plaint.portal.selectors import intake_forget
+
+    intake_forget()
+    yield
+    intake_forget()
+
+
+@pytest.fixture(autouse=True)
 def _audit_checkpoints_of_this_test(settings, tmp_path):
     """Each test writes (and `plaint audit verify` reads) its own audit checkpoints, never another test's."""
     settings.PLAINT_AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")

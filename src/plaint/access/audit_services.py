@@ -6,6 +6,7 @@ for a read in a block of its own before the data is shown: no record, no access.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import re
@@ -94,9 +95,14 @@ def audit_record(
     if case_id is None and target_type == "case" and target_id is not None and str(target_id).isdigit():
         case_id = int(target_id)
     chain = chain_of(organisation.pk if organisation is not None else None)
-    head = _locked_head(chain)
+    locked = _locked_head_with_sequence(chain)
+    if locked is not None:
+        head, sequence = locked
+    else:
+        head = _locked_head(chain)
+        sequence = _next_sequence()
     record = AuditRecord(
-        sequence=_next_sequence(),
+        sequence=sequence,
         chain=chain,
         chain_sequence=head.last_sequence + 1,
         at=clock.now(),
@@ -116,9 +122,62 @@ def audit_record(
     )
     record.key_id, key = current_audit_key()
     record.hash = record_hash(canonical_fields(record), record.previous_hash, key=key)
-    record.save()
-    AuditChainHead.objects.filter(pk=head.pk).update(last_sequence=record.chain_sequence, last_hash=record.hash)
+    if connection.vendor == "postgresql":
+        _insert_and_advance(record, head.pk)
+    else:
+        record.save()
+        AuditChainHead.objects.filter(pk=head.pk).update(last_sequence=record.chain_sequence, last_hash=record.hash)
     return record
+
+
+def _locked_head_with_sequence(chain: str) -> tuple[AuditChainHead, int] | None:
+    """On PostgreSQL, the chain's head locked and the record's global number, in one statement; None when the
+    chain has no head yet (or on SQLite): `_locked_head` and `_next_sequence` then."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_HEAD_SQL, [SEQUENCE_NAME, chain])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, last_sequence, last_hash, sequence = row
+    return AuditChainHead(pk=pk, chain=chain, last_sequence=last_sequence, last_hash=last_hash), int(sequence)
+
+
+def _insert_and_advance(record: AuditRecord, head_id: int) -> None:
+    """The record's INSERT and the head's UPDATE in one statement (a data-modifying WITH), without the ORM's SQL
+    compiler: the same columns and values `record.save()` writes."""
+    fields = _record_fields()
+    values = [field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), [*values, record.chain_sequence, record.hash, head_id])
+        (record.pk,) = cursor.fetchone()
+    record._state.adding = False
+    record._state.db = connection.alias
+
+
+def _record_fields() -> list[Any]:
+    return [field for field in AuditRecord._meta.concrete_fields if not field.primary_key]
+
+
+_LOCK_HEAD_SQL = (
+    f"SELECT id, last_sequence, last_hash, nextval(%s) FROM {AuditChainHead._meta.db_table} "  # noqa: S608
+    "WHERE chain = %s FOR UPDATE"
+)
+
+
+@functools.cache
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    fields = _record_fields()
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join("%s" for _field in fields)
+    return (
+        f"WITH record AS (INSERT INTO {quote(AuditRecord._meta.db_table)} ({columns}) "  # noqa: S608
+        f"VALUES ({placeholders}) RETURNING id) "
+        f"UPDATE {quote(AuditChainHead._meta.db_table)} SET last_sequence = %s, last_hash = %s WHERE id = %s "
+        "RETURNING (SELECT id FROM record)"
+    )
 
 
 def _next_sequence() -> int:

@@ -25,6 +25,7 @@ from plaint.cases.models import (
     TermState,
 )
 from plaint.core import clock
+from plaint.core.inserts import insert_row, update_where
 
 HOLIDAYS_VERSION = package_version("holidays")
 
@@ -55,7 +56,7 @@ def decision_apply(
     reference number there, last, so that the number's row is locked as briefly as possible)."""
     assert decision.event is not None
     sequence = 1 if new else (events_count if events_count is not None else case.events.count()) + 1
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         sequence=sequence,
         kind=decision.event.kind,
@@ -66,6 +67,7 @@ def decision_apply(
         data=jsonable(dict(decision.event.data)),
         note=note,
     )
+    insert_row(event)
     snapshot_write(case, procedure, decision.view, expected_version=expected_version, new=new, columns=columns)
     return event
 
@@ -126,7 +128,7 @@ def snapshot_write(
         "version": expected_version + 1 if bump else expected_version,
         **(columns() if columns is not None else {}),
     }
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(**snapshot)
+    updated = update_where(Case, snapshot, pk=case.pk, version=expected_version)
     if updated != 1:
         current = Case.objects.filter(pk=case.pk).values_list("version", flat=True).first() or 0
         raise StaleCase(expected=expected_version, current=current)

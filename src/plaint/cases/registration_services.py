@@ -39,6 +39,7 @@ from plaint.cases.models import (
 from plaint.cases.routing_services import routing_check_on_commit
 from plaint.core import clock
 from plaint.core.errors import Conflict, Forbidden, lazy_format
+from plaint.core.inserts import insert_row
 from plaint.organisations.models import Organisation, OrganisationalUnit, Person
 from plaint.organisations.selectors import roles_of_many
 from plaint.procedures.selectors import procedure_definition, procedure_for
@@ -141,10 +142,12 @@ def case_register_once(
     idempotency_key: str | None = None,
     source: AuditSource | None = None,
     in_force: InForce | None = None,
+    savepoint: bool = True,
 ) -> Registered:
     """`case_register`, saying whether this call created the case or found the one an earlier call with the same
     idempotency key created (also when both ran at once: the unique key decides). The same key with a different
-    request raises `IdempotencyKeyReused` (409)."""
+    request raises `IdempotencyKeyReused` (409). `savepoint=False`: inside a caller's transaction, no savepoint of
+    its own (the caller rolls everything back on any error: the portal's form); without an idempotency key only."""
     if actor is not None and not actor.has_perm("cases.register_case", organisation):
         access_denied(actor=actor, permission="cases.register_case", organisation=organisation, source=source)
         raise Forbidden(_("You may not register cases for this organisation."))
@@ -153,7 +156,15 @@ def case_register_once(
         if existing is not None:
             return Registered(_same_request(existing, organisation, registration), created=False)
     try:
-        case, view = _register(organisation, registration, actor, idempotency_key, source, in_force)
+        case, view = _register(
+            organisation,
+            registration,
+            actor,
+            idempotency_key,
+            source,
+            in_force,
+            savepoint=savepoint or bool(idempotency_key),
+        )
         return Registered(case, created=True, view=view)
     except IntegrityError:
         if idempotency_key and actor is not None:
@@ -187,6 +198,8 @@ def _register(
     idempotency_key: str | None,
     source: AuditSource | None,
     in_force: InForce | None = None,
+    *,
+    savepoint: bool = True,
 ) -> tuple[Case, engine.CaseView]:
     zone = ZoneInfo(organisation.time_zone)
     received_at = registration.received_at or clock.now()
@@ -214,11 +227,11 @@ def _register(
     if registration.representative is not None:
         parties.append(registration.representative)
     roles = actor_case_roles(actor, organisation)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         # The reference number is taken last (`_take_reference`, in the case's one snapshot UPDATE): until then the
         # case holds a placeholder unique to this transaction, and the number's row is locked only from there to
         # the commit, not through everything before it.
-        case = Case.objects.create(
+        case = Case(
             organisation=organisation,
             reference=f"~{uuid.uuid4().hex[:30]}",  # a reference holds at most 32 characters
             kind=registration.kind,
@@ -237,6 +250,7 @@ def _register(
             idempotency_key=idempotency_key or None,
             version=0,
         )
+        insert_row(case)
         categories = (
             categories_by_code(organisation, registration.category_codes) if registration.category_codes else []
         )
@@ -387,7 +401,9 @@ def party_rows_create(case: Case, parties: Sequence[PartyInput]) -> list[Party]:
                 consent_given_on=party.consent_given_on,
             )
         )
-    return Party.objects.bulk_create(rows)
+    if len(rows) == 1:
+        return [insert_row(rows[0])]  # the usual one: a prepared INSERT, no compiling
+    return Party.objects.bulk_create(rows)  # more: one statement
 
 
 def case_facts(case: Case) -> dict[str, Any]:

@@ -80,6 +80,21 @@ def redis_url() -> str | None:
     return raw
 
 
+def cache_config(redis: str | None, queue_name: str) -> dict[str, Any]:
+    """CACHES: Redis shared by every process when `REDIS_URL` is set (its keys under `<queue name>-cache:`, and a
+    `clear()` that removes only those, not Huey's queue in the same database); else Django's local-memory cache,
+    one per process (so rate limits are counted per process)."""
+    if redis:
+        return {
+            "default": {
+                "BACKEND": "plaint.core.cache.PrefixedRedisCache",
+                "LOCATION": redis,
+                "KEY_PREFIX": f"{queue_name}-cache",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 def secret_key(production: bool, directory: Path) -> str:
     value = str(env.str("SECRET_KEY", default=""))
     if value:

@@ -33,6 +33,7 @@ from plaint.cases.models import Case, CaseEvent, Effect, PartyRole
 from plaint.cases.selectors import case_view
 from plaint.cases.services import authorise_act, case_act, case_record_event
 from plaint.core import clock
+from plaint.core.inserts import insert_row
 from plaint.correspondence.errors import (
     EmailNotResendable,
     NotACompliment,
@@ -83,19 +84,24 @@ def email_queue(
     actor: User | None = None,
     attachment: bytes | None = None,
     attachment_name: str = "",
+    new_key: bool = False,
 ) -> OutboundEmail:
     """Put one email in the outbox, in the caller's transaction; it is sent once that transaction commits.
 
     An email with the same `dedupe_key` (the case event and the recipient, say) is returned as it is, not queued
-    again; a rolled-back caller leaves nothing behind and sends nothing.
+    again; a rolled-back caller leaves nothing behind and sends nothing. `new_key`: the caller knows no email can
+    have the key yet (it names a row made in this transaction), so it is not looked up first (the unique key still
+    decides).
     """
-    existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
-    if existing is not None:
-        return existing
+    if not new_key:
+        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
     now = clock.now()
     try:
-        with transaction.atomic():  # a savepoint: a concurrent twin's row makes this insert fail, not the caller
-            email = OutboundEmail.objects.create(
+        # A savepoint: a concurrent twin's row makes this insert fail, not the caller (none with `new_key`).
+        with transaction.atomic(savepoint=not new_key):
+            email = OutboundEmail(
                 organisation=organisation,
                 case=case,
                 event=event,
@@ -116,6 +122,7 @@ def email_queue(
                 created_by=actor,
                 created_at=now,
             )
+            insert_row(email)
     except IntegrityError:
         return OutboundEmail.objects.get(dedupe_key=dedupe_key)
     _enqueue_on_commit(email.pk)

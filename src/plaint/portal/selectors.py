@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 from django.utils.crypto import salted_hmac
 
@@ -39,8 +43,20 @@ def portal_organisation(*, slug: str) -> tuple[Organisation, engine.Procedure]:
 
 def portal_intake(*, slug: str) -> tuple[Organisation, InForce]:
     """`portal_organisation`, with the day (in the organisation's time zone) the procedure was found in force: the
-    registration reuses it instead of looking it up again (`case_register`'s `in_force`)."""
-    organisation = Organisation.objects.filter(slug=slug).select_related("served_by").first()
+    registration reuses it instead of looking it up again (`case_register`'s `in_force`).
+
+    Kept per process (`_intake`): read again when the organisation's day changes, when any organisation, branding or
+    adoption changes (`intake_changed`, connected in `PortalConfig.ready`: this process at once, other processes
+    within a second through the shared cache's generation number when `REDIS_URL` is set) and at the latest after
+    `PLAINT_PORTAL_INTAKE_SECONDS` (default 10). The organisation is shared by the requests of this process: never
+    change it."""
+    generation = _intake.generation()
+    entry = _intake.entries.get(slug)
+    if entry is not None and entry.generation == generation and time.monotonic() < entry.until:
+        today = clock.today_in(entry.organisation.time_zone)
+        if today == entry.in_force.day:
+            return entry.organisation, entry.in_force
+    organisation = Organisation.objects.filter(slug=slug).select_related("served_by", "portal_branding").first()
     if organisation is None:
         raise Http404
     today = clock.today_in(organisation.time_zone)
@@ -48,7 +64,73 @@ def portal_intake(*, slug: str) -> tuple[Organisation, InForce]:
     if adoption is None:
         raise Http404
     procedure = procedure_definition(procedure_id=adoption.procedure_id, version=adoption.version)
-    return organisation, InForce(today, procedure)
+    in_force = InForce(today, procedure)
+    seconds = getattr(settings, "PLAINT_PORTAL_INTAKE_SECONDS", 10)
+    _intake.entries[slug] = _IntakeEntry(generation, time.monotonic() + seconds, organisation, in_force)
+    return organisation, in_force
+
+
+#: The shared cache's key for the generation number of what `portal_intake` keeps.
+INTAKE_GENERATION_KEY = "portal:intake-generation"
+
+
+class _IntakeEntry(NamedTuple):
+    generation: tuple[int, int | None]
+    until: float
+    organisation: Organisation
+    in_force: InForce
+
+
+class _Intake:
+    """What `portal_intake` found, per slug, with the generation it was found in: this process's own count of
+    changes, and the shared cache's (None when unreadable or never set)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _IntakeEntry] = {}
+        self.local = 0
+        self.shared: int | None = None
+        self.shared_read_at: float | None = None
+
+    def generation(self) -> tuple[int, int | None]:
+        """This process's count of changes, and the shared one read at most once a second (a Redis round trip
+        per request was ~0.1 ms of CPU): another process's change is seen within a second."""
+        now = time.monotonic()
+        if self.shared_read_at is None or now - self.shared_read_at >= 1.0:
+            self.shared_read_at = now
+            try:
+                shared = cache.get(INTAKE_GENERATION_KEY)
+            except Exception:  # an unreadable cache: the time limit still bounds how long an entry is kept
+                shared = None
+            self.shared = shared if isinstance(shared, int) else None
+        return (self.local, self.shared)
+
+    def changed(self) -> None:
+        self.local += 1
+        self.shared_read_at = None
+        self.entries.clear()
+        try:
+            cache.add(INTAKE_GENERATION_KEY, 0, timeout=None)
+            cache.incr(INTAKE_GENERATION_KEY)
+        except Exception:  # noqa: S110 - the time limit still bounds how long another process keeps it
+            pass
+
+
+_intake = _Intake()
+
+
+def intake_forget() -> None:
+    """Forget what this process keeps (the tests: a rolled-back transaction sends no signal)."""
+    _intake.entries.clear()
+    _intake.local += 1
+    _intake.shared_read_at = None
+
+
+def intake_changed(**kwargs: object) -> None:
+    """A signal receiver: an organisation, its branding or an adoption changed, so every process reads its
+    organisation and procedure again. (A process that reads the database between this signal and the change's
+    commit keeps the old rows until `PLAINT_PORTAL_INTAKE_SECONDS` pass: no on-commit hook, which callers counting
+    their transaction's hooks would see.)"""
+    _intake.changed()
 
 
 def case_by_token(*, token: str) -> Case | None:

@@ -24,6 +24,7 @@ from plaint.access.audit_services import AuditSource, audit_record
 from plaint.cases.models import Case, Party
 from plaint.cases.services import InForce, Registration, case_register_once
 from plaint.core import clock
+from plaint.core.inserts import insert_row
 from plaint.correspondence.models import EmailKind
 from plaint.correspondence.services import email_queue
 from plaint.organisations.models import Organisation
@@ -46,7 +47,7 @@ class Receipt:
 def tracking_link_create(*, case: Case) -> str:
     """A new private link for the case: returns the token (kept nowhere but in the link), stores its hash."""
     token = secrets.token_urlsafe(32)
-    TrackingLink.objects.create(case=case, token_hash=token_hash(token), created_at=clock.now())
+    insert_row(TrackingLink(case=case, token_hash=token_hash(token), created_at=clock.now()))
     return token
 
 
@@ -69,9 +70,8 @@ def portal_case_submit(
     """Register what the form sent, once per `submission_key`, with its private link and confirmation email.
     `procedure_day`: the day `procedure` was found in force for the organisation (the page's look-up), which the
     registration then need not repeat when the case is received that day."""
-    existing = Submission.objects.filter(key=submission_key).select_related("case").first()
-    if existing is not None:
-        return Receipt(case=existing.case, token=None, created=False)
+    # No read first: the submission's unique key decides, at its insert, inside the registration's transaction (a
+    # form sent again rolls its whole registration back; one sent twice at once waits for the first to commit).
     try:
         with transaction.atomic():
             registered = case_register_once(
@@ -79,12 +79,13 @@ def portal_case_submit(
                 registration=registration,
                 actor=None,
                 in_force=InForce(procedure_day, procedure) if procedure_day is not None else None,
+                savepoint=False,  # any error rolls this whole transaction back
             )
             case = registered.case
             if (case.procedure_id, case.procedure_version) != (procedure.id, procedure.version):
                 # Received on another day than the page's look-up, under a newer procedure: its dates and labels.
                 procedure = procedure_definition(procedure_id=case.procedure_id, version=case.procedure_version)
-            Submission.objects.create(key=submission_key, case=case, created_at=clock.now())
+            insert_row(Submission(key=submission_key, case=case, created_at=clock.now()))
             token = tracking_link_create(case=case)
             if contact_email:
                 confirmation_email_queue(
@@ -97,7 +98,7 @@ def portal_case_submit(
                     view=registered.view,
                 )
     except IntegrityError:
-        # The same form sent twice at the same moment: the other request made the case.
+        # The same form sent again, or twice at the same moment: the first request made the case.
         twin = Submission.objects.filter(key=submission_key).select_related("case").first()
         if twin is None:
             raise
@@ -137,6 +138,7 @@ def confirmation_email_queue(
         subject=subject,
         body_text=body,
         case=case,
+        new_key=True,  # the case was made in this transaction: no email can carry its key yet
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,7 +36,9 @@ from plaint.portal import selectors
 from plaint.portal.forms import CaseForm, TrackActionForm, TrackCodeForm, TrackRequestForm
 from plaint.portal.services import access_code_send, access_code_use, portal_case_submit, tracking_link_send
 
-SESSION_RECEIPT = "portal_receipt"
+#: The receipt page's cookie (signed): the case just sent and its private link's token.
+RECEIPT_COOKIE = "plaint_receipt"
+RECEIPT_SALT = "plaint.portal.receipt"
 SESSION_ACCESS = "portal_case_opened"
 SESSION_CODE_REFERENCE = "portal_code_reference"
 #: How long a case opened with a one-time code stays open in the session.
@@ -121,14 +124,41 @@ def _blank_fields(lang: str, kind: str | None, submission: str) -> str:
     return mark_safe(markup.replace(f'value="{_KEY_SLOT}"', f'value="{submission}"', 1))  # noqa: S308
 
 
+#: The blank form's whole page, per organisation (the object `portal_intake` keeps: a new one after any change),
+#: language and address (no query, or one known `kind`), with slots for the CSRF token and the submission key.
+_BLANK_PAGES: dict[tuple[str, str, str], tuple[Any, str]] = {}
+_CSRF_SLOT = "@@csrf@@"
+
+
+def _blank_page(request: HttpRequest, organisation: Any, lang: str) -> HttpResponse:
+    """The blank form: its page rendered once (the templates depend on the organisation, the language and the
+    address only: the language switch links to this address in the other language) and given this visitor's CSRF
+    token and a new submission key. Any other query string renders the page through the templates."""
+    kind = request.GET.get("kind")
+    path = request.get_full_path()
+    cacheable = not settings.DEBUG and (not request.GET or (len(request.GET) == 1 and kind in _KINDS))
+    key = (organisation.slug, lang, path)
+    kept = _BLANK_PAGES.get(key) if cacheable else None
+    if kept is None or kept[0] is not organisation:
+        fields = _blank_fields(lang, kind, _KEY_SLOT)
+        context = _context(organisation, blank_fields=fields, csrf_token=_CSRF_SLOT)
+        page = str(render_to_string("portal/form.html", context, request=request))
+        if not cacheable:
+            return HttpResponse(page.replace(_CSRF_SLOT, get_token(request)).replace(_KEY_SLOT, uuid.uuid4().hex))
+        if len(_BLANK_PAGES) > 1000:  # addresses are few (organisations × languages × kinds); bound it anyway
+            _BLANK_PAGES.clear()
+        kept = _BLANK_PAGES[key] = (organisation, page)
+    page = kept[1]
+    return HttpResponse(page.replace(_CSRF_SLOT, get_token(request), 1).replace(_KEY_SLOT, uuid.uuid4().hex, 1))
+
+
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, in_force = selectors.portal_intake(slug=slug)
     procedure = in_force.procedure
     lang = translation.get_language() or "en"
     if request.method == "GET":
-        fields = _blank_fields(lang, request.GET.get("kind"), uuid.uuid4().hex)
-        return render(request, "portal/form.html", _context(organisation, blank_fields=fields))
+        return _blank_page(request, organisation, lang)
     if _limited(request, "portal-submit", settings.PLAINT_PORTAL_SUBMIT_RATE):
         return too_many(request)
     form = CaseForm(request.POST, request.FILES, language=lang)
@@ -172,9 +202,10 @@ def new(request: HttpRequest, slug: str) -> HttpResponse:
             for field in ("authorisation", "documents"):
                 if data.get(field):
                     attachment_add(case=receipt.case, actor=None, file=data[field], description=str(form[field].label))
-            request.session[SESSION_RECEIPT] = {"case": receipt.case.pk, "token": receipt.token}
         response = HttpResponseRedirect(reverse("portal:received", kwargs={"slug": organisation.slug}))
         response.status_code = 303
+        if receipt.created:
+            _receipt_keep(response, case_id=receipt.case.pk, token=receipt.token or "")
         return response
     return render(request, "portal/form.html", _context(organisation, form=form, files_again=bool(request.FILES)))
 
@@ -211,14 +242,36 @@ def _registration(data: dict[str, Any], today: Any) -> Registration:
     )
 
 
+def _receipt_keep(response: HttpResponse, *, case_id: int, token: str) -> None:
+    """The receipt (the case and its private link) in a signed cookie, not a session: an anonymous visitor gets no
+    session row. HttpOnly, SameSite=Lax, Secure where the session cookie is, and as long-lived as a session."""
+    response.set_signed_cookie(
+        RECEIPT_COOKIE,
+        f"{case_id}:{token}",
+        salt=RECEIPT_SALT,
+        max_age=settings.SESSION_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _receipt_read(request: HttpRequest) -> tuple[int, str]:
+    """The case and token of the receipt cookie; (0, "") when it is missing, altered or too old."""
+    value = request.get_signed_cookie(
+        RECEIPT_COOKIE, default="", salt=RECEIPT_SALT, max_age=settings.SESSION_COOKIE_AGE
+    )
+    case_id, _sep, token = str(value).partition(":")
+    return (int(case_id), token) if case_id.isdigit() else (0, "")
+
+
 def received(request: HttpRequest, slug: str) -> HttpResponse:
     organisation, procedure = selectors.portal_organisation(slug=slug)
-    stored = request.session.get(SESSION_RECEIPT) or {}
-    case = Case.objects.filter(pk=int(stored.get("case") or 0), organisation=organisation).first()
+    case_id, token = _receipt_read(request)
+    case = Case.objects.filter(pk=case_id, organisation=organisation).first() if case_id else None
     if case is None:
         raise Http404
     lang = translation.get_language() or "en"
-    token = stored.get("token")
     link = request.build_absolute_uri(reverse("portal:track", kwargs={"token": token})) if token else ""
     dates = selectors.promised_dates(case=case, procedure=procedure, lang=lang)
     return render(request, "portal/received.html", _context(organisation, case=case, dates=dates, link=link))

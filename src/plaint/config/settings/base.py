@@ -151,6 +151,8 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "tasks.sqlite3")}
+# The cache (rate limits, the portal's generation number): shared in Redis when REDIS_URL is set, else per process.
+CACHES = config.cache_config(REDIS_URL, HUEY["name"])
 
 # Email: console in development unless EMAIL_URL is given (smtp://user:pass@host:port, submission://...).
 _email = config.env.email_url("EMAIL_URL", default="consolemail://")
@@ -287,12 +289,14 @@ FILE_UPLOAD_HANDLERS = [
 ]
 
 # The public portal (docs/portal.md): rate limits per client address (django-ratelimit), as "count/period" (s, m,
-# h, d). Counted in the default cache: per process with Django's local-memory cache (docs/portal.md says more).
+# h, d). Counted in the default cache: shared by every process with REDIS_URL, else per process (docs/portal.md).
 PLAINT_PORTAL_SUBMIT_RATE = config.env.str("PLAINT_PORTAL_SUBMIT_RATE", default="10/h")
 PLAINT_PORTAL_LINK_RATE = config.env.str("PLAINT_PORTAL_LINK_RATE", default="5/h")
 PLAINT_PORTAL_ACTION_RATE = config.env.str("PLAINT_PORTAL_ACTION_RATE", default="30/h")
 PLAINT_PORTAL_CODE_RATE = config.env.str("PLAINT_PORTAL_CODE_RATE", default="10/h")
 RATELIMIT_USE_CACHE = "default"
+# How long a web process keeps an organisation and its procedure for the public pages at most (docs/portal.md).
+PLAINT_PORTAL_INTAKE_SECONDS = config.env.int("PLAINT_PORTAL_INTAKE_SECONDS", default=10)
 
 # Security headers: a strict content security policy (django-csp), and Django's own headers stated explicitly.
 SECURE_CONTENT_TYPE_NOSNIFF = True

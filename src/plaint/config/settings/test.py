@@ -10,3 +10,6 @@ HUEY["immediate"] = True  # noqa: F405 - jobs run in the test process unless a t
 # The tests run in one process, which learns of every uploaded procedure version as it stores it: no periodic re-read
 # (which would add a query at an unpredictable moment to the query-count tests).
 PLAINT_PROCEDURE_REFRESH_SECONDS = None
+# One cache per test process even with REDIS_URL (CI): the rate limits' counts and `cache.clear()` of one xdist
+# worker must not reach another's tests. tests/core/test_cache.py tests the Redis cache itself.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
