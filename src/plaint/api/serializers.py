@@ -299,7 +299,7 @@ class TermOutput(serializers.Serializer[Any]):
 
 class RouteOutput(serializers.Serializer[Any]):
     key = serializers.CharField(help_text=_("The body's key: send it as external_filed's body."))
-    label = LabelOutput(help_text=_("The body's name."))
+    label = LabelOutput(help_text=_("The body's name."))  # type: ignore[assignment]
     available_when = LabelOutput(
         allow_null=True, help_text=_("Who may go there, in words (WP-20); null when the procedure names no condition.")
     )

@@ -176,7 +176,7 @@ def action_form_class(action: str, context: ActionContext) -> type[ActionForm]:
                 required=False,
                 help_text=_("Recorded as a fact of the case; some routes are only for such a complainant (WP-20)."),
             )
-    form = type(f"{action.title().replace('_', '')}Form", (ActionForm,), fields)
+    form: type[ActionForm] = type(f"{action.title().replace('_', '')}Form", (ActionForm,), fields)
     if action == "external_filed" and context.extra.get("trajectory"):
         form.trajectory_value = str(context.extra["trajectory"])
     return form
