@@ -14,11 +14,11 @@ import pytest
 from plaint.access.models_audit import AuditRecord
 from plaint.cases.models import Case, CaseEvent, Effect, NoEligibleHandler
 from plaint.cases.routing_services import RoutingRefused
-from plaint.cases.selectors import cases_visible_to
 from plaint.cases.services import case_act
 from plaint.cases.sweep_services import cases_sweep
 from plaint.organisations.models import Membership
 from plaint.organisations.services import membership_revoke_role, membership_save
+from tests.access.test_confidential_firm_cases import _sees
 from tests.api.conftest import Api, at
 from tests.cases.factories import organisation_running, person_of, register, staff
 from tests.organisations.factories import OrganisationFactory
@@ -53,14 +53,6 @@ def world():
             data={"handler": person_of(users["officer"]).pk},
         )
         return firm, users, case
-
-
-def _sees(user, case) -> bool:
-    fresh = Case.objects.select_related("organisation").get(pk=case.pk)
-    by_rule = user.has_perm("cases.view_case", fresh)
-    listed = cases_visible_to(actor=user).filter(pk=case.pk).exists()
-    assert by_rule == listed  # the predicate and the list filter agree
-    return by_rule
 
 
 def _leave(firm, user, django_capture_on_commit_callbacks) -> None:

@@ -31,7 +31,7 @@ from plaint import engine
 from plaint.access.audit_services import audit_record
 from plaint.access.models import User
 from plaint.access.roles import actor_case_roles
-from plaint.access.rules import person_of
+from plaint.access.rules import STAFF_ROLES, person_of
 from plaint.cases import effects
 from plaint.cases.history_services import RECORD_EVENTS, case_record_event, effect_audit_details, engine_events
 from plaint.cases.models import Case, CaseEvent, NoEligibleHandler, PartyRole
@@ -216,16 +216,7 @@ NO_HANDLER_NOTICE = "notification.no_eligible_handler"
 #: Who is told that nobody may handle a case: in the case's organisation, else in the firm serving it (WV-02).
 NOTIFIED_ROLES = ("administrator", "complaints_officer")
 #: The roles with which a named handler or delegate still works on cases (every role but analyst).
-HANDLING_ROLES = (
-    "intake_staff",
-    "handler",
-    "manager",
-    "senior_manager",
-    "board_member",
-    "complaints_officer",
-    "committee_member",
-    "administrator",
-)
+HANDLING_ROLES = tuple(sorted(STAFF_ROLES))
 
 
 @dataclass(frozen=True)
