@@ -129,7 +129,7 @@ def test_demo_load_skips_adoptions_whose_procedure_is_not_bundled_yet(monkeypatc
     # and once the files are there, a later run adds the missing adoptions
     bundle_procedures(monkeypatch, tmp_path / "bundled", *PROCEDURE_IDS)
     _load()
-    assert ProcedureAdoption.objects.count() == 7
+    assert ProcedureAdoption.objects.count() == 8  # WerkPro's two versions (WP-20, WP-23) and one for each other
 
 
 @pytest.mark.parametrize("username", ["admin", "xs-handler", "wp-manager", "wu-board-member"])

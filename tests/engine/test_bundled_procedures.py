@@ -47,9 +47,13 @@ def test_the_six_bundled_procedures_load_together() -> None:
     # given the bundled directory
     # when it is loaded as a registry
     registry = load_directory(BUNDLED_DIR)
-    # then it holds exactly the six procedures, one file each, named after its id
+    # then it holds exactly the six procedures, the newest version of each named after its id; an earlier version
+    # kept for the cases that started under it is <id>.v<version>.yaml (WerkPro's version 1, WP-23)
     assert registry.ids() == tuple(sorted(EXPECTED))
-    assert sorted(path.stem for path in BUNDLED_DIR.glob("*.yaml")) == sorted(EXPECTED)
+    stems = sorted(path.stem for path in BUNDLED_DIR.glob("*.yaml"))
+    assert [stem for stem in stems if ".v" not in stem] == sorted(EXPECTED)
+    assert [stem for stem in stems if ".v" in stem] == ["werkpro.v1"]
+    assert [procedure.version for procedure in registry.versions["werkpro"]] == [1, 2]
 
 
 @pytest.fixture(scope="module", params=sorted(EXPECTED))

@@ -137,7 +137,9 @@ def test_a_move_that_skips_a_row_runs_down_a_lane() -> None:
     # When it is drawn / Then that arrow is drawn (one path per move) and labelled
     svg = procedure_diagram_svg(procedure, lang="en")
     assert svg.count('class="edge"') == len(moves(procedure))
-    assert squeeze("Filed with the complaints committee (after closing)") in squeeze(visible_text(ET.fromstring(svg)))
+    assert squeeze("Filed with the complaints committee or UWV (after closing)") in squeeze(
+        visible_text(ET.fromstring(svg))
+    )
 
 
 def test_text_is_escaped_and_long_labels_are_wrapped() -> None:

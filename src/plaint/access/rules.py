@@ -226,17 +226,34 @@ def holds_own_stage_role(user: Any, case: Any) -> bool:
     return bool(roles & stage_roles(case))
 
 
+#: `Case.no_eligible_handler` when its handler (and delegate) left: the case waits for a new one (docs/access.md).
+HANDLER_LEFT = "handler_left"
+
+
 @predicate
 def awaits_handler(user: Any, case: Any) -> bool:
-    """Nobody is named yet to handle the case (no handler, no delegate)."""
-    return case is not None and case.handler_id is None and case.delegate_id is None
+    """Nobody is named to handle the case (no handler, no delegate), or the one named left (hand-over)."""
+    return case is not None and (
+        (case.handler_id is None and case.delegate_id is None) or case.no_eligible_handler == HANDLER_LEFT
+    )
+
+
+@predicate
+def handler_left(user: Any, case: Any) -> bool:
+    """The case's handler (and delegate) left; it waits for a new one (docs/access.md, "Hand-over")."""
+    return case is not None and case.no_eligible_handler == HANDLER_LEFT
 
 
 @predicate
 def is_handler_or_delegate(user: Any, case: Any) -> bool:
-    """The case's handler or the employee management delegated the handling to (XS-19)."""
+    """The case's handler or the employee management delegated the handling to (XS-19), unless they left."""
     person = person_of(user)
-    return person is not None and case is not None and person.pk in (case.handler_id, case.delegate_id)
+    return (
+        person is not None
+        and case is not None
+        and person.pk in (case.handler_id, case.delegate_id)
+        and case.no_eligible_handler != HANDLER_LEFT
+    )
 
 
 def loaded_parties(case: Any) -> list[Any] | None:
@@ -382,8 +399,11 @@ can_view_case = (
 #: Act on a case: see it and hold a staff role there (an expert who is only a party may read, not act); the engine
 #: decides which actions.
 can_act_on_case = can_view_case & holds_acting_role
-#: Sensitive sections: the handler, the delegate, committee members and experts, and the stage's roles.
-can_view_sensitive = can_view_case & (is_handler_or_delegate | is_committee_or_expert | holds_stage_role)
+#: Sensitive sections: the handler, the delegate, committee members and experts, and the stage's roles; not, while a
+#: confidential case waits for a new handler, those who see it only to name one (docs/access.md, "Hand-over").
+can_view_sensitive = can_view_case & (
+    is_handler_or_delegate | is_committee_or_expert | (holds_stage_role & ~(is_confidential & handler_left))
+)
 
 
 @predicate

@@ -187,9 +187,33 @@ class WithdrawnInput(OutcomeActionInput):
 
 
 class ExternalFiledInput(ActionInput):
-    """The complaint went to the external body (XS-12, WP-15, WH-09)."""
+    """The complaint went to the external body (XS-12, WP-15, WH-09), or to another the procedure offers (WP-20)."""
 
-    body = serializers.CharField(required=False, allow_blank=True, help_text=_("The external body's name."))
+    body = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_(
+            "Which external body: the key of one of the case's `routes` (uwv_labour_expert, WP-20); without it, "
+            "the body of the stage the action goes to. Any other text is kept as the body's name."
+        ),
+    )
+    trajectory = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=50,
+        help_text=_(
+            "The programme the complainant follows, recorded as a fact of the case (uwv: a UWV trajectory, which "
+            "opens the route to UWV's labour expert, WP-20)."
+        ),
+    )
+
+    def event_data(self) -> dict[str, Any]:
+        data = super().event_data()
+        trajectory = str(data.pop("trajectory", "") or "").strip()
+        if trajectory:
+            data["facts"] = {"trajectory": trajectory}
+        return data
 
 
 SPECIFIC: dict[str, type[ActionInput]] = {

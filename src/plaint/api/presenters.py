@@ -142,6 +142,18 @@ def case_presentation(*, actor: User, case_id: int, source: AuditSource | None =
             }
             for limit in view.limits
         ],
+        "routes": [
+            {
+                "key": key,
+                "label": _label(procedure.external_body_by_key[key].name, key),
+                "available_when": _label(procedure.external_body_by_key[key].available_when, "")
+                if procedure.external_body_by_key[key].available_when is not None
+                else None,
+                "clauses": list(procedure.external_body_by_key[key].clauses),
+            }
+            for key in view.offers
+            if key in procedure.external_body_by_key
+        ],
         "warnings": [message.text(lang) for message in view.warnings],
     }
 

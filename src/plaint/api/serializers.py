@@ -297,6 +297,15 @@ class TermOutput(serializers.Serializer[Any]):
     party = serializers.CharField(help_text=_("Who must act for the term to be met."))
 
 
+class RouteOutput(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text=_("The body's key: send it as external_filed's body."))
+    label = LabelOutput(help_text=_("The body's name."))  # type: ignore[assignment]
+    available_when = LabelOutput(
+        allow_null=True, help_text=_("Who may go there, in words (WP-20); null when the procedure names no condition.")
+    )
+    clauses = serializers.ListField(child=serializers.CharField())
+
+
 class LimitOutput(serializers.Serializer[Any]):
     key = serializers.CharField(help_text=_("<external body>.<anchor>, as `plaint procedures plan` lists it."))
     body = serializers.CharField(help_text=_("The external body the complainant may go to."))
@@ -425,6 +434,13 @@ class CaseDetailOutput(serializers.Serializer[Any]):
     limits = LimitOutput(
         many=True,
         help_text=_("The complainant's own time limits to go to an external body (WP-15, WH-09), once started."),
+    )
+    routes = RouteOutput(
+        many=True,
+        help_text=_(
+            "The external bodies the complainant may be pointed to now (record it with external_filed and the "
+            "route's key as body): the committee, UWV's labour expert for a client in a UWV trajectory (WP-20)."
+        ),
     )
     warnings = serializers.ListField(child=serializers.CharField(), help_text=_("In the request's language."))
 

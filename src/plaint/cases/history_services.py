@@ -209,6 +209,7 @@ RECORD_EVENTS: tuple[str, ...] = (
     "letter_approved",
     "letter_returned",
     "letter_posted",
+    "handler_left",
 )
 
 

@@ -114,6 +114,7 @@ class NoEligibleHandler(models.TextChoices):
 
     CONFLICTED = "conflicted", _("everyone who holds the routed role is in conflict with the case")
     NOBODY = "nobody", _("nobody holds the routed role")
+    HANDLER_LEFT = "handler_left", _("the handler left: a new one must be named")
 
 
 class Case(models.Model):

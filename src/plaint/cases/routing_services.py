@@ -31,9 +31,9 @@ from plaint import engine
 from plaint.access.audit_services import audit_record
 from plaint.access.models import User
 from plaint.access.roles import actor_case_roles
-from plaint.access.rules import person_of
+from plaint.access.rules import STAFF_ROLES, person_of
 from plaint.cases import effects
-from plaint.cases.history_services import effect_audit_details, engine_events
+from plaint.cases.history_services import RECORD_EVENTS, case_record_event, effect_audit_details, engine_events
 from plaint.cases.models import Case, CaseEvent, NoEligibleHandler, PartyRole
 from plaint.core import clock
 from plaint.core.errors import Conflict, lazy_format
@@ -46,6 +46,9 @@ from plaint.procedures.selectors import procedure_definition
 DECISION_EVENTS = frozenset(
     {"decided", "review_decided", "admissibility_decided", "informal_resolved", "closed", "internal_closed"}
 )
+#: While a case's handler has left (docs/access.md, "Hand-over"), staff may only name a new one; a letter already
+#: due may still be recorded as sent.
+HAND_OVER_ACTIONS = frozenset({"handler_assigned", "letter_sent"})
 #: Stage kinds that, with `routing: {independent: true}`, must be handled by someone unconnected (WH-07).
 UNCONNECTED_STAGE_KINDS = frozenset({"review"})
 
@@ -85,6 +88,15 @@ def routing_check(
     stage = procedure.stage_by_key.get(view.stage) if view.stage is not None else None
     if stage is None:
         return
+    if case.no_eligible_handler == NoEligibleHandler.HANDLER_LEFT and action not in HAND_OVER_ACTIONS:
+        raise RoutingRefused(
+            _(
+                "The person who handled this case has left. Until a new handler is named, the only action on it is "
+                "naming one."
+            ),
+            rule="hand_over_first",
+            clauses=stage.clauses,
+        )
     if unconnected(stage):
         clauses = stage.clauses
         definition, _top = find_action(procedure, stage, action)
@@ -163,7 +175,12 @@ def connected_people(
     earlier stage, its handlers and delegates then, its subjects and involved people and the managers of the units
     complained about. Person ids."""
     entered = stage_entry(procedure, events, stage_key)
-    stored = list(CaseEvent.objects.filter(case=case).order_by("sequence").values_list("actor_id", "kind", "data"))
+    stored = list(
+        CaseEvent.objects.filter(case=case)
+        .exclude(kind__in=RECORD_EVENTS)  # `entered` counts the procedure's steps only
+        .order_by("sequence")
+        .values_list("actor_id", "kind", "data")
+    )
     earlier = stored[:entered]
     people: set[int] = set()
     actor_ids = {actor_id for actor_id, _kind, _data in earlier if actor_id is not None}
@@ -198,6 +215,8 @@ def stage_entry(procedure: engine.Procedure, events: Sequence[engine.CaseEvent],
 NO_HANDLER_NOTICE = "notification.no_eligible_handler"
 #: Who is told that nobody may handle a case: in the case's organisation, else in the firm serving it (WV-02).
 NOTIFIED_ROLES = ("administrator", "complaints_officer")
+#: The roles with which a named handler or delegate still works on cases (every role but analyst).
+HANDLING_ROLES = tuple(sorted(STAFF_ROLES))
 
 
 @dataclass(frozen=True)
@@ -209,11 +228,18 @@ class Eligibility:
     holders: frozenset[int]
     eligible: frozenset[int]
     assigned: bool = False
+    #: The handler or delegate named left (membership ended, role revoked, login deactivated), and neither is still
+    #: there: the case needs a new one, whoever else may handle the stage (docs/access.md, "Hand-over").
+    left: frozenset[int] = frozenset()
 
     @property
     def reason(self) -> str:
         """`NoEligibleHandler`'s value, or "" when someone may handle the stage (or nobody need)."""
-        if not self.roles or self.eligible or self.assigned:
+        if not self.roles or self.assigned:
+            return ""
+        if self.left:
+            return NoEligibleHandler.HANDLER_LEFT
+        if self.eligible:
             return ""
         return NoEligibleHandler.CONFLICTED if self.holders else NoEligibleHandler.NOBODY
 
@@ -275,15 +301,46 @@ def eligibility(
     )
     stage = procedure.stage_by_key.get(view.stage)
     conflicted = conflicted_people(case=case, procedure=procedure, events=events, stage=stage, day=day)
-    assigned = any(pk is not None and pk not in conflicted for pk in (case.handler_id, case.delegate_id))
+    named = {pk for pk in (case.handler_id, case.delegate_id) if pk is not None}
+    present = still_there(people=named, organisations=organisations, day=day)
+    assigned = any(pk in present and pk not in conflicted for pk in named)
     return Eligibility(
-        roles=roles, holders=frozenset(holders), eligible=frozenset(holders - conflicted), assigned=assigned
+        roles=roles,
+        holders=frozenset(holders),
+        eligible=frozenset(holders - conflicted),
+        assigned=assigned,
+        left=frozenset(named - present),
     )
+
+
+def still_there(*, people: set[int], organisations: Sequence[int], day: dt.date) -> set[int]:
+    """Of these people (ids), those who still work on cases of these organisations: a current membership holding a
+    staff role (not only analyst), and a login that is active (or none). Who is not left (docs/access.md)."""
+    if not people:
+        return set()
+    there = set(
+        Membership.objects.active_on(day)
+        .filter(person_id__in=people, organisation_id__in=organisations, roles__code__in=HANDLING_ROLES)
+        .values_list("person_id", flat=True)
+    )
+    inactive = set(
+        Person.objects.filter(pk__in=there, user__isnull=False, user__is_active=False).values_list("pk", flat=True)
+    )
+    return there - inactive
 
 
 def no_eligible_handler_text(reason: str, roles: Sequence[str]) -> Any:
     """What a case's "no eligible handler" mark means, in the active language."""
     names = ", ".join(roles)
+    if reason == NoEligibleHandler.HANDLER_LEFT:
+        return lazy_format(
+            _(
+                "No eligible handler: the person who handled this case has left (their membership or role ended, or "
+                "their login was deactivated). The administrators and complaints officers the procedure allows have "
+                "been told: name a new handler (%(roles)s)."
+            ),
+            roles=names,
+        )
     if reason == NoEligibleHandler.NOBODY:
         return lazy_format(
             _(
@@ -332,16 +389,22 @@ def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: U
         case.no_eligible_handler = reason
         written: list[Any] = []
         if reason:
-            notified = _notified(
-                locked,
-                exclude=conflicted_people(
-                    case=locked,
-                    procedure=procedure,
-                    events=events,
-                    stage=procedure.stage_by_key.get(view.stage or ""),
-                    day=clock.today_for(locked.organisation),
-                ),
+            stage = procedure.stage_by_key.get(view.stage or "")
+            conflicted = conflicted_people(
+                case=locked, procedure=procedure, events=events, stage=stage, day=clock.today_for(locked.organisation)
             )
+            notified = (
+                _notified_hand_over(locked, procedure=procedure, stage=stage, exclude=conflicted | set(found.left))
+                if reason == NoEligibleHandler.HANDLER_LEFT
+                else []
+            ) or _notified(locked, exclude=conflicted | set(found.left))
+            if reason == NoEligibleHandler.HANDLER_LEFT:
+                case_record_event(
+                    case=locked,
+                    kind="handler_left",
+                    actor=None,
+                    data={"people": sorted(found.left), "stage": view.stage, "notified": notified},
+                )
             spec = effects.EffectSpec(
                 kind=NO_HANDLER_NOTICE,
                 key=f"case:{locked.pk}:v{locked.version}:{view.stage}:no_eligible_handler",
@@ -353,6 +416,8 @@ def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: U
         details: dict[str, Any] = {"stage": view.stage, "roles": list(found.roles), **effect_audit_details(written)}
         if reason:
             details["reason"] = reason
+            if found.left:
+                details["left"] = sorted(found.left)
             audit_record(
                 actor=actor,
                 action="case.routing.no_eligible_handler",
@@ -375,6 +440,34 @@ def case_routing_recheck(*, case: Case, event: CaseEvent | None = None, actor: U
     return reason
 
 
+def _notified_hand_over(
+    case: Case, *, procedure: engine.Procedure, stage: Stage | None, exclude: set[int]
+) -> list[int]:
+    """Who is told that a case's handler left: the administrators and complaints officers (of the case's
+    organisation and the firm serving it) whom the procedure lets work on the stage or name its handler, without
+    anyone in conflict: those who then see the case to hand it over (docs/access.md, "Hand-over")."""
+    if stage is None:
+        return []
+    allowed = set(stage.handled_by)
+    for action in (*stage.actions, *procedure.actions):
+        allowed.update(action.by)
+    if stage.routing is not None:
+        allowed.update(rule.assign for rule in stage.routing.rules)
+    roles = [role for role in NOTIFIED_ROLES if role in allowed]
+    if not roles:
+        return []
+    day = clock.today_for(case.organisation)
+    organisations = [case.organisation_id] + (
+        [case.organisation.served_by_id] if case.organisation.served_by_id else []
+    )
+    people = set(
+        Membership.objects.active_on(day)
+        .filter(organisation_id__in=organisations, roles__code__in=roles)
+        .values_list("person_id", flat=True)
+    )
+    return sorted(still_there(people=people, organisations=organisations, day=day) - exclude)
+
+
 def _notified(case: Case, *, exclude: set[int]) -> list[int]:
     """The organisation's administrators and complaints officers (else the serving firm's), without anyone in
     conflict with the case: person ids."""
@@ -393,3 +486,65 @@ def _notified(case: Case, *, exclude: set[int]) -> list[int]:
         if people:
             return people
     return []
+
+
+# Hand-over: a handler who left (docs/access.md, "Hand-over")
+
+
+def departures_recheck_on_commit(*, person_ids: Sequence[int]) -> None:
+    """Once the caller's transaction commits, judge again every open case these people handle or are delegates of:
+    their membership or a role ended, or their login was deactivated (`cases.apps` connects the signals)."""
+    wanted = sorted({pk for pk in person_ids if pk is not None})
+    if not wanted:
+        return
+    transaction.on_commit(lambda: departures_recheck(person_ids=wanted))
+
+
+def departures_recheck(*, person_ids: Sequence[int]) -> int:
+    """Queue the routing check of every open case one of these people handles or is the delegate of; how many."""
+    from django.db.models import Q
+
+    from plaint.cases.tasks import routing_check
+
+    ids = list(
+        Case.objects.filter(status="open")
+        .filter(Q(handler_id__in=person_ids) | Q(delegate_id__in=person_ids))
+        .values_list("pk", flat=True)
+    )
+    for case_id in ids:
+        routing_check(case_id)
+    return len(ids)
+
+
+def departed_handler_cases() -> list[int]:
+    """Open cases not yet marked whose handler and delegate are both gone (a membership that ended on a date, which no
+    save announced): for the hourly sweep. Two queries, whatever the number of cases."""
+    rows = list(
+        Case.objects.filter(status="open", no_eligible_handler="")
+        .exclude(handler__isnull=True, delegate__isnull=True)
+        .values_list(
+            "pk",
+            "organisation_id",
+            "organisation__served_by_id",
+            "organisation__time_zone",
+            "handler_id",
+            "delegate_id",
+        )
+    )
+    if not rows:
+        return []
+    people = {pk for row in rows for pk in row[4:] if pk is not None}
+    day = clock.now().date()
+    present = set(
+        Membership.objects.active_on(day)
+        .filter(person_id__in=people, roles__code__in=HANDLING_ROLES)
+        .exclude(person__user__is_active=False)
+        .values_list("person_id", "organisation_id")
+    )
+    gone = []
+    for case_id, organisation_id, served_by_id, _zone, handler_id, delegate_id in rows:
+        organisations = {organisation_id, served_by_id} - {None}
+        named = [pk for pk in (handler_id, delegate_id) if pk is not None]
+        if not any((pk, org) in present for pk in named for org in organisations):
+            gone.append(case_id)
+    return gone

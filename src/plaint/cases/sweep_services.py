@@ -18,7 +18,7 @@ from plaint.cases.models import (
     Term,
     TermState,
 )
-from plaint.cases.routing_services import case_routing_recheck
+from plaint.cases.routing_services import case_routing_recheck, departed_handler_cases
 from plaint.core import clock
 from plaint.organisations.selectors import before_today_q
 from plaint.procedures.selectors import procedure_definition
@@ -82,5 +82,8 @@ def cases_sweep(*, today: dt.date | None = None, batch: int = 500) -> int:
         count += 1
     # Cases nobody could handle: someone may have been given the role, or a conflict ended (docs/access.md).
     for case in Case.objects.filter(status="open").exclude(no_eligible_handler="").iterator(chunk_size=batch):
+        case_routing_recheck(case=case)
+    # Cases whose handler left on a date no save announced (a membership ending in the future): hand-over.
+    for case in Case.objects.filter(pk__in=departed_handler_cases()).iterator(chunk_size=batch):
         case_routing_recheck(case=case)
     return count

@@ -34,6 +34,7 @@ from plaint.cases.models import (
     CaseEvent,
     Confidentiality,
     FollowUp,
+    NoEligibleHandler,
     Party,
     PartyRole,
     SensitiveSection,
@@ -171,7 +172,10 @@ def _reports_to_subject_q(parts: ReportsTo) -> Q | None:
     return condition
 
 
-_awaits_handler = Q(handler__isnull=True, delegate__isnull=True)
+#: Nobody named to handle the case, or the one named left (docs/access.md, "Hand-over"): `access.rules.awaits_handler`.
+_awaits_handler = Q(handler__isnull=True, delegate__isnull=True) | Q(no_eligible_handler=NoEligibleHandler.HANDLER_LEFT)
+#: The handler's or delegate's own view of the case ends when they left: `access.rules.is_handler_or_delegate`.
+_handler_stayed = ~Q(no_eligible_handler=NoEligibleHandler.HANDLER_LEFT)
 
 
 def cases_visible_to(*, actor: User) -> QuerySet[Case]:
@@ -230,8 +234,7 @@ def _visible_filter(
     assigned = Party.objects.filter(person=person, role__in=ASSIGNED_PARTY_ROLES).values("case_id")
     visible = (
         Q(confidentiality=Confidentiality.NORMAL, organisation_id__in=staff_organisations)
-        | Q(handler=person)
-        | Q(delegate=person)
+        | ((Q(handler=person) | Q(delegate=person)) & _handler_stayed)
         | Q(created_by=actor)
         | Q(pk__in=assigned)
         | _stage_role_q(scope.own)

@@ -15,3 +15,7 @@ class CorrespondenceConfig(AppConfig):
         from plaint.correspondence.letters.sending import letter_check, letter_send
 
         register_handler("letter", check=letter_check)(letter_send)  # every other letter of the procedures
+        from plaint.correspondence.notifications import KINDS, notification_send
+
+        for kind in KINDS:  # notifications to staff: emails with a reference and a link (issue 14)
+            register_handler(kind)(notification_send)

@@ -19,6 +19,7 @@ class EmailKind(models.TextChoices):
     LETTER = "letter", _("a letter of the procedure")
     REMINDER_DIGEST = "reminder_digest", _("the day's reminders and escalations for one person")
     PORTAL_CODE = "portal_code", _("a one-time code to follow a case")
+    NOTIFICATION = "notification", _("a notification to staff about a case (given to them, nobody eligible)")
 
 
 class EmailStatus(models.TextChoices):

@@ -69,6 +69,12 @@ EXTERNAL_BODIES: list[dict[str, str]] = [
 ]
 
 # people: (role, name, job title, unit key or None). A role's line manager follows LINE_MANAGER_ROLE.
+# colleagues: (username, roles, name, job title, unit key or None, line manager's role or None): a second person in a
+#   role, for the routes the demo shows (docs/access.md, README "Demo"): the colleague manager who takes over when the
+#   manager was involved (WP-04), a director who decided and so may not review (WH-07), a second complaints officer
+#   of the firm who does not see the first one's confidential case (WV-03, WA-11). The second officer is a member of
+#   the firm only (not a guest of its clients): a client's own complaints officer sees the client's confidential cases
+#   of the stage by role (docs/access.md), so a guest officer would.
 # guests: (username of a person of another organisation, roles, job title): for a firm's officers at its clients.
 ORGANISATIONS: list[dict[str, Any]] = [
     {
@@ -144,6 +150,16 @@ ORGANISATIONS: list[dict[str, Any]] = [
             ("analyst", "Laura Bennett", "Analyst", None),
             ("administrator", "Chris Doyle", "Office Administrator", None),
         ],
+        "colleagues": [
+            (
+                "wh-senior-manager-2",
+                ["senior_manager", "committee_member"],
+                "Victoria Lane",
+                "Director of Operations, Review Panel Member",
+                None,
+                "board_member",
+            ),
+        ],
     },
     {
         "slug": "werk-in-vertrouwen",
@@ -166,6 +182,9 @@ ORGANISATIONS: list[dict[str, Any]] = [
             ("committee_member", "Hans Mulder", "Lid klachtencommissie (arbeidsjurist)", None),
             ("analyst", "Lotte Smit", "Beleidsmedewerker kwaliteit", None),
             ("administrator", "Bas Hendriks", "Applicatiebeheerder", None),
+        ],
+        "colleagues": [
+            ("wv-complaints-officer-2", ["complaints_officer"], "Ruud Bakker", "Klachtenfunctionaris", "advies", None),
         ],
     },
     {
@@ -259,7 +278,12 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "email": "info@werkpro.nl",
         "phone": "(050) 317 52 00",
         "external_bodies": ["Klachtencommissie Maatschappelijke Dienstverlening", "UWV – arbeidsdeskundige"],
-        "adoptions": [{"procedure_id": "werkpro", "version": 1, "active_from": "2022-02-01"}],
+        # Version 2 (the route to UWV's labour expert, WP-20) for cases received from its valid_from; earlier cases
+        # keep version 1 (WP-23). An installation loaded before version 2 existed gets it on the next load.
+        "adoptions": [
+            {"procedure_id": "werkpro", "version": 1, "active_from": "2022-02-01"},
+            {"procedure_id": "werkpro", "version": 2, "active_from": "2026-12-01"},
+        ],
         "units": [
             ("werkbedrijven", "department", "Werkbedrijven", None, "senior_manager"),
             ("kringloop", "location", "Kringloopwinkel Zilverlaan", "werkbedrijven", "manager"),
@@ -279,6 +303,16 @@ ORGANISATIONS: list[dict[str, Any]] = [
             ("committee_member", "Frank Boersma", "Lid klachtencommissie", None),
             ("analyst", "Marloes Wiersma", "Kwaliteitsmedewerker", None),
             ("administrator", "Jan-Willem Bakker", "Functioneel beheerder", None),
+        ],
+        "colleagues": [
+            (
+                "wp-manager-2",
+                ["manager"],
+                "Hilde Mulder",
+                "Manager individuele begeleiding",
+                "begeleiding",
+                "senior_manager",
+            ),
         ],
     },
 ]

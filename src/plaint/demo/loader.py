@@ -81,6 +81,19 @@ def demo_load() -> DemoResult:
                 result=result,
             )
             result.logins.append(DemoLogin(username, organisation.name, [role]))
+        for username, roles, name, job_title, unit_key, manager_role in spec.get("colleagues", []):
+            person = _person(username, name, spec, user_model, result)
+            people[username] = person
+            _membership(
+                person,
+                organisation,
+                unit=units[unit_key] if unit_key else None,
+                job_title=job_title,
+                line_manager=by_role.get(manager_role) if manager_role else None,
+                roles=roles,
+                result=result,
+            )
+            result.logins.append(DemoLogin(username, organisation.name, list(roles)))
         for username, roles, job_title in spec.get("guests", []):
             _membership(
                 people[username],

@@ -271,6 +271,8 @@ class Condition(Model):
     category: NonEmpty | None = None
     kind: Kind | None = None
     channel: Channel | None = None
+    #: The programme the complainant follows at the organisation (WerkPro's UWV trajectory, WP-20: `uwv`).
+    trajectory: NonEmpty | None = None
 
 
 class RoutingRule(Model):
@@ -448,6 +450,9 @@ class ExternalBody(Model):
     description: Text | None = None
     contact: Contact | None = None
     available_when: Text | None = None
+    #: The case's facts that must hold for the complainant to go there (WP-20: `{trajectory: uwv}`); `external_filed`
+    #: with `body: <key>` is refused otherwise. `available_when` says it in words.
+    available_if: Condition | None = None
     time_limits: tuple[ExternalTimeLimit, ...] = ()
     binding: bool | None = None
     stage: Key | None = None

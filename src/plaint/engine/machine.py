@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from plaint.engine import vocabulary as v
 from plaint.engine.calendar import Calendar, Duration, DurationUnit
-from plaint.engine.definition import Action, Condition, Procedure, Stage, Term
+from plaint.engine.definition import Action, Condition, ExternalBody, Procedure, Stage, Term, Transition
 from plaint.engine.messages import NOBODY, NONE, Lang, Message, Words
 
 TermState = Literal["pending", "met", "missed", "extended", "paused", "not_applicable"]
@@ -122,6 +122,9 @@ class CaseView:
     warnings: tuple[Message, ...]
     paused: bool = False
     limits: tuple[LimitView, ...] = ()  # the complainant's own time limits that have started
+    #: External bodies the complainant may be pointed to now (`external_filed` is open, the body's `available_if`
+    #: holds or could once a fact is recorded: WP-20); keys, in the file's order.
+    offers: tuple[str, ...] = ()
 
     def term(self, key: str) -> TermView | None:
         return next((term for term in self.terms if term.key == key), None)
@@ -245,6 +248,12 @@ def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
         if not top_level:
             state.visit.add(event.kind)
         step = action.transition(outcome)
+        chosen = chosen_body(procedure, event.data) if event.kind == "external_filed" else None
+        if chosen is not None and (
+            step.goes_to is None or procedure.stage_by_key[step.goes_to].external_body != chosen.key
+        ):
+            # filed with another body than the action's stage follows (WP-20): to that body's stage, or nowhere
+            step = Transition(goes_to=chosen.stage) if chosen.stage is not None else Transition()
         if step.goes_to is not None:
             state.stage = procedure.stage_by_key[step.goes_to]
             state.status = "open"
@@ -255,7 +264,7 @@ def _fold(procedure: Procedure, events: Iterable[CaseEvent]) -> _Fold:
             state.closed_on = event.at
         if event.kind == "external_filed":
             body = state.stage.external_body if step.goes_to is not None and state.stage is not None else None
-            state.filed.append((index, event.at, body))
+            state.filed.append((index, event.at, chosen.key if chosen is not None else body))
     return state
 
 
@@ -297,8 +306,24 @@ def _as_date(value: object) -> date | None:
 # Conditions
 
 
+CONDITION_FIELDS = ("subject_role", "involved", "nature", "category", "kind", "channel", "trajectory")
+
+
+def condition_possible(condition: Condition, facts: Mapping[str, Any]) -> bool:
+    """The condition holds, or could once a fact it tests and the case does not know yet is recorded."""
+    known = {name: facts[name] for name in CONDITION_FIELDS if name in facts}
+    unknown = [name for name in CONDITION_FIELDS if getattr(condition, name) is not None and name not in known]
+    return condition_holds(condition.model_copy(update=dict.fromkeys(unknown)), known)
+
+
+def chosen_body(procedure: Procedure, data: Mapping[str, Any]) -> ExternalBody | None:
+    """The external body an `external_filed` names by its key in `body` (WP-20), or None (a name, or none)."""
+    key = data.get("body")
+    return procedure.external_body_by_key.get(key) if isinstance(key, str) else None
+
+
 def condition_holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
-    for name in ("subject_role", "involved", "nature", "category", "kind", "channel"):
+    for name in CONDITION_FIELDS:
         wanted = getattr(condition, name)
         if wanted is None:
             continue
@@ -552,7 +577,15 @@ def evaluate(procedure: Procedure, events: Sequence[CaseEvent], today: date) -> 
         paused=paused,
         limits=limits,
     )
-    return replace(view, allowed=MappingProxyType(_allowed(procedure, state, view)))
+    allowed = _allowed(procedure, state, view)
+    offers: tuple[str, ...] = ()
+    if any("external_filed" in events for events in allowed.values()):
+        offers = tuple(
+            body.key
+            for body in procedure.external_bodies
+            if body.available_if is None or condition_possible(body.available_if, state.facts)
+        )
+    return replace(view, allowed=MappingProxyType(allowed), offers=offers)
 
 
 def _letters_due(triggers: list[LetterDue], sent: Counter[str]) -> tuple[LetterDue, ...]:
@@ -828,6 +861,24 @@ def _check(
             code = "hearing_reason_required" if hearing.exceptions else "hearing_required"
             clauses = ", ".join(hearing.clauses or definition.clauses)
             errors.append(Message(code, {"action": action, "value": ", ".join(unheard), "clauses": clauses}))
+    body = chosen_body(procedure, data) if action == "external_filed" else None
+    if body is not None and body.available_if is not None:
+        facts = dict(_fold(procedure, events).facts)
+        given = data.get("facts")
+        if isinstance(given, Mapping):
+            facts.update(given)
+        if not condition_holds(body.available_if, facts):
+            when = body.available_when
+            errors.append(
+                Message(
+                    "external_body_not_available",
+                    {
+                        "body": Words(body.name.en, body.name.nl),
+                        "when": Words(when.en, when.nl) if when is not None else Words("", ""),
+                        "clauses": ", ".join(body.clauses),
+                    },
+                )
+            )
     routing = stage.routing if stage is not None else None
     if action == "handler_assigned" and data.get("involved") is True and routing is not None and routing.independent:
         errors.append(Message("handler_involved", {"clauses": ", ".join(routing.clauses)}))

@@ -297,6 +297,10 @@ _CATALOGUE: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
             "ingediend bij {body} op {filed}, na de termijn van de klager: {limit}, die eindigde op {due}."
             "{consequence} ({clauses})",
         ),
+        "external_body_not_available": (
+            "{body} is not open to this complainant: {when} Record the fact that makes it so first ({clauses})",
+            "{body} staat niet open voor deze klager: {when} Leg eerst vast wat dat mogelijk maakt ({clauses})",
+        ),
         "complainant_group_unknown": (
             "complainant group {value!r} is not one this procedure names; it is for {who_en}",
             "groep {value!r} van de klager staat niet in deze regeling; zij is bedoeld voor {who_nl}",

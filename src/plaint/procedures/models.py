@@ -8,6 +8,7 @@ A new version applies to new cases (WP-23): an adoption is in force from `active
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -19,8 +20,13 @@ import plaint.procedures
 
 
 def bundled_procedure_ids() -> list[str]:
-    """The ids (file stems) of the procedure files bundled with Plaint, sorted."""
-    return sorted(path.stem for path in plaint.procedures.BUNDLED_DIR.glob("*.yaml"))
+    """The ids of the procedure files bundled with Plaint, sorted: the file stems, where an earlier version kept for
+    the cases that started under it is `<id>.v<version>.yaml` beside the current `<id>.yaml` (docs/procedures.md)."""
+    return sorted({_OLD_VERSION.sub("", path.stem) for path in plaint.procedures.BUNDLED_DIR.glob("*.yaml")})
+
+
+#: The suffix of a bundled file that keeps an earlier version: `werkpro.v1.yaml`.
+_OLD_VERSION = re.compile(r"\.v[0-9]+$")
 
 
 def validate_bundled_procedure_id(value: str) -> None:

@@ -66,6 +66,8 @@ class ActionForm(GovukForm):
 
     #: Fields that are not the event's data.
     BASE = ("version", "on_behalf_of", "note")
+    #: The trajectory the `trajectory` checkbox records as a fact (WP-20: `uwv`).
+    trajectory_value = ""
 
     def event_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -78,6 +80,10 @@ class ActionForm(GovukForm):
                 value = int(value)
             if name == "shared_with":
                 value = [part.strip() for part in str(value).split(",") if part.strip()]
+            if name == "trajectory":  # a checkbox: the fact it records (WP-20)
+                if value is True:
+                    data["facts"] = {"trajectory": self.trajectory_value}
+                continue
             data[name] = value.isoformat() if isinstance(value, dt.date) else value
         return data
 
@@ -155,5 +161,22 @@ def action_form_class(action: str, context: ActionContext) -> type[ActionForm]:
     elif action == "withdrawn":
         fields["reason"] = _text(_("Reason (optional)"), rows=2)
     elif action == "external_filed":
-        fields["body"] = forms.CharField(label=_("External body"), required=False, max_length=200)
-    return type(f"{action.title().replace('_', '')}Form", (ActionForm,), fields)
+        routes = context.extra.get("routes") or ()
+        if routes:  # the bodies the procedure offers now (WP-20: UWV's labour expert for a UWV trajectory)
+            fields["body"] = forms.ChoiceField(
+                label=_("External body"),
+                choices=[(key, label) for key, label in routes],
+            )
+        else:
+            fields["body"] = forms.CharField(label=_("External body"), required=False, max_length=200)
+        trajectory = context.extra.get("trajectory")
+        if trajectory:
+            fields["trajectory"] = forms.BooleanField(
+                label=_("The complainant follows a %(trajectory)s trajectory") % {"trajectory": trajectory.upper()},
+                required=False,
+                help_text=_("Recorded as a fact of the case; some routes are only for such a complainant (WP-20)."),
+            )
+    form: type[ActionForm] = type(f"{action.title().replace('_', '')}Form", (ActionForm,), fields)
+    if action == "external_filed" and context.extra.get("trajectory"):
+        form.trajectory_value = str(context.extra["trajectory"])
+    return form

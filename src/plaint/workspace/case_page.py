@@ -29,6 +29,7 @@ from plaint.cases.selectors import (
 from plaint.core import clock
 from plaint.core.errors import PlaintError
 from plaint.engine import CaseView, Procedure
+from plaint.engine.render.text import upper_first
 from plaint.organisations.models import Membership, Person
 from plaint.procedures.selectors import procedure_definition
 from plaint.workspace.action_forms import ActionContext
@@ -89,6 +90,7 @@ EVENT_LABELS: dict[str, Any] = {
     "letter_approved": _("Letter approved"),
     "letter_returned": _("Letter returned with a comment"),
     "letter_posted": _("Letter posted or handed over"),
+    "handler_left": _("The handler left: a new one must be named"),
 }
 
 LANGUAGE_NAMES: dict[str, Any] = {"en": _("English"), "nl": _("Dutch")}
@@ -219,7 +221,21 @@ def _context(
         follow_ups = tuple(
             (item.pk, item.description[:80]) for item in case.follow_ups.all() if item.completed_on is None
         )
-    return ActionContext(outcomes=outcomes, people=tuple(people), terms=terms, follow_ups=follow_ups)
+    extra: dict[str, Any] = {}
+    if action == "external_filed" and view.offers:  # the routes the procedure offers now (WP-20)
+        lang = _lang()
+        bodies = [procedure.external_body_by_key[key] for key in view.offers if key in procedure.external_body_by_key]
+        extra["routes"] = tuple(
+            (
+                body.key,
+                upper_first(body.name.get(lang))
+                + (f" ({body.available_when.get(lang)})" if body.available_when is not None else ""),
+            )
+            for body in bodies
+        )
+        wanted = [body.available_if.trajectory for body in bodies if body.available_if is not None]
+        extra["trajectory"] = next((value for value in wanted if value), "")
+    return ActionContext(outcomes=outcomes, people=tuple(people), terms=terms, follow_ups=follow_ups, extra=extra)
 
 
 def _people(case: Case, roles: set[str] | None) -> list[tuple[int, str]]:

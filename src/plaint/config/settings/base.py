@@ -254,6 +254,9 @@ PLAINT_MAIL_MAX_BYTES = _positive_int("PLAINT_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 PLAINT_MAIL_MAX_ATTACHMENTS = _positive_int("PLAINT_MAIL_MAX_ATTACHMENTS", 50)
 # `plaint mail poll`: imaps://user:password@host[:port]/FOLDER (docs/mail.md).
 PLAINT_MAIL_IMAP_URL = config.env.str("PLAINT_MAIL_IMAP_URL", default="")
+# Where people reach Plaint (scheme, host, optional path, no trailing slash): the links in notification emails to
+# staff, which are sent by a background job with no request to take the host from (docs/correspondence.md).
+PLAINT_SITE_URL = config.env.str("PLAINT_SITE_URL", default="http://127.0.0.1:8000")
 # The inbound webhooks of hosted mail providers (django-anymail, /mail/inbound/<esp>/inbound/) take HTTP basic
 # auth "user:password"; without it set, a random secret nobody knows keeps them shut (docs/mail.md).
 ANYMAIL = {

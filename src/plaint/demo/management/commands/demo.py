@@ -26,10 +26,13 @@ class Command(BaseCommand):
             raise CommandError(f"unknown action {options['action']}")
         from plaint.demo.cases import demo_cases_load
         from plaint.demo.correspondence import demo_actions
+        from plaint.demo.routes import demo_routes_load
 
         result = demo_load()
         cases = demo_cases_load(actions=demo_actions())
-        for warning in [*result.warnings, *cases.warnings]:
+        routes = demo_routes_load()
+        cases.created += routes.created
+        for warning in [*result.warnings, *cases.warnings, *routes.warnings]:
             self.stderr.write(self.style.WARNING(f"demo: {warning}"))
         self.stdout.write(f"Demo data: {result.created} rows created" if result.created else "Demo data: up to date")
         self.stdout.write(f"Demo cases: {cases.created} created" if cases.created else "Demo cases: up to date")

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from plaint.engine import EngineInputError, ProcedureError, load_file, plan
+from plaint.engine import EngineInputError, ProcedureError, load_directory, load_file, plan
 from plaint.engine.definition import Procedure
 from plaint.engine.messages import Lang, Message
 from plaint.engine.registry import procedure_files
@@ -54,6 +54,15 @@ def load_procedure(procedure_id: str, directory: Path) -> Procedure:
         return load_file(path)
     except ProcedureError as error:
         raise CommandError(error.problems[0].text(), returncode=2) from None
+
+
+def _version_on(procedure: Procedure, directory: Path, received: date) -> Procedure:
+    """The version of the procedure a case received on `received` runs under (WP-23): an earlier one kept beside the
+    newest as `<id>.v<version>.yaml` (docs/procedures.md), else the newest."""
+    try:
+        return load_directory(directory).on(procedure.id, received)
+    except (ProcedureError, EngineInputError):
+        return procedure
 
 
 def parse_day(text: str) -> date:
@@ -140,6 +149,7 @@ def _plan(command: BaseCommand, options: dict[str, Any]) -> None:
             raise _bad_input(Message("bad_at", {"value": item}))
         given[event.strip()] = parse_day(day.strip())
     procedure = load_procedure(options["id"], _directory(options))
+    procedure = _version_on(procedure, _directory(options), received)
     try:
         deadlines = plan(procedure, received, given)
     except EngineInputError as error:
