@@ -151,3 +151,23 @@ def test_another_processs_upload_is_seen_after_the_refresh_interval(xs, settings
         assert not any(key[:2] == ("xs2more", 7) for key in stage_table().roles)  # tests: no re-reading
         settings.PLAINT_PROCEDURE_REFRESH_SECONDS = 5
         assert any(key[:2] == ("xs2more", 7) for key in stage_table().roles)
+
+
+@pytest.mark.parametrize("prefix", ["", "/nl"])
+def test_kept_versions_are_listed_read_only_in_the_admin(client, xs, prefix):
+    from tests.organisations.factories import UserFactory
+
+    with at(DAY):
+        kept = procedure_version_store(organisation=xs["org"], raw=version_two(), file_name="xs2more.yaml")
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    login_verified(client, superuser)
+    listing = client.get(f"{prefix}/admin/procedures/procedureversion/")
+    assert listing.status_code == 200 and "xs2more.yaml" in listing.content.decode()
+    detail = client.get(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/change/")
+    body = detail.content.decode()
+    assert detail.status_code == 200 and kept.sha256 in body and 'name="_save"' not in body
+    # kept versions are never changed: no adding, changing or deleting, not even for a superuser
+    assert client.get(f"{prefix}/admin/procedures/procedureversion/add/").status_code == 403
+    assert client.post(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/change/", {}).status_code == 403
+    assert client.post(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ProcedureVersion.objects.filter(pk=kept.pk, source=kept.source).exists()
