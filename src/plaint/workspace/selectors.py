@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
 from plaint.access.models import User
@@ -32,10 +32,11 @@ SCOPES = ("mine", "team", "all")
 #: A case due within this many working days (in its procedure's calendar) is marked "due soon".
 DUE_SOON_WORKING_DAYS = 3
 PAGE_SIZE = 25
-#: The inbox counts at most this many cases; beyond it the page says "more than 1,000 cases; narrow the filters".
-#: Counting costs a visit to every counted case (the visibility filter reads the row), so the cap is the count's
-#: price: forty pages of 25 is more than anyone pages through (the API's list counts to 10,000).
-COUNT_CAP = 1_000
+#: The inbox counts at most this many cases past the start of the page it shows; beyond it the page says "more than
+#: 100 cases; narrow the filters" (on page 3: "more than 150"). The count is a bounded probe: one walk of the visible
+#: cases in due order, on the due-date index, that stops after the page and this many more, so it costs the same at
+#: 100,000 cases as at 1,000,000 (docs/workspace.md, bench/README.md). The API's list counts to 10,000.
+COUNT_CAP = 100
 
 
 def _lang() -> Literal["en", "nl"]:
@@ -87,6 +88,7 @@ class InboxPage:
     count: int
     count_exact: bool
     page: int
+    #: The number of pages when the count is exact; otherwise `page + 1` (another page follows, how many is not counted).
     pages: int
 
     @property
@@ -145,14 +147,15 @@ def inbox_cases(*, actor: User, query: InboxQuery, today: dt.date | None = None)
         overdue=query.overdue,
     )
     cases = case_list(actor=actor, filters=filters, today=today)
-    # Categories and causes as EXISTS, not a join: the count then walks the visible cases and probes the link
-    # table's index per case, instead of hashing every case of that category (bench/README.md, the inbox).
+    # Categories and causes as a probe of the link table's index per case walked (a scalar subquery, which PostgreSQL
+    # never turns into a join): with EXISTS it hashed every case of that category in every organisation before the
+    # first row, work that grows with the cases (bench/README.md, the inbox).
     if query.category:
         linked = Case.categories.through.objects.filter(case_id=OuterRef("pk"), category__code=query.category)
-        cases = cases.filter(Exists(linked))
+        cases = cases.alias(in_category=Subquery(linked.values("case_id")[:1])).filter(in_category__isnull=False)
     if query.cause:
         linked_cause = Case.causes.through.objects.filter(case_id=OuterRef("pk"), cause__code=query.cause)
-        cases = cases.filter(Exists(linked_cause))
+        cases = cases.alias(in_cause=Subquery(linked_cause.values("case_id")[:1])).filter(in_cause__isnull=False)
     if query.channel:
         cases = cases.filter(channel=query.channel)
     if query.outcome:
@@ -233,16 +236,32 @@ def inbox_rows(cases: Sequence[Case], *, today: dt.date | None = None) -> list[I
 
 
 def inbox(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> InboxPage:
-    """One page of the inbox (`PAGE_SIZE` rows) with its count (capped at `COUNT_CAP`)."""
+    """One page of the inbox (`PAGE_SIZE` rows) with its count: exact up to `COUNT_CAP` cases past the page's start,
+    else "more than" that many.
+
+    Two queries, whatever the number of cases: the ids of the visible, filtered cases in due order up to the page's
+    end plus `COUNT_CAP` (the count, and the page's ids, from one walk of the due-date index that stops there), then
+    the page's cases by id with their organisation and handler. A page past the last shows the last."""
     cases = inbox_cases(actor=actor, query=query, today=today)
-    counted = cases.order_by()[: COUNT_CAP + 1].count()
-    count = min(counted, COUNT_CAP)
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(1, query.page), pages)
+    wanted = max(1, query.page)
+    limit = (wanted - 1) * PAGE_SIZE + max(COUNT_CAP, PAGE_SIZE)
+    ids = list(cases.values_list("pk", flat=True)[: limit + 1])
+    exact = len(ids) <= limit
+    if exact:
+        pages = max(1, -(-len(ids) // PAGE_SIZE))
+        page = min(wanted, pages)
+    else:  # more than `limit`: this page is full and another follows; how many is not counted
+        page, pages = wanted, wanted + 1
     start = (page - 1) * PAGE_SIZE
-    chunk = list(cases[start : start + PAGE_SIZE]) if count else []
+    page_ids = ids[start : start + PAGE_SIZE]
+    found = Case.objects.select_related("organisation", "handler", "delegate").in_bulk(page_ids)
+    chunk = [found[pk] for pk in page_ids if pk in found]
     return InboxPage(
-        rows=inbox_rows(chunk, today=today), count=count, count_exact=counted <= COUNT_CAP, page=page, pages=pages
+        rows=inbox_rows(chunk, today=today),
+        count=len(ids) if exact else limit,
+        count_exact=exact,
+        page=page,
+        pages=pages,
     )
 
 
