@@ -148,6 +148,39 @@ def test_filter_choices_offer_only_what_the_person_may_see(world):
     assert choices.stages
 
 
+def test_filter_choices_are_kept_and_follow_every_change(world, django_assert_max_num_queries):
+    from plaint.cases.models import Category
+    from plaint.organisations.models import Membership, Role
+
+    officer, org = world["officer"], world["org"]
+    with at(DAY):
+        inbox_choices(actor=officer)
+        with django_assert_max_num_queries(2):  # kept: only the set of organisations is read again
+            kept = inbox_choices(actor=officer)
+        assert "Hugo Handler" in [choice.label for choice in kept.handlers]
+        # a category added, a person renamed, a role granted and a membership ended: each shows at once
+        Category.objects.create(organisation=org, code="waiting", name_en="Waiting", name_nl="Wachten")
+        assert "waiting" in [choice.value for choice in inbox_choices(actor=officer).categories]
+        handler = person_of(world["handler"])
+        handler.name = "Hugo Renamed"
+        handler.save()
+        assert "Hugo Renamed" in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        newcomer = staff(org, "intake_staff", name="Nina Newcomer")
+        assert "Nina Newcomer" not in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        Membership.objects.get(person=person_of(newcomer)).roles.add(Role.objects.get(code="handler"))
+        assert "Nina Newcomer" in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        Membership.objects.filter(person=person_of(officer)).update(ended_on=DAY - dt.timedelta(days=1))
+        # the set of organisations is read every time: a person who left sees none of its choices
+        assert inbox_choices(actor=officer).organisations == []
+        # and a language has its own labels
+        from django.utils import translation
+
+        with translation.override("nl"):
+            dutch = inbox_choices(actor=world["outsider"]).stages
+        english = inbox_choices(actor=world["outsider"]).stages
+    assert dutch != english
+
+
 def test_inbox_query_count_does_not_grow_with_cases(world, django_assert_max_num_queries):
     officer = world["officer"]
     with at(DAY):

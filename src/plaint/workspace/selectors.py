@@ -8,10 +8,13 @@ or searches is only ever what the person may see. Queries per page are a fixed n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.core.cache import cache
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
@@ -282,18 +285,46 @@ class InboxChoices:
     handlers: list[Choice] = field(default_factory=list)
 
 
-def _visible_organisations(actor: User) -> QuerySet[Organisation]:
-    if actor.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=organisation_ids_of(actor=actor))
+#: The filter choices of a set of organisations are kept this long in Django's cache (`inbox_choices`). A change to
+#: what they list (an organisation, a procedure adopted, a category or cause, a person, a membership or its roles)
+#: drops them at once in this process (`inbox_choices_changed`, connected in apps.py); another process with its own
+#: memory cache sees it within this time, every process at once when CACHES is shared (Redis): docs/workspace.md.
+CHOICES_SECONDS = 60
+_CHOICES_GENERATION = "workspace:inbox-choices:generation"
+
+
+def inbox_choices_changed(**_kwargs: Any) -> None:
+    """Forget every kept set of filter choices (a signal receiver: what they list has changed)."""
+    cache.delete(_CHOICES_GENERATION)
 
 
 def inbox_choices(*, actor: User) -> InboxChoices:
-    """The choices of the inbox's filters (a fixed number of queries)."""
+    """The choices of the inbox's filters: only the organisations whose cases the person may see, and their lists.
+
+    They depend on that set of organisations, the language and the day only, so they are kept per set in Django's
+    cache (`CHOICES_SECONDS`); the set itself is read for every request, so a person who loses an organisation never
+    sees its choices again. Two queries when kept (the set), seven when not: a fixed number either way."""
     lang = _lang()
-    organisations = list(_visible_organisations(actor).order_by("name"))
-    ids = [organisation.pk for organisation in organisations]
     today = clock.now().date()
+    if actor.is_superuser:
+        ids = sorted(Organisation.objects.values_list("pk", flat=True))
+    else:
+        ids = organisation_ids_of(actor=actor, on=today)
+    generation = cache.get(_CHOICES_GENERATION)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(_CHOICES_GENERATION, generation, None)
+    key = hashlib.sha256(f"{generation}:{lang}:{today}:{ids}".encode()).hexdigest()
+    key = f"workspace:inbox-choices:{key}"
+    found = cache.get(key)
+    if not isinstance(found, InboxChoices):
+        found = _inbox_choices(ids, lang=lang, today=today)
+        cache.set(key, found, CHOICES_SECONDS)
+    return found
+
+
+def _inbox_choices(ids: list[int], *, lang: Literal["en", "nl"], today: dt.date) -> InboxChoices:
+    organisations = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
     stages: dict[str, str] = {}
     for procedure_id, version in (
         ProcedureAdoption.objects.filter(organisation_id__in=ids).values_list("procedure_id", "version").distinct()
