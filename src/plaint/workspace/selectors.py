@@ -35,6 +35,7 @@ SCOPES = ("mine", "team", "all")
 #: A case due within this many working days (in its procedure's calendar) is marked "due soon".
 DUE_SOON_WORKING_DAYS = 3
 PAGE_SIZE = 25
+SUMMARY_CHARS = 80
 #: The inbox counts at most this many cases past the start of the page it shows; beyond it the page says "more than
 #: 100 cases; narrow the filters" (on page 3: "more than 150"). The count is a bounded probe: one walk of the visible
 #: cases in due order, on the due-date index, that stops after the page and this many more, so it costs the same at
@@ -83,6 +84,8 @@ class InboxRow:
     due_state: str
     #: Working days from today to the next due date (negative once passed); None without a due date.
     working_days_left: int | None
+    #: The summary (or the kind) in at most `SUMMARY_CHARS` characters, as the inbox's row shows it.
+    summary_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,10 @@ def inbox_rows(cases: Sequence[Case], *, today: dt.date | None = None) -> list[I
     for case in cases:
         day = today or clock.today_in(case.organisation.time_zone)
         state, left = due_state(case, calendars.calendar(case), day)
-        rows.append(InboxRow(case, stage_label(calendars.procedure(case), case.stage), state, left))
+        summary = case.summary or str(case.get_kind_display())
+        if len(summary) > SUMMARY_CHARS:  # as Django's truncatechars, without its cost per row (bench/README.md)
+            summary = summary[: SUMMARY_CHARS - 1] + "…"
+        rows.append(InboxRow(case, stage_label(calendars.procedure(case), case.stage), state, left, summary))
     return rows
 
 
