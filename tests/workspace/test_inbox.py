@@ -93,6 +93,20 @@ def test_search_finds_text_names_and_reference_but_never_an_invisible_case(world
         assert inbox(actor=world["outsider"], query=InboxQuery(search="opdagen")).count == 0
 
 
+@pytest.mark.parametrize("cap", [0, 1])
+def test_a_common_word_finds_the_same_cases_without_its_ids_read_first(world, monkeypatch, cap):
+    """More matches than `ID_LIST_CAP` (set low here): the search keeps its subqueries instead of a list of ids,
+    finds the same cases, and still never one the person may not see (PostgreSQL; SQLite has one way)."""
+    import plaint.workspace.search as search
+
+    monkeypatch.setattr(search, "ID_LIST_CAP", cap)
+    with at(DAY):
+        page = inbox(actor=world["officer"], query=InboxQuery(search="invoice"))
+        names = inbox(actor=world["officer"], query=InboxQuery(search="wilhel"))
+    assert refs(row.case for row in page.rows) == [world["second"].reference] and page.count == 1
+    assert refs(row.case for row in names.rows) == [world["second"].reference]
+
+
 @pytest.mark.parametrize(
     "text",
     ["x" * 10_000, "'; DROP TABLE cases_case; --", "<script>alert(1)</script>", '"unbalanced AND (', "NEAR(", "*"],
