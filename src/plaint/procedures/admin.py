@@ -65,7 +65,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
     search_fields = ["procedure_id", "file_name", "organisation__name", "sha256"]
     date_hierarchy = "uploaded_at"
     list_select_related = ["organisation"]
-    fields = ["organisation", "procedure_id", "version", "file_name", "sha256", "uploaded_at", "source"]
+    fields = ("organisation", "procedure_id", "version", "file_name", "sha256", "uploaded_at", "source")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -94,7 +94,7 @@ class InboxPage:
     count: int
     count_exact: bool
     page: int
-    #: The number of pages when the count is exact; otherwise `page + 1` (another page follows, how many is not counted).
+    #: The number of pages when the count is exact; else `page + 1` (another page follows, how many is not counted).
     pages: int
 
     @property
