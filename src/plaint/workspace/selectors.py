@@ -41,6 +41,9 @@ SUMMARY_CHARS = 80
 #: cases in due order, on the due-date index, that stops after the page and this many more, so it costs the same at
 #: 100,000 cases as at 1,000,000 (docs/workspace.md, bench/README.md). The API's list counts to 10,000.
 COUNT_CAP = 100
+#: A list opened from a figure of the analysis page (a period of receipt or closure given) counts to this many, so it
+#: shows the very number the figure said (tests/workspace/test_analysis_page.py): a period bounds the walk.
+PERIOD_COUNT_CAP = 1_000
 
 
 def _lang() -> Literal["en", "nl"]:
@@ -253,7 +256,8 @@ def inbox(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> In
     the page's cases by id with their organisation and handler. A page past the last shows the last."""
     cases = inbox_cases(actor=actor, query=query, today=today)
     wanted = max(1, query.page)
-    limit = (wanted - 1) * PAGE_SIZE + max(COUNT_CAP, PAGE_SIZE)
+    period = any((query.received_from, query.received_to, query.closed_from, query.closed_to))
+    limit = (wanted - 1) * PAGE_SIZE + max(PERIOD_COUNT_CAP if period else COUNT_CAP, PAGE_SIZE)
     ids = list(cases.values_list("pk", flat=True)[: limit + 1])
     exact = len(ids) <= limit
     if exact:
