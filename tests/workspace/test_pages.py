@@ -331,6 +331,7 @@ def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 1)
     monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    monkeypatch.setattr(selectors, "MAX_PAGE", 5)
     with at(DAY):
         for _ in range(3):
             register(xs["org"], xs["intake"])
@@ -345,6 +346,12 @@ def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
     # the last page knows it is the last: an exact count, no next page; a page past the end shows the last
     assert "4 cases" in last and "Page 4 of 4" in last and 'rel="next"' not in last
     assert "4 cases" in beyond and "Page 4 of 4" in beyond
+    # and no page number reads past the deepest page (MAX_PAGE): with more cases, page 9 is page 5
+    with at(DAY):
+        for _ in range(4):
+            register(xs["org"], xs["intake"])
+        deepest = client.get("/workspace/", {"page": "9"}).content.decode()
+    assert "More than 5 cases; narrow the filters." in deepest and "Page 5<" in deepest and 'rel="next"' not in deepest
 
 
 def test_the_case_page_makes_the_same_queries_however_long_its_history(client, xs, django_assert_max_num_queries):

@@ -44,6 +44,9 @@ COUNT_CAP = 100
 #: A list opened from a figure of the analysis page (a period of receipt or closure given) counts to this many, so it
 #: shows the very number the figure said (tests/workspace/test_analysis_page.py): a period bounds the walk.
 PERIOD_COUNT_CAP = 1_000
+#: The deepest page the inbox goes to (10,000 cases, what the API's list counts to): a page number in the address
+#: beyond it shows this page, so no address makes the probe read more ids than that.
+MAX_PAGE = 400
 
 
 def _lang() -> Literal["en", "nl"]:
@@ -255,7 +258,7 @@ def inbox(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> In
     end plus `COUNT_CAP` (the count, and the page's ids, from one walk of the due-date index that stops there), then
     the page's cases by id with their organisation and handler. A page past the last shows the last."""
     cases = inbox_cases(actor=actor, query=query, today=today)
-    wanted = max(1, query.page)
+    wanted = min(max(1, query.page), MAX_PAGE)
     period = any((query.received_from, query.received_to, query.closed_from, query.closed_to))
     limit = (wanted - 1) * PAGE_SIZE + max(PERIOD_COUNT_CAP if period else COUNT_CAP, PAGE_SIZE)
     ids = list(cases.values_list("pk", flat=True)[: limit + 1])
@@ -264,7 +267,7 @@ def inbox(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> In
         pages = max(1, -(-len(ids) // PAGE_SIZE))
         page = min(wanted, pages)
     else:  # more than `limit`: this page is full and another follows; how many is not counted
-        page, pages = wanted, wanted + 1
+        page, pages = wanted, min(wanted + 1, MAX_PAGE)
     start = (page - 1) * PAGE_SIZE
     page_ids = ids[start : start + PAGE_SIZE]
     found = Case.objects.select_related("organisation", "handler", "delegate").in_bulk(page_ids)
