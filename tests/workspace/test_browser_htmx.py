@@ -30,6 +30,8 @@ def test_the_inbox_updates_in_place(browse, live_server, language):
     page.on("load", lambda: loads.append(page.url))
     rows = page.locator("#inbox-results table tbody tr")
     expect(rows).to_have_count(2)
+    clear = page.locator("#inbox-clear a")
+    expect(clear).to_have_count(0)  # no filter given yet
     # Typing a search: the results follow after a pause, without a page load
     with page.expect_response(lambda response: "search=invoice" in response.url):
         page.locator("#id_search").press_sequentially("invoice")
@@ -37,6 +39,8 @@ def test_the_inbox_updates_in_place(browse, live_server, language):
     expect(rows.first).to_contain_text("Invoice wrong")
     expect(page.locator("#inbox-count")).to_contain_text("1 case" if language == "en" else "1 zaak")
     expect(page).to_have_url(re.compile(r"search=invoice"))
+    # "Clear the filters" came with the results (out of band), and leads to the unfiltered inbox
+    expect(clear).to_have_text("Clear the filters" if language == "en" else "Filters wissen")
     browse.check(f"inbox searched in place {language}")
     assert loads == []  # no page was loaded: htmx put the results in place
     # Saving the view saves what is shown (the form's hidden query followed the search)

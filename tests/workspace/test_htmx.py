@@ -57,3 +57,16 @@ def test_a_tab_left_open_after_signing_out_loads_the_sign_in_page(client, xs):
     assert response.status_code == 200
     assert response["HX-Redirect"] == "/accounts/login/?next=/workspace/%3Fscope%3Dall"
     assert "Coach absent" not in response.content.decode()
+
+
+@pytest.mark.parametrize("prefix,clear", [("", "Clear the filters"), ("/nl", "Filters wissen")])
+def test_the_clear_the_filters_link_follows_an_htmx_change(client, xs, prefix, clear):
+    login_verified(client, xs["intake"])
+    with at(DAY):
+        filtered = client.get(f"{prefix}/workspace/", {"scope": "all", "search": "invoice"}, **HTMX).content.decode()
+        unfiltered = client.get(f"{prefix}/workspace/", {"scope": "mine"}, **HTMX).content.decode()
+        whole = client.get(f"{prefix}/workspace/", {"scope": "all"}).content.decode()
+    # a filter given: the link comes in out of band; only the scope: the link goes (its place stays, empty)
+    assert 'id="inbox-clear" hx-swap-oob="innerHTML"' in filtered and clear in filtered
+    assert 'id="inbox-clear" hx-swap-oob="innerHTML"' in unfiltered and clear not in unfiltered
+    assert '<div id="inbox-clear">' in whole and clear not in whole

@@ -93,6 +93,20 @@ def test_search_finds_text_names_and_reference_but_never_an_invisible_case(world
         assert inbox(actor=world["outsider"], query=InboxQuery(search="opdagen")).count == 0
 
 
+@pytest.mark.parametrize("cap", [0, 1])
+def test_a_common_word_finds_the_same_cases_without_its_ids_read_first(world, monkeypatch, cap):
+    """More matches than `ID_LIST_CAP` (set low here): the search keeps its subqueries instead of a list of ids,
+    finds the same cases, and still never one the person may not see (PostgreSQL; SQLite has one way)."""
+    import plaint.workspace.search as search
+
+    monkeypatch.setattr(search, "ID_LIST_CAP", cap)
+    with at(DAY):
+        page = inbox(actor=world["officer"], query=InboxQuery(search="invoice"))
+        names = inbox(actor=world["officer"], query=InboxQuery(search="wilhel"))
+    assert refs(row.case for row in page.rows) == [world["second"].reference] and page.count == 1
+    assert refs(row.case for row in names.rows) == [world["second"].reference]
+
+
 @pytest.mark.parametrize(
     "text",
     ["x" * 10_000, "'; DROP TABLE cases_case; --", "<script>alert(1)</script>", '"unbalanced AND (', "NEAR(", "*"],
@@ -146,6 +160,39 @@ def test_filter_choices_offer_only_what_the_person_may_see(world):
         choices = inbox_choices(actor=world["officer"])
     assert [choice.value for choice in choices.organisations] == [world["org"].slug]
     assert choices.stages
+
+
+def test_filter_choices_are_kept_and_follow_every_change(world, django_assert_max_num_queries):
+    from plaint.cases.models import Category
+    from plaint.organisations.models import Membership, Role
+
+    officer, org = world["officer"], world["org"]
+    with at(DAY):
+        inbox_choices(actor=officer)
+        with django_assert_max_num_queries(2):  # kept: only the set of organisations is read again
+            kept = inbox_choices(actor=officer)
+        assert "Hugo Handler" in [choice.label for choice in kept.handlers]
+        # a category added, a person renamed, a role granted and a membership ended: each shows at once
+        Category.objects.create(organisation=org, code="waiting", name_en="Waiting", name_nl="Wachten")
+        assert "waiting" in [choice.value for choice in inbox_choices(actor=officer).categories]
+        handler = person_of(world["handler"])
+        handler.name = "Hugo Renamed"
+        handler.save()
+        assert "Hugo Renamed" in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        newcomer = staff(org, "intake_staff", name="Nina Newcomer")
+        assert "Nina Newcomer" not in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        Membership.objects.get(person=person_of(newcomer)).roles.add(Role.objects.get(code="handler"))
+        assert "Nina Newcomer" in [choice.label for choice in inbox_choices(actor=officer).handlers]
+        Membership.objects.filter(person=person_of(officer)).update(ended_on=DAY - dt.timedelta(days=1))
+        # the set of organisations is read every time: a person who left sees none of its choices
+        assert inbox_choices(actor=officer).organisations == []
+        # and a language has its own labels
+        from django.utils import translation
+
+        with translation.override("nl"):
+            dutch = inbox_choices(actor=world["outsider"]).stages
+        english = inbox_choices(actor=world["outsider"]).stages
+    assert dutch != english
 
 
 def test_inbox_query_count_does_not_grow_with_cases(world, django_assert_max_num_queries):

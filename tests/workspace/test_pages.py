@@ -330,11 +330,28 @@ def test_the_count_is_capped_and_says_so(client, xs, monkeypatch):
     import plaint.workspace.selectors as selectors
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 1)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    monkeypatch.setattr(selectors, "MAX_PAGE", 5)
     with at(DAY):
-        register(xs["org"], xs["intake"])
+        for _ in range(3):
+            register(xs["org"], xs["intake"])
         login_verified(client, xs["intake"])
         body = client.get("/workspace/").content.decode()
-    assert "More than 1 cases; narrow the filters." in body
+        second = client.get("/nl/workspace/", {"page": "2"}).content.decode()
+        last = client.get("/workspace/", {"page": "4"}).content.decode()
+        beyond = client.get("/workspace/", {"page": "9"}).content.decode()
+    # the count is a bounded probe past the page's start: "more than" that, a next page, no total of pages
+    assert "More than 1 cases; narrow the filters." in body and 'rel="next"' in body and "Page 1<" in body
+    assert "Meer dan 2 zaken; verfijn de filters." in second and "Pagina 2<" in second and 'rel="prev"' in second
+    # the last page knows it is the last: an exact count, no next page; a page past the end shows the last
+    assert "4 cases" in last and "Page 4 of 4" in last and 'rel="next"' not in last
+    assert "4 cases" in beyond and "Page 4 of 4" in beyond
+    # and no page number reads past the deepest page (MAX_PAGE): with more cases, page 9 is page 5
+    with at(DAY):
+        for _ in range(4):
+            register(xs["org"], xs["intake"])
+        deepest = client.get("/workspace/", {"page": "9"}).content.decode()
+    assert "More than 5 cases; narrow the filters." in deepest and "Page 5<" in deepest and 'rel="next"' not in deepest
 
 
 def test_the_case_page_makes_the_same_queries_however_long_its_history(client, xs, django_assert_max_num_queries):

@@ -170,3 +170,24 @@ def test_an_uploaded_versions_diagram_is_shown_only_to_its_organisations_staff(c
     with at(DAY):
         assert client.get(path).status_code == 404
         assert client.get("/workspace/procedures/xs2more/1/diagram.svg").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["", "/nl"])
+def test_kept_versions_are_listed_read_only_in_the_admin(client, xs, prefix):
+    from tests.organisations.factories import UserFactory
+
+    with at(DAY):
+        kept = procedure_version_store(organisation=xs["org"], raw=version_two(), file_name="xs2more.yaml")
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    login_verified(client, superuser)
+    listing = client.get(f"{prefix}/admin/procedures/procedureversion/")
+    assert listing.status_code == 200 and "xs2more.yaml" in listing.content.decode()
+    detail = client.get(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/change/")
+    body = detail.content.decode()
+    assert detail.status_code == 200 and kept.sha256 in body and 'name="_save"' not in body
+    # kept versions are never changed: no adding, changing or deleting, not even for a superuser
+    assert client.get(f"{prefix}/admin/procedures/procedureversion/add/").status_code == 403
+    assert client.post(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/change/", {}).status_code == 403
+    deleted = client.post(f"{prefix}/admin/procedures/procedureversion/{kept.pk}/delete/", {"post": "yes"})
+    assert deleted.status_code == 403
+    assert ProcedureVersion.objects.filter(pk=kept.pk, source=kept.source).exists()

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plaint.core.audit import audit_source
 from plaint.procedures import services
-from plaint.procedures.models import ProcedureAdoption, bundled_procedure_ids
+from plaint.procedures.models import ProcedureAdoption, ProcedureVersion, bundled_procedure_ids
 
 
 class ProcedureAdoptionForm(forms.ModelForm[ProcedureAdoption]):
@@ -52,3 +52,27 @@ class ProcedureAdoptionAdmin(admin.ModelAdmin[ProcedureAdoption]):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProcedureAdoption]) -> None:
         for adoption in queryset:
             self.delete_model(request, adoption)
+
+
+@admin.register(ProcedureVersion)
+class ProcedureVersionAdmin(admin.ModelAdmin[ProcedureVersion]):
+    """The procedure files administrators uploaded (`/workspace/procedures/`), read-only: a kept version is never
+    changed, because cases keep running under the version they started with. Uploading and activating happen in the
+    workspace, through the audited services."""
+
+    list_display = ["procedure_id", "version", "organisation", "file_name", "uploaded_at"]
+    list_filter = ["organisation", "procedure_id"]
+    search_fields = ["procedure_id", "file_name", "organisation__name", "sha256"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["organisation"]
+    fields = ("organisation", "procedure_id", "version", "file_name", "sha256", "uploaded_at", "source")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ProcedureVersion | None = None) -> bool:
+        return False

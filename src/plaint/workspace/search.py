@@ -89,7 +89,9 @@ def _postgres_matches(words: list[str]) -> Q:
     )
     people = Person.objects.annotate(name_vector=NAME_SIMPLE).filter(name_vector=simple).values("pk")
     by_person = Party.objects.filter(person_id__in=people).values_list("case_id", flat=True)
-    ids = list(by_text.order_by().union(by_party_name.order_by(), by_person.order_by())[: ID_LIST_CAP + 1])
-    if len(ids) <= ID_LIST_CAP:
-        return Q(pk__in=sorted(set(ids)))
+    # UNION ALL stops at the cap, where UNION read and sorted every match first; a case found twice (by its text and
+    # a name) counts twice towards the cap, so reaching it says only "many", never that some were left out
+    found = list(by_text.order_by().union(by_party_name.order_by(), by_person.order_by(), all=True)[: ID_LIST_CAP + 1])
+    if len(found) <= ID_LIST_CAP:
+        return Q(pk__in=sorted(set(found)))
     return Q(pk__in=by_text) | Q(pk__in=by_party_name) | Q(pk__in=by_person)

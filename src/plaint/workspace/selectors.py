@@ -8,11 +8,14 @@ or searches is only ever what the person may see. Queries per page are a fixed n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import translation
 
 from plaint.access.models import User
@@ -32,10 +35,18 @@ SCOPES = ("mine", "team", "all")
 #: A case due within this many working days (in its procedure's calendar) is marked "due soon".
 DUE_SOON_WORKING_DAYS = 3
 PAGE_SIZE = 25
-#: The inbox counts at most this many cases; beyond it the page says "more than 1,000 cases; narrow the filters".
-#: Counting costs a visit to every counted case (the visibility filter reads the row), so the cap is the count's
-#: price: forty pages of 25 is more than anyone pages through (the API's list counts to 10,000).
-COUNT_CAP = 1_000
+SUMMARY_CHARS = 80
+#: The inbox counts at most this many cases past the start of the page it shows; beyond it the page says "more than
+#: 100 cases; narrow the filters" (on page 3: "more than 150"). The count is a bounded probe: one walk of the visible
+#: cases in due order, on the due-date index, that stops after the page and this many more, so it costs the same at
+#: 100,000 cases as at 1,000,000 (docs/workspace.md, bench/README.md). The API's list counts to 10,000.
+COUNT_CAP = 100
+#: A list opened from a figure of the analysis page (a period of receipt or closure given) counts to this many, so it
+#: shows the very number the figure said (tests/workspace/test_analysis_page.py): a period bounds the walk.
+PERIOD_COUNT_CAP = 1_000
+#: The deepest page the inbox goes to (10,000 cases, what the API's list counts to): a page number in the address
+#: beyond it shows this page, so no address makes the probe read more ids than that.
+MAX_PAGE = 400
 
 
 def _lang() -> Literal["en", "nl"]:
@@ -79,6 +90,8 @@ class InboxRow:
     due_state: str
     #: Working days from today to the next due date (negative once passed); None without a due date.
     working_days_left: int | None
+    #: The summary (or the kind) in at most `SUMMARY_CHARS` characters, as the inbox's row shows it.
+    summary_line: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,7 @@ class InboxPage:
     count: int
     count_exact: bool
     page: int
+    #: The number of pages when the count is exact; else `page + 1` (another page follows, how many is not counted).
     pages: int
 
     @property
@@ -145,14 +159,15 @@ def inbox_cases(*, actor: User, query: InboxQuery, today: dt.date | None = None)
         overdue=query.overdue,
     )
     cases = case_list(actor=actor, filters=filters, today=today)
-    # Categories and causes as EXISTS, not a join: the count then walks the visible cases and probes the link
-    # table's index per case, instead of hashing every case of that category (bench/README.md, the inbox).
+    # Categories and causes as a probe of the link table's index per case walked (a scalar subquery, which PostgreSQL
+    # never turns into a join): with EXISTS it hashed every case of that category in every organisation before the
+    # first row, work that grows with the cases (bench/README.md, the inbox).
     if query.category:
         linked = Case.categories.through.objects.filter(case_id=OuterRef("pk"), category__code=query.category)
-        cases = cases.filter(Exists(linked))
+        cases = cases.alias(in_category=Subquery(linked.values("case_id")[:1])).filter(in_category__isnull=False)
     if query.cause:
         linked_cause = Case.causes.through.objects.filter(case_id=OuterRef("pk"), cause__code=query.cause)
-        cases = cases.filter(Exists(linked_cause))
+        cases = cases.alias(in_cause=Subquery(linked_cause.values("case_id")[:1])).filter(in_cause__isnull=False)
     if query.channel:
         cases = cases.filter(channel=query.channel)
     if query.outcome:
@@ -228,21 +243,41 @@ def inbox_rows(cases: Sequence[Case], *, today: dt.date | None = None) -> list[I
     for case in cases:
         day = today or clock.today_in(case.organisation.time_zone)
         state, left = due_state(case, calendars.calendar(case), day)
-        rows.append(InboxRow(case, stage_label(calendars.procedure(case), case.stage), state, left))
+        summary = case.summary or str(case.get_kind_display())
+        if len(summary) > SUMMARY_CHARS:  # as Django's truncatechars, without its cost per row (bench/README.md)
+            summary = summary[: SUMMARY_CHARS - 1] + "…"
+        rows.append(InboxRow(case, stage_label(calendars.procedure(case), case.stage), state, left, summary))
     return rows
 
 
 def inbox(*, actor: User, query: InboxQuery, today: dt.date | None = None) -> InboxPage:
-    """One page of the inbox (`PAGE_SIZE` rows) with its count (capped at `COUNT_CAP`)."""
+    """One page of the inbox (`PAGE_SIZE` rows) with its count: exact up to `COUNT_CAP` cases past the page's start,
+    else "more than" that many.
+
+    Two queries, whatever the number of cases: the ids of the visible, filtered cases in due order up to the page's
+    end plus `COUNT_CAP` (the count, and the page's ids, from one walk of the due-date index that stops there), then
+    the page's cases by id with their organisation and handler. A page past the last shows the last."""
     cases = inbox_cases(actor=actor, query=query, today=today)
-    counted = cases.order_by()[: COUNT_CAP + 1].count()
-    count = min(counted, COUNT_CAP)
-    pages = max(1, -(-count // PAGE_SIZE))
-    page = min(max(1, query.page), pages)
+    wanted = min(max(1, query.page), MAX_PAGE)
+    period = any((query.received_from, query.received_to, query.closed_from, query.closed_to))
+    limit = (wanted - 1) * PAGE_SIZE + max(PERIOD_COUNT_CAP if period else COUNT_CAP, PAGE_SIZE)
+    ids = list(cases.values_list("pk", flat=True)[: limit + 1])
+    exact = len(ids) <= limit
+    if exact:
+        pages = max(1, -(-len(ids) // PAGE_SIZE))
+        page = min(wanted, pages)
+    else:  # more than `limit`: this page is full and another follows; how many is not counted
+        page, pages = wanted, min(wanted + 1, MAX_PAGE)
     start = (page - 1) * PAGE_SIZE
-    chunk = list(cases[start : start + PAGE_SIZE]) if count else []
+    page_ids = ids[start : start + PAGE_SIZE]
+    found = Case.objects.select_related("organisation", "handler", "delegate").in_bulk(page_ids)
+    chunk = [found[pk] for pk in page_ids if pk in found]
     return InboxPage(
-        rows=inbox_rows(chunk, today=today), count=count, count_exact=counted <= COUNT_CAP, page=page, pages=pages
+        rows=inbox_rows(chunk, today=today),
+        count=len(ids) if exact else limit,
+        count_exact=exact,
+        page=page,
+        pages=pages,
     )
 
 
@@ -263,18 +298,46 @@ class InboxChoices:
     handlers: list[Choice] = field(default_factory=list)
 
 
-def _visible_organisations(actor: User) -> QuerySet[Organisation]:
-    if actor.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=organisation_ids_of(actor=actor))
+#: The filter choices of a set of organisations are kept this long in Django's cache (`inbox_choices`). A change to
+#: what they list (an organisation, a procedure adopted, a category or cause, a person, a membership or its roles)
+#: drops them at once in this process (`inbox_choices_changed`, connected in apps.py); another process with its own
+#: memory cache sees it within this time, every process at once when CACHES is shared (Redis): docs/workspace.md.
+CHOICES_SECONDS = 60
+_CHOICES_GENERATION = "workspace:inbox-choices:generation"
+
+
+def inbox_choices_changed(**_kwargs: Any) -> None:
+    """Forget every kept set of filter choices (a signal receiver: what they list has changed)."""
+    cache.delete(_CHOICES_GENERATION)
 
 
 def inbox_choices(*, actor: User) -> InboxChoices:
-    """The choices of the inbox's filters (a fixed number of queries)."""
+    """The choices of the inbox's filters: only the organisations whose cases the person may see, and their lists.
+
+    They depend on that set of organisations, the language and the day only, so they are kept per set in Django's
+    cache (`CHOICES_SECONDS`); the set itself is read for every request, so a person who loses an organisation never
+    sees its choices again. Two queries when kept (the set), seven when not: a fixed number either way."""
     lang = _lang()
-    organisations = list(_visible_organisations(actor).order_by("name"))
-    ids = [organisation.pk for organisation in organisations]
     today = clock.now().date()
+    if actor.is_superuser:
+        ids = sorted(Organisation.objects.values_list("pk", flat=True))
+    else:
+        ids = organisation_ids_of(actor=actor, on=today)
+    generation = cache.get(_CHOICES_GENERATION)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.set(_CHOICES_GENERATION, generation, None)
+    key = hashlib.sha256(f"{generation}:{lang}:{today}:{ids}".encode()).hexdigest()
+    key = f"workspace:inbox-choices:{key}"
+    found = cache.get(key)
+    if not isinstance(found, InboxChoices):
+        found = _inbox_choices(ids, lang=lang, today=today)
+        cache.set(key, found, CHOICES_SECONDS)
+    return found
+
+
+def _inbox_choices(ids: list[int], *, lang: Literal["en", "nl"], today: dt.date) -> InboxChoices:
+    organisations = list(Organisation.objects.filter(pk__in=ids).order_by("name"))
     stages: dict[str, str] = {}
     for procedure_id, version in (
         ProcedureAdoption.objects.filter(organisation_id__in=ids).values_list("procedure_id", "version").distinct()

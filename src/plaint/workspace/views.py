@@ -68,6 +68,11 @@ def htmx_login_required(view: Callable[..., HttpResponse]) -> Callable[..., Http
 # The inbox
 
 
+def _filters_given(query: dict[str, str]) -> bool:
+    """Whether the inbox shows "Clear the filters": a filter or search is given (the scope alone is not a filter)."""
+    return any(key != "scope" for key in query)
+
+
 @htmx_login_required
 @require_http_methods(["GET", "HEAD"])
 def inbox_page(request: HttpRequest) -> HttpResponse:
@@ -89,7 +94,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         if page is None:  # the filters have a mistake: the whole page, with its error summary and what was typed
             return HttpResponseClientRedirect(request.get_full_path())
         # htmx (the form's hx-get): only the results, the count and the saved-view form's query (docs/workspace.md)
-        partial_context = {"page": page, "query_string": urlencode(query)}
+        partial_context = {"page": page, "query_string": urlencode(query), "filters_given": _filters_given(query)}
         response = render(request, "workspace/inbox_partial.html", partial_context)
         response["Vary"] = "HX-Request"
         return response
@@ -100,7 +105,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
         "saved_views": saved_views_of(actor=user),
         "saved_view_form": SavedViewForm(),
         "query_string": urlencode(query),
-        "filters_given": any(key != "scope" for key in query),
+        "filters_given": _filters_given(query),
     }
     response = render(request, "workspace/inbox.html", context)
     response["Vary"] = "HX-Request"  # the same address answers htmx with the results only
