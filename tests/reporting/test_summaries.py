@@ -145,3 +145,17 @@ def test_a_month_is_summarised_from_the_organisations_midnight_after_it(at, janu
     )
     summed, live = both(world, january, at=at)
     assert summed == live
+
+
+def test_the_commissioning_parties_are_each_name_once_in_order(world):
+    # WP-22: the analysis page's choice of commissioning party (a loose index scan on PostgreSQL)
+    from plaint.reporting.selectors import commissioning_parties
+
+    other = build(generated_specs(year=2026, count=4, seed=1))
+    Case.objects.filter(organisation=other.organisation).update(commissioning_party="Gemeente Zeist")
+    assert commissioning_parties(organisations=[world.organisation]) == ["Gemeente Utrecht", "UWV"]
+    assert commissioning_parties(organisations=[world.organisation, other.organisation]) == [
+        "Gemeente Utrecht",
+        "Gemeente Zeist",
+        "UWV",
+    ]
