@@ -65,6 +65,9 @@ class GeneratedReport(models.Model):
     duty = models.CharField(_("reporting duty"), max_length=64, blank=True)
     figures = models.JSONField(_("figures"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # How the file was rendered (`exports.RENDER_VERSION`): a report made before percentages were shown in the PDF
+    # (1) regenerates as it was.
+    render_version = models.PositiveSmallIntegerField(_("render version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
