@@ -185,6 +185,8 @@ class MonthSummary(models.Model):
     event_mark = models.BigIntegerField(_("checked against the events up to"))
     made_at = models.DateTimeField(_("made at"))
     figures = models.JSONField(_("figures"))
+    # Per category and subject unit: the complaints and a keyed digest of each complainant (not additive).
+    recurring = models.JSONField(_("recurring themes"), default=list)
 
     class Meta:
         verbose_name = _("monthly summary")

@@ -622,7 +622,7 @@ def _summarisable(scope: Scope, periods: list[Period]) -> bool:
 def _from_summaries(scope: Scope, periods: list[Period], calendar: str) -> dict[str, Any]:
     from plaint.reporting.summaries import add_up, months_of, names
 
-    months = months_of(scope.organisation, max(item.end for item in periods), calendar)
+    months = months_of(scope.organisation, max(item.end for item in periods), calendar, recurring_from=periods[0].start)
     totals = add_up(months, periods)
     ids: dict[str, set[int]] = {
         "category": {key for counter in totals["category"] for key in counter}

@@ -42,7 +42,7 @@ from plaint.reporting.models import MonthSummary
 from plaint.reporting.periods import Period
 
 #: Bump when what a summary holds changes: older summaries are then made again.
-SHAPE = 1
+SHAPE = 2
 
 
 def month_of(day: dt.date) -> dt.date:
@@ -61,7 +61,7 @@ def month_aligned(periods: list[Period]) -> bool:
 def _digest(who: str) -> str:
     """A keyed digest of who complained: distinct complainants stay distinct, no name or address is stored."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, who.encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(key, who.encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, calendar: str) -> dict[str, Any]:
@@ -169,7 +169,7 @@ def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, c
         .annotate(n=Count("case_id", distinct=True))
         .order_by()
     ]
-    recurring: Counter[tuple[int, int, str]] = Counter()
+    recurring: dict[tuple[int, int], list[Any]] = {}
     for category_id, unit_id, who, n in (
         Party.objects.filter(
             about, case__kind="complaint", role="subject", unit__isnull=False, case__categories__isnull=False
@@ -179,8 +179,11 @@ def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, c
         .annotate(n=Count("case_id", distinct=True))
         .order_by()
     ):
-        recurring[(category_id, unit_id, _digest(who) if who is not None else "")] += n
-    figures["recurring"] = [[c, u, w, n] for (c, u, w), n in recurring.items()]
+        entry = recurring.setdefault((category_id, unit_id), [0, set()])
+        entry[0] += n
+        entry[1].add(_digest(who) if who is not None else "")
+    # Kept apart from the other figures: only the months of the period analysed need it (not the previous year's).
+    figures["recurring"] = [[c, u, n, sorted(who)] for (c, u), (n, who) in sorted(recurring.items())]
     return figures
 
 
@@ -194,9 +197,12 @@ def _as_date(value: Any) -> dt.date | None:
     return value
 
 
-def months_of(organisation: Organisation, last: dt.date, calendar: str) -> list[dict[str, Any]]:
+def months_of(
+    organisation: Organisation, last: dt.date, calendar: str, recurring_from: dt.date | None = None
+) -> list[dict[str, Any]]:
     """The figures of every month of receipt of the organisation up to the month of `last`: stored summaries where
-    they are still right, made again where not, the current month live."""
+    they are still right, made again where not, the current month live. The recurring themes' complainants (the
+    largest part) are read only for the months from `recurring_from`."""
     today = clock.today_in(organisation.time_zone)
     current = month_of(today)
     last_month = month_of(last)
@@ -212,7 +218,9 @@ def months_of(organisation: Organisation, last: dt.date, calendar: str) -> list[
     }
     stored = {
         row.month: row
-        for row in MonthSummary.objects.filter(organisation=organisation, month__lte=last_month, month__lt=current)
+        for row in MonthSummary.objects.filter(
+            organisation=organisation, month__lte=last_month, month__lt=current
+        ).defer("figures", "recurring")
     }
     changed: dict[dt.date, int] = {}
     if stored:
@@ -243,7 +251,6 @@ def months_of(organisation: Organisation, last: dt.date, calendar: str) -> list[
             and row.versions == versions
             and changed.get(month, 0) <= row.event_mark
         ):
-            result.append(row.figures)
             still_right.append(row.pk)
             continue
         figures = compute_month(organisation=organisation, start=month, end=end, calendar=calendar)
@@ -257,7 +264,8 @@ def months_of(organisation: Organisation, last: dt.date, calendar: str) -> list[
                 versions=versions,
                 event_mark=newest_event,
                 made_at=clock.now(),
-                figures=figures,
+                figures={key: value for key, value in figures.items() if key != "recurring"},
+                recurring=figures["recurring"],
             )
         )
         result.append(figures)
@@ -266,8 +274,19 @@ def months_of(organisation: Organisation, last: dt.date, calendar: str) -> list[
             fresh,
             update_conflicts=True,
             unique_fields=["organisation", "month"],
-            update_fields=["shape", "calendar", "cases", "versions", "event_mark", "made_at", "figures"],
+            update_fields=["shape", "calendar", "cases", "versions", "event_mark", "made_at", "figures", "recurring"],
         )
+    if still_right:
+        wanted = recurring_from or last_month + relativedelta(months=1)
+        rows = MonthSummary.objects.filter(pk__in=still_right)
+        for figures in rows.values_list("figures", flat=True):
+            figures["recurring"] = []
+            result.append(figures)
+        recurring_rows = dict(rows.filter(month__gte=wanted).values_list("month", "recurring"))
+        for figures in result:
+            month = dt.date.fromisoformat(figures["month"] + "-01")
+            if month in recurring_rows:
+                figures["recurring"] = recurring_rows[month]
     if still_right and changed:
         # Checked against every event so far: the next check starts from here.
         MonthSummary.objects.filter(pk__in=still_right).update(event_mark=newest_event)
@@ -311,9 +330,9 @@ def add_up(months: list[dict[str, Any]], periods: list[Period]) -> dict[str, Any
             if n == 0:
                 for unit, person, name, count in figures["compliments"]:
                     out["compliments"][(unit, person, name)] += count
-                for category, unit, who, count in figures["recurring"]:
+                for category, unit, count, who in figures["recurring"]:
                     entry = out["recurring"][(category, unit)]
-                    entry[0].add(who)
+                    entry[0].update(who)
                     entry[1] += count
         for closed_month, days, working, count in figures["closed"]:
             m = which(closed_month)
