@@ -324,3 +324,59 @@ def test_the_registration_and_register_in_dutch(client, world):
     assert "Geanonimiseerde kwartaalregistratie per opdrachtgever" in text
     assert "Verbeterregister" in text and "1 maart 2027" in text
     assert "Verbeterregister als CSV" in text
+
+
+@pytest.mark.browser
+@pytest.mark.clause("WP-22", "XS-17", "WU-15")
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_registration_and_improvement_register_in_a_browser(browse, live_server, language):
+    from playwright.sync_api import expect
+
+    from tests.workspace.test_browser import sign_in
+
+    # Given the complaints officer of an organisation with a year of cases and an improvement
+    world = build(
+        generated_specs(year=2026, count=60) + generated_specs(year=2025, count=20, seed=3), slug="xs", name="XS2more"
+    )
+    _improvement(world)
+    officer = staff(world.organisation, "complaints_officer")
+    prefix = "" if language == "en" else "/nl"
+    sign_in(browse, live_server.url, officer, prefix)
+    page = browse.page
+    page.goto(f"{live_server.url}{prefix}/workspace/analysis/?organisation=xs&year=2026")
+    browse.settle()
+    # When they reach the second quarter's registration with the keyboard
+    quarter = page.locator("#registration ~ ul a, section.workspace-analysis-registration ul a").nth(1)
+    quarter.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Then the registration per commissioning party is shown, small cells suppressed and said so, and passes axe
+    registration = page.locator("section.workspace-analysis-registration")
+    expect(registration.locator("table").first).to_be_visible()
+    expect(registration).to_contain_text("<5")
+    expect(registration).to_contain_text("2026-0")
+    browse.check(f"registration {language}")
+    # and the improvement register with its owner, due date and linked cases
+    register = page.locator("section.workspace-analysis-improvements")
+    expect(register).to_contain_text("Plan coaches' holidays")
+    expect(register.locator("td a.govuk-link").first).to_be_visible()
+    register.scroll_into_view_if_needed()
+    browse.check(f"improvement register {language}")
+
+
+@pytest.mark.browser
+def test_the_registration_works_without_javascript(browse_nojs, live_server):
+    from playwright.sync_api import expect
+
+    from tests.workspace.test_browser import sign_in
+
+    world = build(generated_specs(year=2026, count=60), slug="xs", name="XS2more")
+    officer = staff(world.organisation, "complaints_officer")
+    sign_in(browse_nojs, live_server.url, officer, "")
+    page = browse_nojs.page
+    page.goto(f"{live_server.url}/workspace/analysis/?organisation=xs&year=2026")
+    page.locator("#id_quarter").select_option("2")
+    with page.expect_navigation():
+        page.locator("form.workspace-analysis-form button[type=submit]").click()
+    expect(page.locator("section.workspace-analysis-registration table").first).to_be_visible()
+    browse_nojs.check("registration without javascript")

@@ -146,6 +146,7 @@ def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, c
         CaseEvent.objects.filter(about, kind__in=list(ESCALATIONS.values()))
         .annotate(m=TruncMonth("on"))
         .values_list("case_id", "kind", "m", "case__outcome")
+        .order_by()
         .distinct()
     ):
         months[(case_id, kind)].add(_month_key(on))
