@@ -539,7 +539,7 @@ def _follow_ups(scope: Scope, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _compliments(about: Q) -> list[dict[str, Any]]:
-    rows = (
+    grouped = (
         Party.objects.filter(about, case__kind="compliment", role="subject")
         .values("unit_id", "unit__name", "person_id", "person__name", "name")
         .annotate(count=Count("case_id", distinct=True))
@@ -547,7 +547,7 @@ def _compliments(about: Q) -> list[dict[str, Any]]:
     )
     # Ordered here, empty names last as PostgreSQL orders them (SQLite would put them first).
     rows = sorted(
-        rows,
+        grouped,
         key=lambda row: (-row["count"], *(_nulls_last(row[name]) for name in ("unit__name", "person__name", "name"))),
     )
     return [

@@ -195,6 +195,7 @@ def _as_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, str):
         return dt.date.fromisoformat(value[:10])
+    assert isinstance(value, dt.date)
     return value
 
 

@@ -262,7 +262,7 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/analysis.html", context)
 
 
-def _registration(user: User, annual: ReportRequest, query: dict[str, str]) -> dict[str, Any]:
+def _registration(user: User, annual: ReportRequest, query: dict[str, Any]) -> dict[str, Any]:
     """The quarter's anonymised registration per commissioning party (WP-22): tables with cells under five
     suppressed (and said so), and its downloads."""
     request = replace(annual, kind=ReportKind.QUARTERLY, category=None, unit=None)
