@@ -369,23 +369,22 @@ def _received(cases: QuerySet[Case], periods: list[Period]) -> list[dict[str, An
         for field in fields:
             tallies[row["p"]][field][row[field] or ""] += row["n"]
         procedures[row["p"]].add((row["procedure_id"], row["procedure_version"]))
-    result = []
-    for tally, followed in zip(tallies, procedures, strict=True):
-        kinds = tally["kind"]
-        result.append(
-            {
-                "totals": {
-                    "received": sum(kinds.values()),
-                    "complaints": kinds["complaint"],
-                    "compliments": kinds["compliment"],
-                    "suggestions": kinds["suggestion"],
-                    "still_open": tally["status"]["open"],
-                },
-                "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
-                "procedures": followed,
-            }
-        )
-    return result
+    return [_received_figures(tally, followed) for tally, followed in zip(tallies, procedures, strict=True)]
+
+
+def _received_figures(tally: dict[str, Counter[str]], followed: set[tuple[str, int]]) -> dict[str, Any]:
+    kinds = tally["kind"]
+    return {
+        "totals": {
+            "received": sum(kinds.values()),
+            "complaints": kinds["complaint"],
+            "compliments": kinds["compliment"],
+            "suggestions": kinds["suggestion"],
+            "still_open": tally["status"]["open"],
+        },
+        "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
+        "procedures": followed,
+    }
 
 
 def _closed(cases: QuerySet[Case], periods: list[Period], calendar: str) -> list[dict[str, Any]]:
@@ -449,20 +448,12 @@ def _handling(scope: Scope, periods: list[Period], calendar: str) -> dict[int, l
 
 
 def _terms(scope: Scope, periods: list[Period]) -> dict[int, list[dict[str, Any]]]:
-    late = Q(state=TermState.MET, met_on__gt=F("due"))
-    rows = (
+    rows: Any = (
         Term.objects.filter(scope.q("case__"), _in("due", periods))
         .exclude(state=TermState.NOT_APPLICABLE)
         .annotate(p=_which("due", periods))
         .values("p", "key")
-        .annotate(
-            n_due=Count("pk"),
-            kept=Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
-            missed=Count("pk", filter=Q(state=TermState.MISSED) | late),
-            running=Count("pk", filter=Q(state__in=[TermState.PENDING, TermState.EXTENDED, TermState.PAUSED])),
-            extended=Count("pk", filter=Q(extensions__gt=0)),
-            n_extensions=Coalesce(Sum("extensions"), 0),
-        )
+        .annotate(**term_counts())
         .order_by("p", "key")
     )
     result: dict[int, list[dict[str, Any]]] = {}
@@ -481,6 +472,20 @@ def _terms(scope: Scope, periods: list[Period]) -> dict[int, list[dict[str, Any]
             }
         )
     return result
+
+
+def term_counts() -> dict[str, Any]:
+    """What the terms due are counted as: kept (met on or before the due date), missed (missed, or met late), still
+    running, extended, and the extensions."""
+    late = Q(state=TermState.MET, met_on__gt=F("due"))
+    return {
+        "n_due": Count("pk"),
+        "kept": Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
+        "missed": Count("pk", filter=Q(state=TermState.MISSED) | late),
+        "running": Count("pk", filter=Q(state__in=[TermState.PENDING, TermState.EXTENDED, TermState.PAUSED])),
+        "extended": Count("pk", filter=Q(extensions__gt=0)),
+        "n_extensions": Coalesce(Sum("extensions"), 0),
+    }
 
 
 def _extensions(scope: Scope) -> list[dict[str, Any]]:
@@ -643,20 +648,7 @@ def _from_summaries(scope: Scope, periods: list[Period], calendar: str) -> dict[
             for field, value in zip(fields, values, strict=True):
                 tally[field][value or ""] += count
             followed.add((procedure_id, procedure_version))
-        kinds = tally["kind"]
-        received.append(
-            {
-                "totals": {
-                    "received": sum(kinds.values()),
-                    "complaints": kinds["complaint"],
-                    "compliments": kinds["compliment"],
-                    "suggestions": kinds["suggestion"],
-                    "still_open": tally["status"]["open"],
-                },
-                "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
-                "procedures": followed,
-            }
-        )
+        received.append(_received_figures(tally, followed))
 
     def classified(name: str) -> dict[int, list[dict[str, Any]]]:
         result: dict[int, list[dict[str, Any]]] = {}

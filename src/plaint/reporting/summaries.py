@@ -31,7 +31,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.fields.json import KT
 from django.db.models.functions import TruncMonth
 
@@ -67,7 +67,7 @@ def _digest(who: str) -> str:
 def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, calendar: str) -> dict[str, Any]:
     """Every additive figure of the cases received from `start` to `end` (a month), keyed by the month each figure's
     own date falls in. Each query starts from the organisation's cases of these days (the `case_received` index)."""
-    from plaint.reporting.selectors import ESCALATIONS, _complainant_key, _histogram
+    from plaint.reporting.selectors import ESCALATIONS, _complainant_key, _histogram, term_counts
 
     cases = Case.objects.filter(organisation=organisation, received_on__range=(start, end))
     about = Q(case__organisation=organisation, case__received_on__range=(start, end))
@@ -122,23 +122,16 @@ def compute_month(*, organisation: Organisation, start: dt.date, end: dt.date, c
         for key, pairs in met.items()
         for (days, working), n in pairs.items()
     ]
-    late = Q(state=TermState.MET, met_on__gt=F("due"))
-    figures["due"] = [
-        [_month_key(r["m"]), r["key"], r["n_due"], r["kept"], r["missed"], r["running"], r["extended"], r["ext"] or 0]
-        for r in Term.objects.filter(about, due__isnull=False)
+    counted = ("n_due", "kept", "missed", "running", "extended", "n_extensions")
+    due: Any = (
+        Term.objects.filter(about, due__isnull=False)
         .exclude(state=TermState.NOT_APPLICABLE)
         .annotate(m=TruncMonth("due"))
         .values("m", "key")
-        .annotate(
-            n_due=Count("pk"),
-            kept=Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
-            missed=Count("pk", filter=Q(state=TermState.MISSED) | late),
-            running=Count("pk", filter=Q(state__in=[TermState.PENDING, TermState.EXTENDED, TermState.PAUSED])),
-            extended=Count("pk", filter=Q(extensions__gt=0)),
-            ext=Sum("extensions"),
-        )
+        .annotate(**term_counts())
         .order_by()
-    ]
+    )
+    figures["due"] = [[_month_key(r["m"]), r["key"], *(r[name] for name in counted)] for r in due]
     # Escalations count a case once per level and period, however many events: each case's months per level.
     months: dict[tuple[int, str], set[str]] = defaultdict(set)
     outcomes: dict[int, str] = {}
