@@ -212,3 +212,35 @@ def test_a_firms_annual_report_bundles_the_year_per_client_organisation(tmp_path
     assert clients["Client A"][0] == 20
     assert clients["Client B"][0] == 12
     assert table(body, "totals")["rows"][0][1] == 5  # the firm's own cases apart
+
+
+@pytest.mark.clause("XS-20")
+@pytest.mark.parametrize(("language", "shown"), [("en", "%"), ("nl", "\u00a0%")])
+def test_the_pdf_shows_shares_as_percentages_and_an_older_report_regenerates_as_it_was(
+    world, tmp_path, language, shown
+):
+    from plaint.reporting import exports
+    from plaint.reporting.services import report_regenerate
+
+    # Given an annual analysis made now (render version 2)
+    pdf = make(tmp_path, "annual", "--organisation", "xs", "--year", "2026", "--lang", language, name="p.pdf")
+    report = GeneratedReport.objects.latest("id")
+    assert report.render_version == exports.RENDER_VERSION == 2
+    terms = next(
+        t
+        for t in json.loads(exports.render(report.figures, fmt="json", language=language))["tables"]
+        if t["key"] == "terms"
+    )
+    share = next(row[5] for row in terms["rows"] if row[5] is not None)
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    # then the share of terms kept reads as a percentage, not as a fraction
+    assert f"{round(share * 100)}%" in text.replace(shown, "%")
+    assert str(share) not in text
+    assert report_regenerate(report=report) == pdf
+    # and a report stored before percentages were shown (render version 1) regenerates byte for byte as it was
+    old = exports.render(report.figures, fmt="pdf", language=language, version=1)
+    GeneratedReport.objects.filter(pk=report.pk).update(render_version=1)
+    report.refresh_from_db()
+    assert report_regenerate(report=report) == old != pdf
+    old_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(old)).pages)
+    assert (str(share) if language == "en" else str(share).replace(".", ",")) in old_text  # Dutch: 0,8917

@@ -246,3 +246,137 @@ def test_a_firms_client_organisations_are_chosen_under_the_firm(client):
     response = page(client, officer, "?organisation=client-a&year=2026")
     assert response.status_code == 200
     assert "Client A, 2026" in response.content.decode()
+
+
+def _improvement(world, **fields):
+    from plaint.reporting.models import Improvement
+    from tests.cases.factories import person_of
+
+    owner = person_of(staff(world.organisation, "senior_manager"))
+    item = Improvement.objects.create(
+        organisation=world.organisation,
+        kind=fields.pop("kind", "preventive"),
+        title=fields.pop("title", "Plan coaches' holidays"),
+        owner=owner,
+        due_on=fields.pop("due_on", dt.date(2027, 3, 1)),
+        **fields,
+    )
+    item.cases.set(world.organisation.cases.order_by("reference")[:2])
+    return item, owner
+
+
+@pytest.mark.clause("WP-22")
+def test_the_quarters_anonymised_registration_is_shown_and_downloads(client, world):
+    officer = staff(world.organisation, "complaints_officer")
+    # Given the analysis of a year: each quarter's registration is one link away
+    text = page(client, officer).content.decode()
+    assert "Quarterly anonymised registration per commissioning party" in text
+    assert html.escape("?organisation=xs&year=2026&quarter=2#registration") in text
+    # When a quarter is chosen, then its registration per commissioning party is on the page, small cells suppressed
+    text = page(client, officer, "?organisation=xs&year=2026&quarter=2").content.decode()
+    section = text[text.index('id="registration"') :]
+    assert "Gemeente Utrecht" in section and "UWV" in section
+    assert "&lt;5" in section
+    assert re.search(r"so that nobody can be recognised: \d+ cells? (is|are) suppressed", section)
+    # and downloads as a file of its own, stored as the quarterly registration
+    response = page(client, officer, "?organisation=xs&year=2026&quarter=2&format=csv&report=quarterly")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="registration-xs-2026-Q2-en.csv"'
+    assert GeneratedReport.objects.get().kind == "quarterly"
+    assert "Team North" not in response.content.decode("utf-8-sig")  # no unit's name, only its kind
+    # A registration asked for without a quarter is a clear message
+    response = page(client, officer, "?organisation=xs&year=2026&format=csv&report=quarterly")
+    assert response.status_code == 400
+    assert "Choose a quarter for the anonymised registration." in response.content.decode()
+
+
+@pytest.mark.clause("XS-17", "XS-20", "WU-15")
+def test_the_improvement_register_is_shown_linked_and_downloads(client, world):
+    officer = staff(world.organisation, "complaints_officer")
+    item, owner = _improvement(world)
+    references = sorted(item.cases.values_list("reference", flat=True))
+    text = page(client, officer).content.decode()
+    section = text[text.index('id="improvements"') :]
+    # The register shows the measure, its owner, due date, status and the cases that led to it, linked to them
+    assert "Plan coaches&#x27; holidays" in section and owner.name in section
+    assert "1 March 2027" in section and "open" in section
+    for case in item.cases.all():
+        assert f'href="/workspace/cases/{case.pk}/">{case.reference}</a>' in section
+    # and downloads as CSV
+    response = page(client, officer, "?organisation=xs&year=2026&register=csv")
+    assert response["Content-Disposition"] == 'attachment; filename="improvements-xs-en.csv"'
+    body = response.content.decode("utf-8-sig")
+    assert "Plan coaches' holidays" in body and " ".join(references) in body
+    # An analyst sees the register, the cases' references without links
+    analyst = staff(world.organisation, "analyst")
+    client.logout()
+    text = page(client, analyst).content.decode()
+    section = text[text.index('id="improvements"') :]
+    assert references[0] in section and "/workspace/cases/" not in section
+
+
+def test_the_registration_and_register_in_dutch(client, world):
+    officer = staff(world.organisation, "complaints_officer")
+    _improvement(world)
+    text = page(client, officer, "?organisation=xs&year=2026&quarter=2").content.decode()
+    with time_machine.travel(FROZEN, tick=False):
+        text = client.get("/nl/workspace/analysis/?organisation=xs&year=2026&quarter=2").content.decode()
+    assert "Geanonimiseerde kwartaalregistratie per opdrachtgever" in text
+    assert "Verbeterregister" in text and "1 maart 2027" in text
+    assert "Verbeterregister als CSV" in text
+
+
+@pytest.mark.browser
+@pytest.mark.clause("WP-22", "XS-17", "WU-15")
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_registration_and_improvement_register_in_a_browser(browse, live_server, language):
+    from playwright.sync_api import expect
+
+    from tests.workspace.test_browser import sign_in
+
+    # Given the complaints officer of an organisation with a year of cases and an improvement
+    world = build(
+        generated_specs(year=2026, count=60) + generated_specs(year=2025, count=20, seed=3), slug="xs", name="XS2more"
+    )
+    _improvement(world)
+    officer = staff(world.organisation, "complaints_officer")
+    prefix = "" if language == "en" else "/nl"
+    sign_in(browse, live_server.url, officer, prefix)
+    page = browse.page
+    page.goto(f"{live_server.url}{prefix}/workspace/analysis/?organisation=xs&year=2026")
+    browse.settle()
+    # When they reach the second quarter's registration with the keyboard
+    quarter = page.locator("#registration ~ ul a, section.workspace-analysis-registration ul a").nth(1)
+    quarter.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # Then the registration per commissioning party is shown, small cells suppressed and said so, and passes axe
+    registration = page.locator("section.workspace-analysis-registration")
+    expect(registration.locator("table").first).to_be_visible()
+    expect(registration).to_contain_text("<5")
+    expect(registration).to_contain_text("2026-0")
+    browse.check(f"registration {language}")
+    # and the improvement register with its owner, due date and linked cases
+    register = page.locator("section.workspace-analysis-improvements")
+    expect(register).to_contain_text("Plan coaches' holidays")
+    expect(register.locator("td a.govuk-link").first).to_be_visible()
+    register.scroll_into_view_if_needed()
+    browse.check(f"improvement register {language}")
+
+
+@pytest.mark.browser
+def test_the_registration_works_without_javascript(browse_nojs, live_server):
+    from playwright.sync_api import expect
+
+    from tests.workspace.test_browser import sign_in
+
+    world = build(generated_specs(year=2026, count=60), slug="xs", name="XS2more")
+    officer = staff(world.organisation, "complaints_officer")
+    sign_in(browse_nojs, live_server.url, officer, "")
+    page = browse_nojs.page
+    page.goto(f"{live_server.url}/workspace/analysis/?organisation=xs&year=2026")
+    page.locator("#id_quarter").select_option("2")
+    with page.expect_navigation():
+        page.locator("form.workspace-analysis-form button[type=submit]").click()
+    expect(page.locator("section.workspace-analysis-registration table").first).to_be_visible()
+    browse_nojs.check("registration without javascript")

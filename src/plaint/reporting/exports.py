@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -17,7 +18,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from plaint.reporting.charts import table_chart
-from plaint.reporting.presenters import Table, report_tables
+from plaint.reporting.presenters import Table, percentage, report_tables
 
 PDF_VARIANT = "pdf/ua-1"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -36,7 +37,12 @@ def csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def render(report: dict[str, Any], *, fmt: str, language: str) -> bytes:
+#: How a PDF is rendered. 1: fractions as stored (0.5833); 2: the columns that hold a fraction as percentages
+#: ("58%", "58 %" in Dutch). A stored report keeps the version it was made with, so it regenerates byte for byte.
+RENDER_VERSION = 2
+
+
+def render(report: dict[str, Any], *, fmt: str, language: str, version: int = RENDER_VERSION) -> bytes:
     tables = report_tables(report, language)
     if fmt == "json":
         return render_json(report, tables)
@@ -44,7 +50,17 @@ def render(report: dict[str, Any], *, fmt: str, language: str) -> bytes:
         return render_csv(tables)
     if fmt == "xlsx":
         return render_xlsx(tables)
-    return render_pdf(report, tables, language)
+    return render_pdf(report, tables, language, version=version)
+
+
+def _with_percentages(table: Table, language: str) -> Table:
+    if not table.percent:
+        return table
+    rows = [
+        [percentage(value, language) if n in table.percent else value for n, value in enumerate(row)]
+        for row in table.rows
+    ]
+    return dataclasses.replace(table, rows=rows)
 
 
 def render_json(report: dict[str, Any], tables: list[Table]) -> bytes:
@@ -101,17 +117,20 @@ def render_xlsx(tables: list[Table]) -> bytes:
     return out.getvalue()
 
 
-def render_html(report: dict[str, Any], tables: list[Table], language: str) -> str:
+def render_html(report: dict[str, Any], tables: list[Table], language: str, version: int = RENDER_VERSION) -> str:
     with translation.override(language):
         figures = [
-            {"table": table, "svg": mark_safe(svg) if (svg := table_chart(table, language)) else None}  # noqa: S308 - our own vl-convert output
+            {
+                "table": _with_percentages(table, language) if version >= 2 else table,
+                "svg": mark_safe(svg) if (svg := table_chart(table, language)) else None,  # noqa: S308 - our own vl-convert output
+            }
             for table in tables
         ]
         return render_to_string("reporting/report.html", {"report": report, "figures": figures, "language": language})
 
 
-def render_pdf(report: dict[str, Any], tables: list[Table], language: str) -> bytes:
-    html = render_html(report, tables, language)
+def render_pdf(report: dict[str, Any], tables: list[Table], language: str, version: int = RENDER_VERSION) -> bytes:
+    html = render_html(report, tables, language, version)
     pdf = HTML(string=html, url_fetcher=_NoFetching()).write_pdf(pdf_variant=PDF_VARIANT)
     assert isinstance(pdf, bytes)
     return pdf

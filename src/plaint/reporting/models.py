@@ -65,6 +65,9 @@ class GeneratedReport(models.Model):
     duty = models.CharField(_("reporting duty"), max_length=64, blank=True)
     figures = models.JSONField(_("figures"))
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # How the file was rendered (`exports.RENDER_VERSION`): a report made before percentages were shown in the PDF
+    # (1) regenerates as it was.
+    render_version = models.PositiveSmallIntegerField(_("render version"), default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -164,3 +167,31 @@ class ReportDuty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.duty} {self.period_start}"
+
+
+class MonthSummary(models.Model):
+    """The additive figures of one organisation's cases received in one month (`reporting.summaries`), so the
+    annual analysis adds up months instead of reading every row about every case. Checked against the cases of its
+    month each time it is read (count, sum of versions, events since `event_mark`) and made again when wrong."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    month = models.DateField(_("month of receipt"), help_text=_("The first day of the month."))
+    shape = models.PositiveSmallIntegerField(_("shape"), default=1)
+    calendar = models.CharField(_("calendar"), max_length=200)
+    cases = models.PositiveIntegerField(_("cases received"))
+    versions = models.BigIntegerField(_("sum of the cases' versions"))
+    event_mark = models.BigIntegerField(_("checked against the events up to"))
+    made_at = models.DateTimeField(_("made at"))
+    figures = models.JSONField(_("figures"))
+    # Per category and subject unit: the complaints and a keyed digest of each complainant (not additive).
+    recurring = models.JSONField(_("recurring themes"), default=list)
+
+    class Meta:
+        verbose_name = _("monthly summary")
+        verbose_name_plural = _("monthly summaries")
+        constraints = [models.UniqueConstraint(fields=["organisation", "month"], name="month_summary_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"

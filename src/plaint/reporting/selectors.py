@@ -102,15 +102,36 @@ def analysis_organisation(*, actor: User | None, slug: str) -> Organisation:
 
 
 def commissioning_parties(*, organisations: list[Organisation]) -> list[str]:
-    """The commissioning parties named on the cases of these organisations (WP-22), for choosing one."""
-    rows = (
-        Case.objects.filter(organisation__in=organisations)
-        .exclude(commissioning_party="")
-        .values_list("commissioning_party", flat=True)
-        .order_by("commissioning_party")
-        .distinct()
-    )
-    return list(rows[:200])
+    """The commissioning parties named on the cases of these organisations (WP-22), for choosing one (at most 200).
+
+    On PostgreSQL a loose index scan of `reporting_case_commissioner` (organisation, commissioning party): one index
+    probe per distinct name, not a DISTINCT over every case of the organisation on every page load."""
+    if connection.vendor != "postgresql":
+        rows = (
+            Case.objects.filter(organisation__in=organisations)
+            .exclude(commissioning_party="")
+            .values_list("commissioning_party", flat=True)
+            .order_by("commissioning_party")
+            .distinct()
+        )
+        return list(rows[:200])
+    query = """
+        WITH RECURSIVE parties(name) AS (
+            (SELECT commissioning_party FROM cases_case
+             WHERE organisation_id = %s AND commissioning_party > '' ORDER BY commissioning_party LIMIT 1)
+            UNION ALL
+            SELECT (SELECT c.commissioning_party FROM cases_case c
+                    WHERE c.organisation_id = %s AND c.commissioning_party > parties.name
+                    ORDER BY c.commissioning_party LIMIT 1)
+            FROM parties WHERE parties.name IS NOT NULL
+        )
+        SELECT name FROM parties WHERE name IS NOT NULL LIMIT 200"""
+    names: set[str] = set()
+    with connection.cursor() as cursor:
+        for organisation in organisations:
+            cursor.execute(query, [organisation.pk, organisation.pk])
+            names.update(row[0] for row in cursor.fetchall())
+    return sorted(names)[:200]
 
 
 def analysis_calendar(*, organisation: Organisation, on: dt.date) -> CalendarRules:
@@ -234,22 +255,34 @@ def _round(value: float | None) -> float | None:
 # The analysis
 
 
-def analysis(*, scope: Scope, calendar: str, today: dt.date | None = None, full: bool = True) -> dict[str, Any]:
+def analysis(
+    *, scope: Scope, calendar: str, today: dt.date | None = None, full: bool = True, summaries: bool = True
+) -> dict[str, Any]:
     """Every figure of one organisation (and commissioning party, category or unit) over one period, as plain data.
 
     `calendar` names the working-day table (`calendar_services.working_days_ensure`) to count working days in.
     With `full=False` the figures nothing is compared with are left empty: extensions, follow-ups, compliments and
     recurring themes."""
-    return analyses(scope=scope, previous=None, calendar=calendar, today=today, full=full)[0]
+    return analyses(scope=scope, previous=None, calendar=calendar, today=today, full=full, summaries=summaries)[0]
 
 
 def analyses(
-    *, scope: Scope, previous: Period | None, calendar: str, today: dt.date | None = None, full: bool = True
+    *,
+    scope: Scope,
+    previous: Period | None,
+    calendar: str,
+    today: dt.date | None = None,
+    full: bool = True,
+    summaries: bool = True,
 ) -> list[dict[str, Any]]:
     """The analysis of `scope`'s period and, with `previous`, of the period it is compared with: each query reads
     both periods at once and groups by which one a row falls in, so the comparison costs no second pass. The
     previous period's figures leave out what nothing is compared with (extensions, follow-ups, compliments,
-    recurring themes)."""
+    recurring themes).
+
+    An analysis of a whole organisation over whole months is added up from its monthly summaries
+    (`reporting.summaries`); with `summaries=False`, or filtered by commissioning party, category or unit, or over
+    days that are not whole months, every figure is computed from the cases (the same figures)."""
     periods = [scope.period] + ([previous] if previous is not None else [])
     today = today or clock.today_in(scope.organisation.time_zone)
     cases = Case.objects.filter(scope.q())
@@ -267,14 +300,22 @@ def analyses(
         }
         for item in periods
     ]
-    received = _received(cases, periods)
-    closed = _closed(cases, periods, calendar)
-    categories = _count_classification(Case.categories.through, "category", about, which)
-    causes = _count_classification(Case.causes.through, "cause", about, which)
-    units = _count_subject_units(about, which)
-    handling = _handling(scope, periods, calendar)
-    terms = _terms(scope, periods)
-    escalations = _escalations(scope, periods)
+    summarised = summaries and _summarisable(scope, periods)
+    if summarised:
+        parts = _from_summaries(scope, periods, calendar)
+        received, closed, categories, causes, units = (
+            parts[name] for name in ("received", "closed", "category", "cause", "unit")
+        )
+        handling, terms, escalations = parts["handling"], parts["terms"], parts["escalations"]
+    else:
+        received = _received(cases, periods)
+        closed = _closed(cases, periods, calendar)
+        categories = _count_classification(Case.categories.through, "category", about, which)
+        causes = _count_classification(Case.causes.through, "cause", about, which)
+        units = _count_subject_units(about, which)
+        handling = _handling(scope, periods, calendar)
+        terms = _terms(scope, periods)
+        escalations = _escalations(scope, periods)
     for n, result in enumerate(results):
         figures, handled = received[n], closed[n]
         result["totals"] = figures["totals"] | {"closed_in_period": handled["n"]}
@@ -293,10 +334,15 @@ def analyses(
         result["escalations"] = escalations[n]
         current = full and n == 0
         own = scope.q("case__") & _in("case__received_on", periods[:1])
-        result["extensions"] = _extensions(scope) if current else []
         result["follow_ups"] = _follow_ups(scope, today) if current else []
-        result["compliments"] = _compliments(own) if current else []
-        result["recurring"] = _recurring(own) if current else []
+        if summarised:
+            result["extensions"] = parts["extensions"] if current else []
+            result["compliments"] = parts["compliments"] if current else []
+            result["recurring"] = parts["recurring"] if current else []
+        else:
+            result["extensions"] = _extensions(scope) if current else []
+            result["compliments"] = _compliments(own) if current else []
+            result["recurring"] = _recurring(own) if current else []
     return results
 
 
@@ -323,23 +369,22 @@ def _received(cases: QuerySet[Case], periods: list[Period]) -> list[dict[str, An
         for field in fields:
             tallies[row["p"]][field][row[field] or ""] += row["n"]
         procedures[row["p"]].add((row["procedure_id"], row["procedure_version"]))
-    result = []
-    for tally, followed in zip(tallies, procedures, strict=True):
-        kinds = tally["kind"]
-        result.append(
-            {
-                "totals": {
-                    "received": sum(kinds.values()),
-                    "complaints": kinds["complaint"],
-                    "compliments": kinds["compliment"],
-                    "suggestions": kinds["suggestion"],
-                    "still_open": tally["status"]["open"],
-                },
-                "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
-                "procedures": followed,
-            }
-        )
-    return result
+    return [_received_figures(tally, followed) for tally, followed in zip(tallies, procedures, strict=True)]
+
+
+def _received_figures(tally: dict[str, Counter[str]], followed: set[tuple[str, int]]) -> dict[str, Any]:
+    kinds = tally["kind"]
+    return {
+        "totals": {
+            "received": sum(kinds.values()),
+            "complaints": kinds["complaint"],
+            "compliments": kinds["compliment"],
+            "suggestions": kinds["suggestion"],
+            "still_open": tally["status"]["open"],
+        },
+        "counts": {field: _ranked(tally[field]) for field in ("kind", "channel", "stage", "outcome")},
+        "procedures": followed,
+    }
 
 
 def _closed(cases: QuerySet[Case], periods: list[Period], calendar: str) -> list[dict[str, Any]]:
@@ -403,20 +448,12 @@ def _handling(scope: Scope, periods: list[Period], calendar: str) -> dict[int, l
 
 
 def _terms(scope: Scope, periods: list[Period]) -> dict[int, list[dict[str, Any]]]:
-    late = Q(state=TermState.MET, met_on__gt=F("due"))
-    rows = (
+    rows: Any = (
         Term.objects.filter(scope.q("case__"), _in("due", periods))
         .exclude(state=TermState.NOT_APPLICABLE)
         .annotate(p=_which("due", periods))
         .values("p", "key")
-        .annotate(
-            n_due=Count("pk"),
-            kept=Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
-            missed=Count("pk", filter=Q(state=TermState.MISSED) | late),
-            running=Count("pk", filter=Q(state__in=[TermState.PENDING, TermState.EXTENDED, TermState.PAUSED])),
-            extended=Count("pk", filter=Q(extensions__gt=0)),
-            n_extensions=Coalesce(Sum("extensions"), 0),
-        )
+        .annotate(**term_counts())
         .order_by("p", "key")
     )
     result: dict[int, list[dict[str, Any]]] = {}
@@ -435,6 +472,20 @@ def _terms(scope: Scope, periods: list[Period]) -> dict[int, list[dict[str, Any]
             }
         )
     return result
+
+
+def term_counts() -> dict[str, Any]:
+    """What the terms due are counted as: kept (met on or before the due date), missed (missed, or met late), still
+    running, extended, and the extensions."""
+    late = Q(state=TermState.MET, met_on__gt=F("due"))
+    return {
+        "n_due": Count("pk"),
+        "kept": Count("pk", filter=Q(state=TermState.MET, met_on__lte=F("due"))),
+        "missed": Count("pk", filter=Q(state=TermState.MISSED) | late),
+        "running": Count("pk", filter=Q(state__in=[TermState.PENDING, TermState.EXTENDED, TermState.PAUSED])),
+        "extended": Count("pk", filter=Q(extensions__gt=0)),
+        "n_extensions": Coalesce(Sum("extensions"), 0),
+    }
 
 
 def _extensions(scope: Scope) -> list[dict[str, Any]]:
@@ -493,11 +544,16 @@ def _follow_ups(scope: Scope, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _compliments(about: Q) -> list[dict[str, Any]]:
-    rows = (
+    grouped = (
         Party.objects.filter(about, case__kind="compliment", role="subject")
         .values("unit_id", "unit__name", "person_id", "person__name", "name")
         .annotate(count=Count("case_id", distinct=True))
-        .order_by("-count", "unit__name", "person__name", "name")
+        .order_by()
+    )
+    # Ordered here, empty names last as PostgreSQL orders them (SQLite would put them first).
+    rows = sorted(
+        grouped,
+        key=lambda row: (-row["count"], *(_nulls_last(row[name]) for name in ("unit__name", "person__name", "name"))),
     )
     return [
         {
@@ -507,6 +563,10 @@ def _compliments(about: Q) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+def _nulls_last(value: str | None) -> tuple[bool, str]:
+    return (value is None, value or "")
 
 
 def _complainant_key() -> Subquery:
@@ -553,6 +613,136 @@ def _recurring(about: Q) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
+
+
+# From the monthly summaries (`reporting.summaries`): the same figures, in the same shapes
+
+
+def _summarisable(scope: Scope, periods: list[Period]) -> bool:
+    from plaint.reporting.summaries import month_aligned
+
+    return scope.commissioner is None and scope.category is None and scope.unit is None and month_aligned(periods)
+
+
+def _from_summaries(scope: Scope, periods: list[Period], calendar: str) -> dict[str, Any]:
+    from plaint.reporting.summaries import add_up, months_of, names
+
+    months = months_of(scope.organisation, max(item.end for item in periods), calendar, recurring_from=periods[0].start)
+    totals = add_up(months, periods)
+    ids: dict[str, set[int]] = {
+        "category": {key for counter in totals["category"] for key in counter}
+        | {category for category, _unit in totals["recurring"]},
+        "cause": {key for counter in totals["cause"] for key in counter},
+        "unit": {key for counter in totals["unit"] for key in counter}
+        | {unit for _category, unit in totals["recurring"]}
+        | {unit for unit, _person, _name in totals["compliments"] if unit},
+        "person": {person for _unit, person, _name in totals["compliments"] if person},
+    }
+    named = names(scope.organisation, ids)
+    received = []
+    fields = ("kind", "channel", "stage", "outcome", "status")
+    for rows in totals["cases"]:
+        tally: dict[str, Counter[str]] = {field: Counter() for field in fields}
+        followed: set[tuple[str, int]] = set()
+        for *values, procedure_id, procedure_version, count in rows:
+            for field, value in zip(fields, values, strict=True):
+                tally[field][value or ""] += count
+            followed.add((procedure_id, procedure_version))
+        received.append(_received_figures(tally, followed))
+
+    def classified(name: str) -> dict[int, list[dict[str, Any]]]:
+        result: dict[int, list[dict[str, Any]]] = {}
+        for n, counter in enumerate(totals[name]):
+            rows = [
+                {"key": named[name][key][0], "name_en": named[name][key][1], "name_nl": named[name][key][2], "count": c}
+                for key, c in counter.items()
+                if c and key in named[name]
+            ]
+            if rows:
+                result[n] = sorted(rows, key=lambda row: (-row["count"], row["key"]))
+        return result
+
+    units: dict[int, list[dict[str, Any]]] = {}
+    for n, counter in enumerate(totals["unit"]):
+        rows = [{"key": str(key), "name": named["unit"].get(key, ""), "count": c} for key, c in counter.items() if c]
+        if rows:
+            units[n] = sorted(rows, key=lambda row: (-row["count"], row["name"], row["key"]))
+    handling: dict[int, list[dict[str, Any]]] = {}
+    for n, by_key in enumerate(totals["met"]):
+        if by_key:
+            handling[n] = [{"stage": key, **_distribution(pairs)} for key, pairs in sorted(by_key.items())]
+    terms: dict[int, list[dict[str, Any]]] = {}
+    for n, by_key in enumerate(totals["due"]):
+        rows = []
+        for key, (due, kept, missed, running, extended, extensions) in sorted(by_key.items()):
+            judged = kept + missed
+            rows.append(
+                {
+                    "key": key,
+                    "due": due,
+                    "kept": kept,
+                    "missed": missed,
+                    "running": running,
+                    "share_kept": round(kept / judged, 4) if judged else None,
+                    "extended": extended,
+                    "extensions": extensions,
+                }
+            )
+        if rows:
+            terms[n] = rows
+    levels = {kind: name for name, kind in ESCALATIONS.items()}
+    escalations = []
+    for counter in totals["escalated"]:
+        by_level: dict[str, list[dict[str, Any]]] = {name: [] for name in ESCALATIONS}
+        for (kind, outcome), count in sorted(counter.items(), key=lambda item: (item[0][0], -item[1], item[0][1])):
+            by_level[levels[kind]].append({"key": outcome, "count": count})
+        escalations.append(
+            [
+                {"level": name, "count": sum(item["count"] for item in items), "results": items}
+                for name, items in by_level.items()
+            ]
+        )
+    extensions = [
+        {"term": term, "reason": reason, "count": count}
+        for (term, reason), count in sorted(
+            totals["extended"].items(), key=lambda item: (item[0][0], -item[1], item[0][1])
+        )
+    ]
+    compliment_rows = []
+    for (unit, person, name), count in totals["compliments"].items():
+        unit_name = named["unit"].get(unit) if unit else None
+        person_name = named["person"].get(person) if person else None
+        compliment_rows.append(((unit_name, person_name, name), count))
+    compliment_rows.sort(key=lambda item: (-item[1], *(_nulls_last(value) for value in item[0])))
+    recurring_rows: dict[tuple[str, str, str, str], list[Any]] = {}
+    for (category, unit), (who, count) in totals["recurring"].items():
+        if category not in named["category"]:
+            continue
+        code, name_en, name_nl = named["category"][category]
+        entry = recurring_rows.setdefault((code, name_en, name_nl, named["unit"].get(unit, "")), [set(), 0])
+        entry[0] |= who - {""}  # "": a complaint without a complainant counts as a case, not as a complainant
+        entry[1] += count
+    recurring = [
+        {"category": code, "name_en": en, "name_nl": nl, "unit": unit, "complainants": len(who), "cases": count}
+        for (code, en, nl, unit), (who, count) in recurring_rows.items()
+        if len(who) >= 2
+    ]
+    return {
+        "received": received,
+        "closed": [{"n": sum(pairs.values()), "pairs": pairs} for pairs in totals["closed"]],
+        "category": classified("category"),
+        "cause": classified("cause"),
+        "unit": units,
+        "handling": handling,
+        "terms": terms,
+        "escalations": escalations,
+        "extensions": extensions,
+        "compliments": [
+            {"unit": unit or "", "person": person or ("" if unit is not None else name), "count": count}
+            for (unit, person, name), count in compliment_rows
+        ],
+        "recurring": sorted(recurring, key=lambda row: (-row["complainants"], row["category"], row["unit"])),
+    }
 
 
 def analysis_bundle_clients(*, actor: User | None, firm: Organisation) -> list[Organisation]:

@@ -117,7 +117,7 @@ def report_make(
 ) -> tuple[GeneratedReport, bytes]:
     """Compute, render, store and audit a report; return it and its file."""
     figures = report_figures(actor=actor, request=request, today=today)
-    content = exports.render(figures, fmt=request.format, language=request.language)
+    content = exports.render(figures, fmt=request.format, language=request.language, version=exports.RENDER_VERSION)
     with transaction.atomic():
         report = GeneratedReport.objects.create(
             kind=request.kind,
@@ -130,6 +130,7 @@ def report_make(
             duty=request.duty,
             figures=figures,
             sha256=hashlib.sha256(content).hexdigest(),
+            render_version=exports.RENDER_VERSION,
             created_by=actor,
             created_at=clock.now(),
         )
@@ -152,4 +153,4 @@ def report_make(
 
 def report_regenerate(*, report: GeneratedReport) -> bytes:
     """The report's file again, from its stored figures: byte for byte the file first handed out."""
-    return exports.render(report.figures, fmt=report.format, language=report.language)
+    return exports.render(report.figures, fmt=report.format, language=report.language, version=report.render_version)

@@ -4,6 +4,9 @@ and the report's downloads. docs/workspace.md."""
 
 from __future__ import annotations
 
+import csv
+import io
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,11 +26,17 @@ from plaint.cases.models import Category
 from plaint.core import clock
 from plaint.core.errors import Forbidden, InvalidInput, NotFound
 from plaint.organisations.models import Organisation, OrganisationalUnit
-from plaint.reporting.models import ReportKind
+from plaint.reporting.exports import csv_cell
+from plaint.reporting.models import GeneratedReport, ReportKind
 from plaint.reporting.periods import Period, quarter, year
 from plaint.reporting.presenters import analysis_page as analysis_presented
-from plaint.reporting.presenters import percentage
-from plaint.reporting.selectors import SUPPRESS_BELOW, analysis_organisation, commissioning_parties
+from plaint.reporting.presenters import percentage, quarterly_tables
+from plaint.reporting.selectors import (
+    SUPPRESS_BELOW,
+    analysis_organisation,
+    commissioning_parties,
+    improvements_of,
+)
 from plaint.reporting.services import ReportRequest, report_figures, report_make
 from plaint.web.forms import GovukForm
 
@@ -74,6 +83,11 @@ class AnalysisForm(GovukForm):
         help_text=_("Who commissioned the complainant's trajectory, such as a municipality (WP-22)."),
     )
     format = forms.ChoiceField(required=False, choices=[(key, key) for key in FORMATS], widget=forms.HiddenInput)
+    # Which report a download is: the annual analysis, or the quarter's anonymised registration (WP-22).
+    report = forms.ChoiceField(
+        required=False, choices=[("", ""), *[(kind, kind) for kind in ReportKind.values]], widget=forms.HiddenInput
+    )
+    register = forms.ChoiceField(required=False, choices=[("", ""), ("csv", "csv")], widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -190,10 +204,18 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         unit=unit,
         commissioner=commissioner,
     )
+    if form.cleaned_data.get("register"):
+        return _register_csv(user, organisation, language)
     if form.cleaned_data.get("format"):
+        if form.cleaned_data.get("report") == ReportKind.QUARTERLY:
+            if not part:
+                form.add_error("quarter", _("Choose a quarter for the anonymised registration."))
+                return render(request, "workspace/analysis.html", context, status=400)
+            report_request = replace(report_request, kind=ReportKind.QUARTERLY, category=None, unit=None)
         _report, content = report_make(actor=user, request=report_request)
         response = HttpResponse(content, content_type=FORMATS[report_request.format])
-        name = f"analysis-{organisation.slug}-{period.label}-{language}.{report_request.format}"
+        prefix = "registration" if report_request.kind == ReportKind.QUARTERLY else "analysis"
+        name = f"{prefix}-{organisation.slug}-{period.label}-{language}.{report_request.format}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     report = report_figures(actor=user, request=report_request)
@@ -229,5 +251,74 @@ def analysis_page(request: HttpRequest) -> HttpResponse:
         ],
         "may_open_cases": may_open_cases,
         "downloads": [(fmt, f"?{urlencode(query | {'format': fmt})}") for fmt in FORMATS],
+        "registration": _registration(user, report_request, query) if part else None,
+        "quarters": [
+            (n, f"?{urlencode({key: value for key, value in query.items() if key != 'quarter'} | {'quarter': n})}")
+            for n in range(1, 5)
+        ],
+        "improvements": _improvements(user, organisation, may_open_cases),
+        "register_download": f"?{urlencode(query | {'register': 'csv'})}",
     }
     return render(request, "workspace/analysis.html", context)
+
+
+def _registration(user: User, annual: ReportRequest, query: dict[str, Any]) -> dict[str, Any]:
+    """The quarter's anonymised registration per commissioning party (WP-22): tables with cells under five
+    suppressed (and said so), and its downloads."""
+    request = replace(annual, kind=ReportKind.QUARTERLY, category=None, unit=None)
+    figures = report_figures(actor=user, request=request)
+    tables = quarterly_tables(figures, annual.language)
+    return {
+        "tables": tables,
+        "suppressed": figures["current"]["suppressed"],
+        "suppress_below": SUPPRESS_BELOW,
+        "downloads": [(fmt, f"?{urlencode(query | {'format': fmt, 'report': 'quarterly'})}") for fmt in FORMATS],
+    }
+
+
+def _improvements(user: User, organisation: Organisation, may_open_cases: bool) -> list[dict[str, Any]]:
+    """The improvement register (XS-17, XS-20, WU-15): measures and recommendations, owner, due date, status, the
+    cases that led to them (linked for those who work on the cases) and the report that recommended them."""
+    rows = []
+    for item in improvements_of(actor=user, organisation=organisation):
+        rows.append(
+            {
+                "item": item,
+                "cases": [
+                    (case.reference, reverse("workspace:case", args=[case.pk]) if may_open_cases else None)
+                    for case in sorted(item.cases.all(), key=lambda case: case.reference)
+                ],
+            }
+        )
+    return rows
+
+
+def _register_csv(user: User, organisation: Organisation, language: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    with translation.override(language):
+        writer.writerow(
+            [str(name) for name in (_("kind"), _("title"), _("owner"), _("due on"), _("status"), _("completed on"))]
+            + [str(_("cases")), str(_("recommended in report"))]
+        )
+        for item in improvements_of(actor=user, organisation=organisation):
+            writer.writerow(
+                [
+                    csv_cell(str(item.get_kind_display())),
+                    csv_cell(item.title),
+                    csv_cell(item.owner.name),
+                    item.due_on.isoformat(),
+                    csv_cell(str(item.get_status_display())),
+                    item.completed_on.isoformat() if item.completed_on else "",
+                    " ".join(sorted(case.reference for case in item.cases.all())),
+                    _report_label(item.report) if item.report else "",
+                ]
+            )
+    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="improvements-{organisation.slug}-{language}.csv"'
+    return response
+
+
+def _report_label(report: GeneratedReport) -> str:
+    kind = _("Annual analysis") if report.kind == ReportKind.ANNUAL else _("Anonymised complaints registration")
+    return f"{kind} {report.period_start.isoformat()}/{report.period_end.isoformat()} ({report.format.upper()})"
