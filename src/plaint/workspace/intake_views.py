@@ -274,7 +274,9 @@ def procedure_diagram(request: HttpRequest, procedure_id: str, version: int) -> 
         .values_list("organisation_id", flat=True)
         .first()
     )
-    visible_to_person = organisations_for_registration(actor=_user(request)).filter(pk=uploaded_by).exists
-    if uploaded_by is not None and not visible_to_person():
+    if (
+        uploaded_by is not None
+        and not organisations_for_registration(actor=_user(request)).filter(pk=uploaded_by).exists()
+    ):
         return render(request, "workspace/not_found.html", _base(request), status=404)
     return HttpResponse(procedure_diagram_svg(procedure, lang=lang), content_type="image/svg+xml")

@@ -123,7 +123,8 @@ _DAY_FIELD = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%d %m %
 def _date(text: str) -> dt.date | bool | None:
     """A date typed by a person (None: none given, False: not a date)."""
     try:
-        return _DAY_FIELD.clean(text.strip())
+        day: dt.date | None = _DAY_FIELD.clean(text.strip())
+        return day
     except ValidationError:
         return False
 
